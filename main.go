@@ -1,0 +1,84 @@
+// Command zoneconsole is the dispatch console of a Belgian local police zone.
+// It only reads flags and picks a subcommand; the work lives in the packages.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+)
+
+// version is set at link time by the Makefile (-X main.version=...).
+var version = "dev"
+
+// globals are the flags every subcommand shares.
+type globals struct {
+	DataDir string
+	Log     *slog.Logger
+	Stdout  io.Writer
+	Stderr  io.Writer
+}
+
+func defaultDataDir() string {
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "zoneconsole")
+	}
+	return ".zoneconsole"
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("zoneconsole", flag.ContinueOnError)
+	g := &globals{Stdout: os.Stdout, Stderr: os.Stderr}
+	fs.StringVar(&g.DataDir, "data", defaultDataDir(), "directory that holds every store and file of this console")
+	verbose := fs.Bool("v", false, "log debug messages")
+	fs.Usage = func() { usage(fs.Output()) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	g.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	rest := fs.Args()
+	_ = ctx // handed to the subcommands as they are wired in
+	cmd := "run"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(g.Stdout, "zoneconsole", version)
+		return 0
+	case "help", "-h", "--help":
+		usage(g.Stdout)
+		return 0
+	}
+	fmt.Fprintf(g.Stderr, "zoneconsole: unknown command %q\n", cmd)
+	usage(g.Stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: zoneconsole [--data DIR] [-v] COMMAND [ARGS]
+
+commands:
+  run                     the console (default)
+  sim                     the simulated zone on its own
+  version                 print the version
+`)
+}
