@@ -1,0 +1,136 @@
+package audit
+
+import (
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// Action is what a user did (or tried to do). The strings are stored and
+// hashed, so they never change once released.
+type Action string
+
+// The actions the console records.
+const (
+	ActLiveStart    Action = "live.start"
+	ActLiveStop     Action = "live.stop"
+	ActPlayback     Action = "playback"
+	ActExport       Action = "export"
+	ActANPRSearch   Action = "anpr.search"
+	ActHitConfirm   Action = "hit.confirm"
+	ActHitReject    Action = "hit.reject"
+	ActDispatch     Action = "dispatch"
+	ActPTZ          Action = "ptz.move"
+	ActRoundStart   Action = "round.start"
+	ActRoundStop    Action = "round.stop"
+	ActRoundEdit    Action = "round.edit"
+	ActObservation  Action = "observation"
+	ActSettings     Action = "settings.change"
+	ActListChange   Action = "list.change"
+	ActLogin        Action = "login"
+	ActLogout       Action = "logout"
+	ActLoginFailed  Action = "login.failed"
+	ActGrant        Action = "grant"
+	ActEvidenceHold Action = "evidence.hold"
+)
+
+// Outcome says whether the policy allowed the action.
+type Outcome string
+
+// The two outcomes.
+const (
+	OutcomeAllowed Outcome = "allowed"
+	OutcomeDenied  Outcome = "denied"
+)
+
+// HashSize is the size of a Digest.
+const HashSize = 32
+
+// Digest is a SHA-256 chain hash.
+type Digest [HashSize]byte
+
+// String gives the digest in lowercase hex.
+func (d Digest) String() string { return hex.EncodeToString(d[:]) }
+
+// Entry is one audit record. The caller fills the who/what/why fields;
+// Append sets Seq, PrevHash and Hash, and Time when it is zero.
+type Entry struct {
+	Seq     int64
+	Time    time.Time // UTC; stored with nanosecond precision
+	User    string
+	Role    string
+	Console string
+	Action  Action
+	Subject string // "camera:<id>", "plate:<PLATE>", "case:<ref>", "round:<name>", "user:<name>", "list:<name>"
+
+	// Justification: kind (e.g. "shift", "judicial"), free text, mission or
+	// case reference, and the authorisation reference of a prosecutor or
+	// investigating judge where one is needed.
+	JustKind, JustText, JustRef, AuthRef string
+
+	Outcome Outcome
+	Reason  string // why the policy allowed or denied
+	Detail  string // free key=value text, e.g. "view=<id>"
+
+	PrevHash Digest
+	Hash     Digest
+}
+
+// Receipt is the proof that an entry is durably stored.
+type Receipt struct {
+	Seq  int64
+	Time time.Time
+	Hash Digest
+}
+
+// Filter selects entries for the review screen. Zero fields match anything;
+// From is inclusive and To exclusive. Limit 0 means no limit.
+type Filter struct {
+	From, To time.Time
+	User     string
+	Subject  string
+	JustKind string
+	Actions  []Action
+	Limit    int
+}
+
+// Report is the result of a verification.
+type Report struct {
+	Entries        int64     // rows checked
+	HeadSeq        int64     // last seq in the store
+	Head           Digest    // hash of the last entry
+	Checkpoints    int       // signed checkpoints checked
+	LastCheckpoint int64     // seq of the newest checkpoint, 0 if none
+	SignedHeadSeq  int64     // seq of the signed head file, 0 if none
+	Duration       time.Duration
+	Err            *ChainError // nil when intact
+}
+
+// Intact reports whether the chain verified.
+func (r Report) Intact() bool { return r.Err == nil }
+
+// ChainErrorKind names what kind of break Verify found.
+type ChainErrorKind string
+
+// The kinds of break.
+const (
+	KindHash       ChainErrorKind = "hash mismatch"       // the row's content does not give its stored hash
+	KindLink       ChainErrorKind = "broken link"         // prev hash does not name the entry before it (inserted or reordered)
+	KindGap        ChainErrorKind = "missing entry"       // seq jumps: a row was removed
+	KindOrder      ChainErrorKind = "out of order"        // seq goes back or repeats
+	KindTruncated  ChainErrorKind = "truncated tail"      // the store ends before a signed head or checkpoint
+	KindSignature  ChainErrorKind = "bad signature"       // a checkpoint or the head file does not verify
+	KindCheckpoint ChainErrorKind = "checkpoint mismatch" // a signed head hash differs from the chain's
+)
+
+// ChainError names the first bad entry found by Verify.
+type ChainError struct {
+	Seq  int64
+	Want string
+	Got  string
+	Kind ChainErrorKind
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("audit chain broken at seq %d: %s: want %s, got %s", e.Seq, e.Kind, e.Want, e.Got)
+}
