@@ -96,12 +96,12 @@ type Filter struct {
 
 // Report is the result of a verification.
 type Report struct {
-	Entries        int64     // rows checked
-	HeadSeq        int64     // last seq in the store
-	Head           Digest    // hash of the last entry
-	Checkpoints    int       // signed checkpoints checked
-	LastCheckpoint int64     // seq of the newest checkpoint, 0 if none
-	SignedHeadSeq  int64     // seq of the signed head file, 0 if none
+	Entries        int64  // rows checked
+	HeadSeq        int64  // last seq in the store
+	Head           Digest // hash of the last entry
+	Checkpoints    int    // signed checkpoints checked
+	LastCheckpoint int64  // seq of the newest checkpoint, 0 if none
+	SignedHeadSeq  int64  // seq of the signed head file, 0 if none
 	Duration       time.Duration
 	Err            *ChainError // nil when intact
 }
