@@ -1,0 +1,217 @@
+package hotlist
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/politiezone/zoneconsole/plate"
+)
+
+// Entry is one line of a hotlist: a plate, what source listed it, and what
+// the patrol is to do about the vehicle, its occupants or its cargo.
+type Entry struct {
+	Plate    string   // normalised (plate.Normalize): "1ABC123"
+	Country  string   // ISO 3166-1 alpha-2 ("BE"); "" when the source does not say
+	Source   string   // the identified source: "national wanted notices", "insurance", ...
+	Measure  string   // what to do: "intercept, occupants armed", "check insurance", ...
+	Priority Priority // 1 (critical) .. 5 (info)
+	// ValidFrom and ValidUntil bound when the entry hits: ValidFrom <= now < ValidUntil.
+	// A zero ValidFrom means "since always", a zero ValidUntil means open-ended.
+	ValidFrom  time.Time
+	ValidUntil time.Time
+	Remarks    string
+	Line       int // line of the imported file the entry came from (1 is the CSV header)
+}
+
+// ActiveAt reports whether the entry may hit at now.
+func (e Entry) ActiveAt(now time.Time) bool {
+	if !e.ValidFrom.IsZero() && now.Before(e.ValidFrom) {
+		return false
+	}
+	return e.ValidUntil.IsZero() || now.Before(e.ValidUntil)
+}
+
+// Priority orders hits for the dispatcher: 1 is the most urgent.
+type Priority uint8
+
+// The five levels. A file may give the digit or the name in English, Dutch
+// or French (see ParsePriority); the store keeps the digit.
+const (
+	PriorityCritical Priority = 1 // immediate intervention (armed, kidnapping, ...)
+	PriorityHigh     Priority = 2 // intercept
+	PriorityNormal   Priority = 3 // stop and check
+	PriorityLow      Priority = 4 // check when convenient
+	PriorityInfo     Priority = 5 // note the passage only, no intervention
+)
+
+var priorityNames = [...]string{1: "critical", 2: "high", 3: "normal", 4: "low", 5: "info"}
+
+func (p Priority) String() string {
+	if p >= PriorityCritical && p <= PriorityInfo {
+		return priorityNames[p]
+	}
+	return fmt.Sprintf("priority(%d)", uint8(p))
+}
+
+// Valid reports whether p is one of the five levels.
+func (p Priority) Valid() bool { return p >= PriorityCritical && p <= PriorityInfo }
+
+// ParsePriority accepts "1".."5" or a level name in English, Dutch or French
+// (case-insensitive): critical/kritiek/critique, high/hoog/haute,
+// normal/normaal/normale, low/laag/basse, info.
+func ParsePriority(s string) (Priority, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "1", "critical", "kritiek", "critique":
+		return PriorityCritical, nil
+	case "2", "high", "hoog", "haute":
+		return PriorityHigh, nil
+	case "3", "normal", "normaal", "normale":
+		return PriorityNormal, nil
+	case "4", "low", "laag", "basse":
+		return PriorityLow, nil
+	case "5", "info":
+		return PriorityInfo, nil
+	case "":
+		return 0, fmt.Errorf("missing (1..5 or critical, high, normal, low, info)")
+	}
+	return 0, fmt.Errorf("unknown %q (1..5 or critical, high, normal, low, info)", s)
+}
+
+// vehicleCodes maps the international distinguishing signs that differ from
+// ISO 3166-1 alpha-2 (the oval sticker "B", the EU band's "D") to ISO codes,
+// so that a list saying "B" and a reader saying "BE" agree.
+var vehicleCodes = map[string]string{
+	"B": "BE", "F": "FR", "D": "DE", "L": "LU", "I": "IT", "E": "ES", "P": "PT",
+	"A": "AT", "UK": "GB", "IRL": "IE",
+}
+
+// NormalizeCountry returns the ISO 3166-1 alpha-2 code for a country as a
+// list or a reader writes it ("be", "B", "BE" -> "BE"), "" for unknown.
+func NormalizeCountry(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" {
+		return "", nil
+	}
+	if c, ok := vehicleCodes[s]; ok {
+		return c, nil
+	}
+	if len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' {
+		return s, nil
+	}
+	return "", fmt.Errorf("%q is not a two-letter country code", s)
+}
+
+// maxPlateLen bounds a listed plate: the longest European plates have 9 or 10
+// characters, and the matcher packs a plate into 60 bits (12 x 5).
+const maxPlateLen = 12
+
+// maxTextLen bounds free-text fields so that a wrong file cannot blow up the store.
+const maxTextLen = 2000
+
+// parsePlate checks a plate as a list writes it and returns it normalised.
+// Unlike plate.Normalize, which forgives what an OCR adds, an import refuses
+// characters that never appear on a plate: they mean a wrong column or file.
+func parsePlate(s string) (string, error) {
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == ' ', r == '-', r == '.', r == '·':
+		default:
+			return "", fmt.Errorf("character %q cannot be on a plate", r)
+		}
+	}
+	p := plate.Normalize(s)
+	switch {
+	case p == "":
+		return "", fmt.Errorf("empty")
+	case len(p) > maxPlateLen:
+		return "", fmt.Errorf("%q is longer than %d characters", p, maxPlateLen)
+	}
+	return p, nil
+}
+
+// timeLayouts are the ISO 8601 forms a list may use. A time without an
+// offset is UTC, as every time in this console.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05",
+}
+
+// parseTime parses an ISO 8601 time. A bare date ("2026-12-31") means the
+// start of that day for valid_from and the end of that day for valid_until
+// (endOfDay), which is what a person writing the list means.
+func parseTime(s string, endOfDay bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		if endOfDay {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t.UTC(), nil
+	}
+	// Whole seconds: the store and the matcher keep no finer time.
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC().Truncate(time.Second), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date or time (2026-11-23 or 2026-11-23T14:05:00Z)", s)
+}
+
+// record is one entry as the file gives it, before validation.
+type record struct {
+	line                                                            int
+	plate, country, source, measure, priority, from, until, remarks string
+}
+
+// fields is the CSV header and the JSON keys, in order.
+var fields = [...]string{"plate", "country", "source", "measure", "priority", "valid_from", "valid_until", "remarks"}
+
+// validate turns a record into an Entry, appending every problem it finds to errs.
+func (r record) validate(errs *errorList) (Entry, bool) {
+	e := Entry{Line: r.line}
+	n := errs.len()
+	var err error
+	if e.Plate, err = parsePlate(r.plate); err != nil {
+		errs.add(r.line, "plate", err.Error())
+	}
+	if e.Country, err = NormalizeCountry(r.country); err != nil {
+		errs.add(r.line, "country", err.Error())
+	}
+	e.Source = strings.TrimSpace(r.source)
+	e.Measure = strings.TrimSpace(r.measure)
+	e.Remarks = strings.TrimSpace(r.remarks)
+	for _, f := range []struct{ name, v string }{{"source", e.Source}, {"measure", e.Measure}, {"remarks", e.Remarks}} {
+		switch {
+		case f.v == "" && f.name != "remarks":
+			errs.add(r.line, f.name, "missing")
+		case len(f.v) > maxTextLen:
+			errs.add(r.line, f.name, fmt.Sprintf("longer than %d bytes", maxTextLen))
+		case !utf8.ValidString(f.v):
+			errs.add(r.line, f.name, "not valid UTF-8")
+		}
+	}
+	if e.Priority, err = ParsePriority(r.priority); err != nil {
+		errs.add(r.line, "priority", err.Error())
+	}
+	fromOK, untilOK := true, true
+	if e.ValidFrom, err = parseTime(r.from, false); err != nil {
+		errs.add(r.line, "valid_from", err.Error())
+		fromOK = false
+	}
+	if e.ValidUntil, err = parseTime(r.until, true); err != nil {
+		errs.add(r.line, "valid_until", err.Error())
+		untilOK = false
+	}
+	if fromOK && untilOK && !e.ValidFrom.IsZero() && !e.ValidUntil.IsZero() && !e.ValidUntil.After(e.ValidFrom) {
+		errs.add(r.line, "valid_until", "before valid_from")
+	}
+	return e, errs.len() == n
+}

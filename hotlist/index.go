@@ -1,0 +1,238 @@
+package hotlist
+
+import (
+	"math"
+	"math/bits"
+	"time"
+	"unsafe"
+
+	"github.com/politiezone/zoneconsole/plate"
+)
+
+// rec is an Entry packed for the index: 40 bytes instead of ~170, strings
+// interned (a national list repeats its sources and measures a million times).
+type rec struct {
+	plateOff uint32
+	plateLen uint8
+	prio     Priority
+	country  uint16 // index into countries
+	source   uint32
+	measure  uint32
+	remarks  uint32
+	line     uint32
+	from     int64 // unix seconds, math.MinInt64 when open
+	until    int64 // unix seconds, math.MaxInt64 when open
+}
+
+// listIndex is the immutable match index of one version of one list.
+//
+// Every entry is filed under the key of its class-canonical plate (each
+// character replaced by its look-alike class) and under the keys of that
+// plate with one character deleted. A read looks up its own key and its own
+// deletion keys; any entry within one edit (up to look-alikes) shares one of
+// them (symmetric delete). Keys are hashed into buckets; a posting is the
+// entry number (28 bits) and 4 more bits of the key's hash, so that most
+// entries that only share the bucket are dropped without being touched.
+// compare then decides, on the real characters, what kind of match it is.
+type listIndex struct {
+	name    string
+	version int64
+	recs    []rec
+	plates  []byte
+	strs    []string
+	country []string
+	dir     []uint32 // bucket b holds post[dir[b]:dir[b+1]]
+	post    []uint32
+	shift   uint // bucket = hash >> shift
+}
+
+const (
+	postIdxBits = 28
+	postIdxMask = 1<<postIdxBits - 1
+	// maxListEntries is what a posting can address.
+	maxListEntries = postIdxMask
+)
+
+// mix is the splitmix64 finaliser: keys are structured (plates share
+// prefixes), buckets must not be.
+func mix(k uint64) uint64 {
+	k ^= k >> 30
+	k *= 0xbf58476d1ce4e5b9
+	k ^= k >> 27
+	k *= 0x94d049bb133111eb
+	k ^= k >> 31
+	return k
+}
+
+// fingerprint is the 4 bits of the hash just below the bucket bits.
+func fingerprint(h uint64, shift uint) uint32 { return uint32(h>>(shift-4)) & 0xF }
+
+// entryKeys calls fn with the full key and the distinct deletion keys of p.
+// Deleting either of two neighbours of one class gives the same key, so
+// only the first of a run is used.
+func (t *classTable) entryKeys(p string, fn func(uint64)) {
+	if k, ok := t.key(p, -1); ok {
+		fn(k)
+	}
+	if len(p) < 2 {
+		return
+	}
+	for i := 0; i < len(p); i++ {
+		if i > 0 && t.same(p[i], p[i-1]) {
+			continue
+		}
+		if k, ok := t.key(p, i); ok {
+			fn(k)
+		}
+	}
+}
+
+// builder collects the entries of one list version.
+type builder struct {
+	name    string
+	version int64
+	recs    []rec
+	plates  []byte
+	strs    []string
+	intern  map[string]uint32
+	country []string
+}
+
+func newBuilder(name string, version int64, sizeHint int) *builder {
+	b := &builder{name: name, version: version, intern: make(map[string]uint32), strs: []string{""}, country: []string{""}}
+	b.intern[""] = 0
+	if sizeHint > 0 {
+		b.recs = make([]rec, 0, sizeHint)
+		b.plates = make([]byte, 0, sizeHint*8)
+	}
+	return b
+}
+
+func (b *builder) str(s string) uint32 {
+	if i, ok := b.intern[s]; ok {
+		return i
+	}
+	i := uint32(len(b.strs))
+	b.strs = append(b.strs, s)
+	b.intern[s] = i
+	return i
+}
+
+func (b *builder) countryID(c string) (uint16, bool) {
+	for i, s := range b.country {
+		if s == c {
+			return uint16(i), true
+		}
+	}
+	if len(b.country) > math.MaxUint16 {
+		return 0, false
+	}
+	b.country = append(b.country, c)
+	return uint16(len(b.country) - 1), true
+}
+
+// add files one entry; it reports false for a plate that cannot be indexed
+// (empty, too long) or once the list is full.
+func (b *builder) add(e Entry) bool {
+	e.Plate = plate.Normalize(e.Plate)
+	if len(b.recs) >= maxListEntries || e.Plate == "" || len(e.Plate) > maxPlateLen {
+		return false
+	}
+	cid, ok := b.countryID(e.Country)
+	if !ok {
+		return false
+	}
+	r := rec{
+		plateOff: uint32(len(b.plates)),
+		plateLen: uint8(len(e.Plate)),
+		prio:     e.Priority,
+		country:  cid,
+		source:   b.str(e.Source),
+		measure:  b.str(e.Measure),
+		remarks:  b.str(e.Remarks),
+		line:     uint32(e.Line),
+		from:     math.MinInt64,
+		until:    math.MaxInt64,
+	}
+	if !e.ValidFrom.IsZero() {
+		r.from = e.ValidFrom.Unix()
+	}
+	if !e.ValidUntil.IsZero() {
+		r.until = e.ValidUntil.Unix()
+	}
+	b.plates = append(b.plates, e.Plate...)
+	b.recs = append(b.recs, r)
+	return true
+}
+
+// build makes the bucket directory with a counting sort over the keys, so
+// the only large allocations are the two final arrays.
+func (b *builder) build(t *classTable) *listIndex {
+	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, plates: b.plates, strs: b.strs, country: b.country}
+	b.intern = nil
+	nkeys := 0
+	for i := range ix.recs {
+		t.entryKeys(ix.plate(i), func(uint64) { nkeys++ })
+	}
+	// About two postings per bucket: the fingerprint drops most strangers.
+	lg := bits.Len(uint(nkeys/2)) + 1
+	if lg < 4 {
+		lg = 4
+	}
+	ix.shift = uint(64 - lg)
+	nb := 1 << lg
+	ix.dir = make([]uint32, nb+1)
+	for i := range ix.recs {
+		t.entryKeys(ix.plate(i), func(k uint64) { ix.dir[mix(k)>>ix.shift+1]++ })
+	}
+	for i := 1; i <= nb; i++ {
+		ix.dir[i] += ix.dir[i-1]
+	}
+	ix.post = make([]uint32, nkeys)
+	fill := make([]uint32, nb)
+	copy(fill, ix.dir[:nb])
+	for i := range ix.recs {
+		t.entryKeys(ix.plate(i), func(k uint64) {
+			h := mix(k)
+			bk := h >> ix.shift
+			ix.post[fill[bk]] = uint32(i) | fingerprint(h, ix.shift)<<postIdxBits
+			fill[bk]++
+		})
+	}
+	return ix
+}
+
+func (ix *listIndex) plate(i int) string {
+	r := &ix.recs[i]
+	return unsafe.String(&ix.plates[r.plateOff], int(r.plateLen))
+}
+
+func (ix *listIndex) entry(i int) Entry {
+	r := &ix.recs[i]
+	e := Entry{
+		Plate:    string(ix.plates[r.plateOff : r.plateOff+uint32(r.plateLen)]),
+		Country:  ix.country[r.country],
+		Source:   ix.strs[r.source],
+		Measure:  ix.strs[r.measure],
+		Priority: r.prio,
+		Remarks:  ix.strs[r.remarks],
+		Line:     int(r.line),
+	}
+	if r.from != math.MinInt64 {
+		e.ValidFrom = time.Unix(r.from, 0).UTC()
+	}
+	if r.until != math.MaxInt64 {
+		e.ValidUntil = time.Unix(r.until, 0).UTC()
+	}
+	return e
+}
+
+// bytes is the memory the index holds (arrays and string data), for Stats.
+func (ix *listIndex) bytes() int64 {
+	n := int64(len(ix.recs))*int64(unsafe.Sizeof(rec{})) + int64(len(ix.plates)) +
+		int64(len(ix.dir)+len(ix.post))*4 + int64(len(ix.strs))*int64(unsafe.Sizeof(""))
+	for _, s := range ix.strs {
+		n += int64(len(s))
+	}
+	return n
+}

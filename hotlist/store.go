@@ -1,0 +1,318 @@
+package hotlist
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options configure a Store.
+type Options struct {
+	Logger *slog.Logger       // nil: discard
+	Now    func() time.Time   // nil: time.Now; the import time of a version
+	Match  MatchOptions       // for the Store's Matcher
+}
+
+// Store keeps every version of every list in one SQLite file and keeps a
+// Matcher loaded with the active (newest) version of each list.
+type Store struct {
+	db      *sql.DB
+	log     *slog.Logger
+	now     func() time.Time
+	matcher *Matcher
+
+	importMu  sync.Mutex // one import at a time in this process
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Version describes one import of a list.
+type Version struct {
+	List       string
+	Version    int64 // 1, 2, ... per list
+	ImportedAt time.Time
+	ImportedBy string
+	FileName   string
+	Format     Format
+	SHA256     string // hex, of the file as given
+	Entries    int
+}
+
+// ImportResult is what the caller audits after an import ("list:<name>").
+type ImportResult struct {
+	Version
+	Previous int64 // the version this one replaced as active, 0 if none
+	Added    int   // plate+country pairs not in the previous version
+	Removed  int   // plate+country pairs of the previous version no longer listed
+}
+
+// ImportRequest is one file to import.
+type ImportRequest struct {
+	List     string    // [a-z0-9_-]{1,32}: "national", "local", "insurance"
+	User     string    // who imports, for the version record
+	FileName string    // as the user picked it; also picks the format when Format is FormatAuto
+	Format   Format
+	Data     io.Reader // the file; read to the end (at most MaxFileSize)
+}
+
+// MaxFileSize bounds an imported file (a million entries are about 100 MB).
+const MaxFileSize = 1 << 30
+
+var listName = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS versions (
+	id          INTEGER PRIMARY KEY,
+	list        TEXT NOT NULL,
+	version     INTEGER NOT NULL,
+	imported_at TEXT NOT NULL,
+	imported_by TEXT NOT NULL,
+	file_name   TEXT NOT NULL,
+	format      TEXT NOT NULL,
+	sha256      TEXT NOT NULL,
+	entries     INTEGER NOT NULL,
+	UNIQUE (list, version)
+);
+CREATE TABLE IF NOT EXISTS entries (
+	version_id  INTEGER NOT NULL REFERENCES versions(id),
+	line        INTEGER NOT NULL,
+	plate       TEXT NOT NULL,
+	country     TEXT NOT NULL,
+	source      TEXT NOT NULL,
+	measure     TEXT NOT NULL,
+	priority    INTEGER NOT NULL,
+	valid_from  TEXT NOT NULL, -- ISO 8601 UTC, '' = since always
+	valid_until TEXT NOT NULL, -- ISO 8601 UTC, '' = open
+	remarks     TEXT NOT NULL,
+	PRIMARY KEY (version_id, line)
+) WITHOUT ROWID;
+`
+
+// Open opens (or creates) the store at path and loads the active version of
+// every list into its Matcher.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("hotlist: open %s: %w", path, err)
+	}
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hotlist: create schema in %s: %w", path, err)
+	}
+	m, err := NewMatcher(opt.Match)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hotlist: %w", err)
+	}
+	s := &Store{db: db, log: opt.Logger, now: opt.Now, matcher: m}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.log = s.log.With("component", "hotlist")
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.Refresh(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database. It is idempotent.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.db.Close() })
+	return s.closeErr
+}
+
+// Matcher is kept up to date by Import and Refresh.
+func (s *Store) Matcher() *Matcher { return s.matcher }
+
+// Import validates the whole file and, only if it has no error, stores it as
+// the next version of the list in one transaction and makes it active in the
+// Matcher. A file with errors returns a *ValidationError and changes nothing.
+// A file with only a header is valid: it empties the list.
+func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	if !listName.MatchString(req.List) {
+		return ImportResult{}, fmt.Errorf("hotlist: list %q: %w (want [a-z0-9_-]{1,32})", req.List, ErrInvalidList)
+	}
+	data, err := io.ReadAll(io.LimitReader(req.Data, MaxFileSize+1))
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("hotlist: list %s: read %s: %w", req.List, req.FileName, err)
+	}
+	if len(data) > MaxFileSize {
+		return ImportResult{}, fmt.Errorf("hotlist: list %s: %s is larger than %d bytes", req.List, req.FileName, MaxFileSize)
+	}
+	sum := sha256.Sum256(data)
+	format := detectFormat(req.Format, req.FileName, data)
+	entries, errs := parseFile(format, data)
+	data = nil
+	if errs.len() > 0 {
+		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.errs, Omitted: errs.omitted}
+	}
+
+	s.importMu.Lock()
+	defer s.importMu.Unlock()
+	v := Version{List: req.List, ImportedAt: s.now().UTC().Truncate(time.Millisecond), ImportedBy: req.User,
+		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(sum[:]), Entries: len(entries)}
+	prev, err := s.store(ctx, &v, entries)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
+	}
+	res := ImportResult{Version: v, Previous: prev}
+	res.Added, res.Removed = s.diff(req.List, entries)
+	if err := s.matcher.Load(v.List, v.Version, entries); err != nil {
+		// Cannot happen for validated entries; the version is stored all the same.
+		s.log.Error("matcher load after import", "list", v.List, "version", v.Version, "err", err)
+	}
+	s.log.Info("list imported", "list", v.List, "version", v.Version, "entries", v.Entries,
+		"user", v.ImportedBy, "sha256", v.SHA256, "added", res.Added, "removed", res.Removed)
+	return res, nil
+}
+
+// diff counts plate+country pairs added and removed against what the
+// matcher holds for the list (the previous active version).
+func (s *Store) diff(list string, entries []Entry) (added, removed int) {
+	var old *listIndex
+	for _, ix := range *s.matcher.snap.Load() {
+		if ix.name == list {
+			old = ix
+		}
+	}
+	type pc struct{ plate, country string }
+	newSet := make(map[pc]struct{}, len(entries))
+	for _, e := range entries {
+		newSet[pc{e.Plate, e.Country}] = struct{}{}
+	}
+	oldSet := make(map[pc]struct{})
+	if old != nil {
+		oldSet = make(map[pc]struct{}, len(old.recs))
+		for i := range old.recs {
+			oldSet[pc{old.plate(i), old.country[old.recs[i].country]}] = struct{}{}
+		}
+	}
+	for k := range newSet {
+		if _, ok := oldSet[k]; !ok {
+			added++
+		}
+	}
+	for k := range oldSet {
+		if _, ok := newSet[k]; !ok {
+			removed++
+		}
+	}
+	return added, removed
+}
+
+// store writes a version and its entries in one transaction and returns the
+// previous active version number.
+func (s *Store) store(ctx context.Context, v *Version, entries []Entry) (prev int64, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+				s.log.Error("rollback failed", "list", v.List, "err", rerr)
+			}
+		}
+	}()
+	if err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM versions WHERE list = ?`, v.List).Scan(&prev); err != nil {
+		return 0, fmt.Errorf("last version: %w", err)
+	}
+	v.Version = prev + 1
+	res, err := tx.ExecContext(ctx, `INSERT INTO versions (list, version, imported_at, imported_by, file_name, format, sha256, entries)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.List, v.Version, v.ImportedAt.Format(time.RFC3339Nano), v.ImportedBy,
+		v.FileName, v.Format.String(), v.SHA256, v.Entries)
+	if err != nil {
+		return 0, fmt.Errorf("insert version: %w", err)
+	}
+	vid, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("version id: %w", err)
+	}
+	if err = insertEntries(ctx, tx, vid, entries); err != nil {
+		return 0, err
+	}
+	if err = tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return prev, nil
+}
+
+// rowsPerInsert batches entries into multi-row INSERTs: one statement per
+// row costs more in the driver than in SQLite. 10 columns x 50 rows stays
+// under SQLite's 999-parameter limit of older builds.
+const rowsPerInsert = 50
+
+func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, entries []Entry) error {
+	const cols = 10
+	stmtFor := func(n int) (*sql.Stmt, error) {
+		q := make([]byte, 0, 64+n*24)
+		q = append(q, "INSERT INTO entries (version_id, line, plate, country, source, measure, priority, valid_from, valid_until, remarks) VALUES "...)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q = append(q, ',')
+			}
+			q = append(q, "(?,?,?,?,?,?,?,?,?,?)"...)
+		}
+		return tx.PrepareContext(ctx, string(q))
+	}
+	full, err := stmtFor(rowsPerInsert)
+	if err != nil {
+		return fmt.Errorf("prepare insert: %w", err)
+	}
+	defer full.Close()
+	args := make([]any, 0, rowsPerInsert*cols)
+	for start := 0; start < len(entries); start += rowsPerInsert {
+		batch := entries[start:min(start+rowsPerInsert, len(entries))]
+		args = args[:0]
+		for _, e := range batch {
+			args = append(args, vid, e.Line, e.Plate, e.Country, e.Source, e.Measure, int(e.Priority),
+				formatTime(e.ValidFrom), formatTime(e.ValidUntil), e.Remarks)
+		}
+		stmt := full
+		if len(batch) < rowsPerInsert {
+			if stmt, err = stmtFor(len(batch)); err != nil {
+				return fmt.Errorf("prepare insert: %w", err)
+			}
+			defer stmt.Close()
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert entries at line %d: %w", batch[0].Line, err)
+		}
+	}
+	return nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func parseStoredTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339, s)
+}
