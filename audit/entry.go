@@ -121,6 +121,7 @@ const (
 	KindTruncated  ChainErrorKind = "truncated tail"      // the store ends before a signed head or checkpoint
 	KindSignature  ChainErrorKind = "bad signature"       // a checkpoint or the head file does not verify
 	KindCheckpoint ChainErrorKind = "checkpoint mismatch" // a signed head hash differs from the chain's
+	KindUnsigned   ChainErrorKind = "unsigned entry"      // entries past the signed head: appended without the key
 )
 
 // ChainError names the first bad entry found by Verify.

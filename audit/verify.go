@@ -1,0 +1,163 @@
+package audit
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"time"
+)
+
+// Checkpoint is a signed statement that the chain's entry Seq has hash Hash.
+type Checkpoint struct {
+	Seq  int64
+	Hash Digest
+	Time time.Time
+	Sig  []byte
+}
+
+// Valid reports whether the checkpoint's signature verifies under pub.
+func (c *Checkpoint) Valid(pub ed25519.PublicKey) bool {
+	return len(c.Sig) == ed25519.SignatureSize && ed25519.Verify(pub, checkpointMessage(c.Seq, c.Hash, c.Time), c.Sig)
+}
+
+func signCheckpoint(priv ed25519.PrivateKey, seq int64, h Digest, t time.Time) Checkpoint {
+	return Checkpoint{Seq: seq, Hash: h, Time: t, Sig: ed25519.Sign(priv, checkpointMessage(seq, h, t))}
+}
+
+// Verifier checks a chain fed to it one entry at a time, in seq order. It
+// does no I/O: the caller streams rows in and asks Finish for the verdict.
+// The first break is returned as a *ChainError and the Verifier stops there.
+type Verifier struct {
+	pub     ed25519.PublicKey
+	cps     []Checkpoint // ascending seq
+	cpOK    []bool
+	next    int // index of the next checkpoint to meet
+	head    *SignedHead
+	headOK  bool
+	prev    Digest
+	last    int64
+	n       int64
+	hs      hasher
+	err     *ChainError
+	started time.Time
+}
+
+// NewVerifier prepares a verification against the checkpoints (ascending
+// seq) and the signed head (nil when there is none). Signatures are checked
+// here; a bad one is reported when the stream reaches its seq, so that an
+// earlier break is still named first.
+func NewVerifier(pub ed25519.PublicKey, cps []Checkpoint, head *SignedHead) *Verifier {
+	v := &Verifier{pub: pub, cps: cps, head: head, started: time.Now()}
+	v.cpOK = make([]bool, len(cps))
+	for i := range cps {
+		v.cpOK[i] = cps[i].Valid(pub)
+		if i > 0 && cps[i].Seq <= cps[i-1].Seq && v.err == nil {
+			v.err = &ChainError{Seq: cps[i].Seq, Kind: KindCheckpoint,
+				Want: fmt.Sprintf("checkpoint after seq %d", cps[i-1].Seq), Got: fmt.Sprintf("checkpoint at seq %d", cps[i].Seq)}
+		}
+	}
+	if head != nil {
+		v.headOK = head.Valid(pub)
+	}
+	return v
+}
+
+// Next checks one entry. It returns the first break, then keeps returning it.
+func (v *Verifier) Next(e *Entry) *ChainError {
+	if v.err != nil {
+		return v.err
+	}
+	v.err = v.check(e)
+	return v.err
+}
+
+func (v *Verifier) check(e *Entry) *ChainError {
+	want := v.last + 1
+	switch {
+	case e.Seq > want:
+		return &ChainError{Seq: want, Kind: KindGap, Want: fmt.Sprintf("seq %d", want), Got: fmt.Sprintf("seq %d", e.Seq)}
+	case e.Seq < want:
+		return &ChainError{Seq: e.Seq, Kind: KindOrder, Want: fmt.Sprintf("seq %d", want), Got: fmt.Sprintf("seq %d", e.Seq)}
+	}
+	if e.PrevHash != v.prev {
+		return &ChainError{Seq: e.Seq, Kind: KindLink, Want: v.prev.String(), Got: e.PrevHash.String()}
+	}
+	if got := v.hs.sum(v.prev, e); got != e.Hash {
+		return &ChainError{Seq: e.Seq, Kind: KindHash, Want: e.Hash.String(), Got: got.String()}
+	}
+	for v.next < len(v.cps) && v.cps[v.next].Seq == e.Seq {
+		cp := &v.cps[v.next]
+		if !v.cpOK[v.next] {
+			return &ChainError{Seq: e.Seq, Kind: KindSignature, Want: "valid checkpoint signature", Got: "invalid"}
+		}
+		if cp.Hash != e.Hash {
+			return &ChainError{Seq: e.Seq, Kind: KindCheckpoint, Want: cp.Hash.String(), Got: e.Hash.String()}
+		}
+		v.next++
+	}
+	if v.next < len(v.cps) && v.cps[v.next].Seq < e.Seq {
+		// Only reachable with checkpoints at seq <= 0.
+		cp := v.cps[v.next]
+		return &ChainError{Seq: cp.Seq, Kind: KindCheckpoint, Want: fmt.Sprintf("entry %d", cp.Seq), Got: "none"}
+	}
+	if h := v.head; h != nil {
+		for _, s := range [...]Head{h.Committed, h.Pending} {
+			if s.Seq == e.Seq && s.Hash != e.Hash {
+				if !v.headOK {
+					return &ChainError{Seq: e.Seq, Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
+				}
+				return &ChainError{Seq: e.Seq, Kind: KindCheckpoint, Want: s.Hash.String(), Got: e.Hash.String()}
+			}
+		}
+	}
+	v.prev, v.last = e.Hash, e.Seq
+	v.n++
+	return nil
+}
+
+// Finish checks the end of the chain against the checkpoints and the signed
+// head, and returns the report. A chain with entries needs a signed head.
+func (v *Verifier) Finish() (Report, *ChainError) {
+	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next}
+	if v.next > 0 {
+		r.LastCheckpoint = v.cps[v.next-1].Seq
+	}
+	if v.head != nil {
+		r.SignedHeadSeq = v.head.Committed.Seq
+	}
+	if v.err == nil {
+		v.err = v.finish()
+	}
+	r.Duration = time.Since(v.started)
+	r.Err = v.err
+	return r, v.err
+}
+
+func (v *Verifier) finish() *ChainError {
+	end := v.last
+	if v.next < len(v.cps) {
+		cp := v.cps[v.next]
+		return &ChainError{Seq: end + 1, Kind: KindTruncated,
+			Want: fmt.Sprintf("entries up to checkpoint seq %d", cp.Seq), Got: fmt.Sprintf("last seq %d", end)}
+	}
+	h := v.head
+	if h == nil {
+		if end == 0 {
+			return nil
+		}
+		return &ChainError{Seq: end, Kind: KindSignature, Want: "signed head file", Got: "none"}
+	}
+	if !v.headOK {
+		return &ChainError{Seq: max(h.Committed.Seq, 1), Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
+	}
+	switch {
+	case end == h.Committed.Seq || end == h.Pending.Seq:
+		return nil
+	case end < h.Pending.Seq:
+		return &ChainError{Seq: end + 1, Kind: KindTruncated,
+			Want: fmt.Sprintf("last seq %d (signed head)", h.Committed.Seq), Got: fmt.Sprintf("last seq %d", end)}
+	default:
+		signed := max(h.Committed.Seq, h.Pending.Seq)
+		return &ChainError{Seq: signed + 1, Kind: KindUnsigned,
+			Want: fmt.Sprintf("last seq %d (signed head)", signed), Got: fmt.Sprintf("last seq %d", end)}
+	}
+}
