@@ -200,6 +200,14 @@ func parseJSON(data []byte, sink func(record), errs *errorList) {
 				errs.add(line, "json", "entry is not an object")
 				continue
 			}
+			// The Decoder's SyntaxError.Offset does not count the separators
+			// Token and More consumed; a fresh decoder on this value does.
+			var raw json.RawMessage
+			var se *json.SyntaxError
+			if rerr := json.NewDecoder(bytes.NewReader(data[start:])).Decode(&raw); errors.As(rerr, &se) {
+				errs.add(lc.at(start+max(int(se.Offset)-1, 0)), "json", se.Error())
+				return
+			}
 			syntax(err)
 			return
 		}

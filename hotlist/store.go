@@ -19,9 +19,9 @@ import (
 
 // Options configure a Store.
 type Options struct {
-	Logger *slog.Logger       // nil: discard
-	Now    func() time.Time   // nil: time.Now; the import time of a version
-	Match  MatchOptions       // for the Store's Matcher
+	Logger *slog.Logger     // nil: discard
+	Now    func() time.Time // nil: time.Now; the import time of a version
+	Match  MatchOptions     // for the Store's Matcher
 }
 
 // Store keeps every version of every list in one SQLite file and keeps a
@@ -59,9 +59,9 @@ type ImportResult struct {
 
 // ImportRequest is one file to import.
 type ImportRequest struct {
-	List     string    // [a-z0-9_-]{1,32}: "national", "local", "insurance"
-	User     string    // who imports, for the version record
-	FileName string    // as the user picked it; also picks the format when Format is FormatAuto
+	List     string // [a-z0-9_-]{1,32}: "national", "local", "insurance"
+	User     string // who imports, for the version record
+	FileName string // as the user picked it; also picks the format when Format is FormatAuto
 	Format   Format
 	Data     io.Reader // the file; read to the end (at most MaxFileSize)
 }
