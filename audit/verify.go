@@ -147,7 +147,7 @@ func (v *Verifier) finish() *ChainError {
 		return &ChainError{Seq: end, Kind: KindSignature, Want: "signed head file", Got: "none"}
 	}
 	if !v.headOK {
-		return &ChainError{Seq: max(h.Committed.Seq, 1), Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
+		return &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
 	}
 	switch {
 	case end == h.Committed.Seq || end == h.Pending.Seq:

@@ -1,0 +1,255 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"testing"
+)
+
+// rehashFrom recomputes the hashes of every entry from seq on, as an
+// intruder without the key can: the chain alone then looks whole.
+func rehashFrom(t *testing.T, db *sql.DB, seq int64) {
+	t.Helper()
+	rows, err := db.Query(`SELECT `+entryColumns+` FROM entries WHERE seq >= ? ORDER BY seq`, seq-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		es []Entry
+		sc scanner
+	)
+	for rows.Next() {
+		var e Entry
+		if err := sc.scan(rows, &e); err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, e)
+	}
+	rows.Close()
+	prev := es[0].Hash
+	for _, e := range es[1:] {
+		e.PrevHash = prev
+		e.Hash = EntryHash(prev, &e)
+		prev = e.Hash
+		if _, err := db.Exec(`UPDATE entries SET prev_hash=?, hash=? WHERE seq=?`, e.PrevHash[:], e.Hash[:], e.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func forge(t *testing.T, db *sql.DB, seq int64, rehash bool) {
+	t.Helper()
+	var prev []byte
+	if err := db.QueryRow(`SELECT hash FROM entries WHERE seq=?`, seq-1).Scan(&prev); err != nil {
+		t.Fatal(err)
+	}
+	e := sample(7)
+	e.Seq, e.User, e.Time = seq, "mallory", e.Time.Add(1e12)
+	copy(e.PrevHash[:], prev)
+	e.Hash = Digest{0xde, 0xad}
+	if rehash {
+		e.Hash = EntryHash(e.PrevHash, &e)
+	}
+	if _, err := db.Exec(`INSERT INTO entries (`+entryColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.Seq, timeNanos(e.Time), e.User, e.Role, e.Console, string(e.Action), e.Subject, e.JustKind, e.JustText,
+		e.JustRef, e.AuthRef, string(e.Outcome), e.Reason, e.Detail, e.PrevHash[:], e.Hash[:]); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exec(t *testing.T, db *sql.DB, qs ...string) {
+	t.Helper()
+	for _, q := range qs {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// TestCorruptionProbes corrupts a good 50-entry chain (checkpoints every
+// 10, and one at 50 from Close) in each way an intruder with the database
+// but not the key could, and asserts Verify names the right entry.
+func TestCorruptionProbes(t *testing.T) {
+	const n = 50
+	probes := []struct {
+		name    string
+		corrupt func(t *testing.T, f fixture, db *sql.DB)
+		seq     int64
+		kind    ChainErrorKind
+	}{
+		{"edit user", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET user='mallory' WHERE seq=17`)
+		}, 17, KindHash},
+		{"edit time by 1ns", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET time=time+1 WHERE seq=5`)
+		}, 5, KindHash},
+		{"edit justification", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET auth_ref='' WHERE seq=3`)
+		}, 3, KindHash},
+		{"edit outcome", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET outcome='allowed', reason='' WHERE seq=11`)
+		}, 11, KindHash},
+		{"edit prev hash", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET prev_hash=zeroblob(32) WHERE seq=9`)
+		}, 9, KindLink},
+		{"short hash", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET hash=x'00' WHERE seq=1`)
+		}, 1, KindHash},
+		{"delete row", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `DELETE FROM entries WHERE seq=23`)
+		}, 23, KindGap},
+		{"delete first row", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `DELETE FROM entries WHERE seq=1`)
+		}, 1, KindGap},
+		{"swap two rows", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET seq=-30 WHERE seq=30`, `UPDATE entries SET seq=30 WHERE seq=31`, `UPDATE entries SET seq=31 WHERE seq=-30`)
+		}, 30, KindLink},
+		{"swap contents keeping seq", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET user = CASE seq WHEN 40 THEN (SELECT user FROM entries WHERE seq=41) ELSE (SELECT user FROM entries WHERE seq=40) END WHERE seq IN (40,41)`)
+		}, 40, KindHash},
+		{"insert forged row", func(t *testing.T, f fixture, db *sql.DB) {
+			forge(t, db, n+1, false)
+		}, n + 1, KindHash},
+		{"insert forged row with a correct hash", func(t *testing.T, f fixture, db *sql.DB) {
+			forge(t, db, n+1, true)
+		}, n + 1, KindUnsigned},
+		{"renumber and insert in the middle", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET seq=seq+1000 WHERE seq>=25`, `UPDATE entries SET seq=seq-999 WHERE seq>=1000`)
+			forge(t, db, 25, true)
+			rehashFrom(t, db, 26)
+		}, 30, KindCheckpoint},
+		{"edit and rehash the rest", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE entries SET user='mallory' WHERE seq=12`)
+			rehashFrom(t, db, 12)
+		}, 20, KindCheckpoint},
+		{"truncate tail", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `DELETE FROM entries WHERE seq>45`)
+		}, 46, KindTruncated},
+		{"truncate tail and its checkpoints", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `DELETE FROM entries WHERE seq>45`, `DELETE FROM checkpoints WHERE seq>45`)
+		}, 46, KindTruncated},
+		{"truncate everything", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `DELETE FROM entries`, `DELETE FROM checkpoints`)
+		}, 1, KindTruncated},
+		{"bad checkpoint signature", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE checkpoints SET sig=zeroblob(64) WHERE seq=20`)
+		}, 20, KindSignature},
+		{"checkpoint moved", func(t *testing.T, f fixture, db *sql.DB) {
+			exec(t, db, `UPDATE checkpoints SET seq=21 WHERE seq=20`)
+		}, 21, KindSignature},
+		{"head file removed", func(t *testing.T, f fixture, db *sql.DB) {
+			if err := os.Remove(f.key + ".head"); err != nil {
+				t.Fatal(err)
+			}
+		}, n, KindSignature},
+		{"head file forged", func(t *testing.T, f fixture, db *sql.DB) {
+			b, err := os.ReadFile(f.key + ".head")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for off := 0; off < len(b); off += headSlotSize {
+				b[off+20]++ // committed seq, in both slots
+			}
+			if err := os.WriteFile(f.key+".head", b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, n, KindSignature},
+	}
+	for _, p := range probes {
+		t.Run(p.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.build(t, n, Options{CheckpointEvery: 10})
+			if _, err := f.verify(t); err != nil {
+				t.Fatalf("Verify before corruption = %v", err)
+			}
+			p.corrupt(t, f, f.rawDB(t))
+			_, err := f.verify(t)
+			var ce *ChainError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Verify after %s = %v, want *ChainError", p.name, err)
+			}
+			if ce.Seq != p.seq || ce.Kind != p.kind {
+				t.Fatalf("Verify after %s = seq %d %q, want seq %d %q (%v)", p.name, ce.Seq, ce.Kind, p.seq, p.kind, ce)
+			}
+		})
+	}
+}
+
+// A store whose tail was cut does not open for writing: appending to it
+// would bury the evidence.
+func TestOpenRefusesCutTail(t *testing.T) {
+	f := newFixture(t)
+	f.build(t, 30, Options{CheckpointEvery: 10})
+	exec(t, f.rawDB(t), `DELETE FROM entries WHERE seq>28`)
+	_, err := Open(f.db, Options{KeyPath: f.key})
+	var ce *ChainError
+	if !errors.As(err, &ce) || ce.Kind != KindTruncated || ce.Seq != 29 {
+		t.Fatalf("Open(cut store) = %v, want truncated at 29", err)
+	}
+	if err := os.Remove(f.key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(f.db, Options{KeyPath: f.key}); err == nil {
+		t.Fatalf("Open(store with entries, key removed) = nil error")
+	}
+}
+
+// The pure verifier, without SQLite: every field of every entry matters.
+func TestVerifierFieldProbes(t *testing.T) {
+	es := chain(t, 8)
+	mut := map[string]func(e *Entry){
+		"seq":      func(e *Entry) { e.Seq += 100 },
+		"time":     func(e *Entry) { e.Time = e.Time.Add(1) },
+		"user":     func(e *Entry) { e.User += "x" },
+		"role":     func(e *Entry) { e.Role += "x" },
+		"console":  func(e *Entry) { e.Console += "x" },
+		"action":   func(e *Entry) { e.Action += "x" },
+		"subject":  func(e *Entry) { e.Subject += "x" },
+		"justkind": func(e *Entry) { e.JustKind += "x" },
+		"justtext": func(e *Entry) { e.JustText += "x" },
+		"justref":  func(e *Entry) { e.JustRef += "x" },
+		"authref":  func(e *Entry) { e.AuthRef += "x" },
+		"outcome":  func(e *Entry) { e.Outcome += "x" },
+		"reason":   func(e *Entry) { e.Reason += "x" },
+		"detail":   func(e *Entry) { e.Detail += "x" },
+		"boundary": func(e *Entry) { e.User, e.Role = e.User+e.Role[:1], e.Role[1:] },
+		"prev":     func(e *Entry) { e.PrevHash[0] ^= 1 },
+		"hash":     func(e *Entry) { e.Hash[31] ^= 0x80 },
+	}
+	for name, m := range mut {
+		t.Run(name, func(t *testing.T) {
+			bad := append([]Entry(nil), es...)
+			m(&bad[4])
+			v := NewVerifier(nil, nil, nil)
+			var ce *ChainError
+			for i := range bad {
+				if ce = v.Next(&bad[i]); ce != nil {
+					break
+				}
+			}
+			if ce == nil {
+				_, ce = v.Finish()
+			}
+			if ce == nil || ce.Seq != 5 {
+				t.Fatalf("after changing %s of entry 5: %v, want a break at seq 5", name, ce)
+			}
+		})
+	}
+}
+
+func chain(t *testing.T, n int) []Entry {
+	t.Helper()
+	var prev Digest
+	es := make([]Entry, n)
+	for i := range es {
+		e := sample(i)
+		e.Seq, e.PrevHash = int64(i+1), prev
+		e.Hash = EntryHash(prev, &e)
+		prev, es[i] = e.Hash, e
+	}
+	return es
+}
+
+var _ = context.Background
