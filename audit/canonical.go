@@ -88,3 +88,5 @@ const (
 	checkpointContext = "zoneconsole audit checkpoint v1\x00"
 	headContext       = "zoneconsole audit head v1\x00"
 )
+
+func sha256Sum(b []byte) Digest { return sha256.Sum256(b) }

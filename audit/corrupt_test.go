@@ -59,7 +59,7 @@ func forge(t *testing.T, db *sql.DB, seq int64, rehash bool) {
 	}
 }
 
-func exec(t *testing.T, db *sql.DB, qs ...string) {
+func sqlExec(t *testing.T, db *sql.DB, qs ...string) {
 	t.Helper()
 	for _, q := range qs {
 		if _, err := db.Exec(q); err != nil {
@@ -80,34 +80,34 @@ func TestCorruptionProbes(t *testing.T) {
 		kind    ChainErrorKind
 	}{
 		{"edit user", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET user='mallory' WHERE seq=17`)
+			sqlExec(t, db, `UPDATE entries SET user='mallory' WHERE seq=17`)
 		}, 17, KindHash},
 		{"edit time by 1ns", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET time=time+1 WHERE seq=5`)
+			sqlExec(t, db, `UPDATE entries SET time=time+1 WHERE seq=5`)
 		}, 5, KindHash},
 		{"edit justification", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET auth_ref='' WHERE seq=3`)
+			sqlExec(t, db, `UPDATE entries SET auth_ref='' WHERE seq=3`)
 		}, 3, KindHash},
 		{"edit outcome", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET outcome='allowed', reason='' WHERE seq=11`)
+			sqlExec(t, db, `UPDATE entries SET outcome='allowed', reason='' WHERE seq=11`)
 		}, 11, KindHash},
 		{"edit prev hash", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET prev_hash=zeroblob(32) WHERE seq=9`)
+			sqlExec(t, db, `UPDATE entries SET prev_hash=zeroblob(32) WHERE seq=9`)
 		}, 9, KindLink},
 		{"short hash", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET hash=x'00' WHERE seq=1`)
+			sqlExec(t, db, `UPDATE entries SET hash=x'00' WHERE seq=1`)
 		}, 1, KindHash},
 		{"delete row", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `DELETE FROM entries WHERE seq=23`)
+			sqlExec(t, db, `DELETE FROM entries WHERE seq=23`)
 		}, 23, KindGap},
 		{"delete first row", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `DELETE FROM entries WHERE seq=1`)
+			sqlExec(t, db, `DELETE FROM entries WHERE seq=1`)
 		}, 1, KindGap},
 		{"swap two rows", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET seq=-30 WHERE seq=30`, `UPDATE entries SET seq=30 WHERE seq=31`, `UPDATE entries SET seq=31 WHERE seq=-30`)
+			sqlExec(t, db, `UPDATE entries SET seq=-30 WHERE seq=30`, `UPDATE entries SET seq=30 WHERE seq=31`, `UPDATE entries SET seq=31 WHERE seq=-30`)
 		}, 30, KindLink},
 		{"swap contents keeping seq", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET user = CASE seq WHEN 40 THEN (SELECT user FROM entries WHERE seq=41) ELSE (SELECT user FROM entries WHERE seq=40) END WHERE seq IN (40,41)`)
+			sqlExec(t, db, `UPDATE entries SET user = CASE seq WHEN 40 THEN (SELECT user FROM entries WHERE seq=41) ELSE (SELECT user FROM entries WHERE seq=40) END WHERE seq IN (40,41)`)
 		}, 40, KindHash},
 		{"insert forged row", func(t *testing.T, f fixture, db *sql.DB) {
 			forge(t, db, n+1, false)
@@ -116,28 +116,28 @@ func TestCorruptionProbes(t *testing.T) {
 			forge(t, db, n+1, true)
 		}, n + 1, KindUnsigned},
 		{"renumber and insert in the middle", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET seq=seq+1000 WHERE seq>=25`, `UPDATE entries SET seq=seq-999 WHERE seq>=1000`)
+			sqlExec(t, db, `UPDATE entries SET seq=seq+1000 WHERE seq>=25`, `UPDATE entries SET seq=seq-999 WHERE seq>=1000`)
 			forge(t, db, 25, true)
 			rehashFrom(t, db, 26)
 		}, 30, KindCheckpoint},
 		{"edit and rehash the rest", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE entries SET user='mallory' WHERE seq=12`)
+			sqlExec(t, db, `UPDATE entries SET user='mallory' WHERE seq=12`)
 			rehashFrom(t, db, 12)
 		}, 20, KindCheckpoint},
 		{"truncate tail", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `DELETE FROM entries WHERE seq>45`)
+			sqlExec(t, db, `DELETE FROM entries WHERE seq>45`)
 		}, 46, KindTruncated},
 		{"truncate tail and its checkpoints", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `DELETE FROM entries WHERE seq>45`, `DELETE FROM checkpoints WHERE seq>45`)
+			sqlExec(t, db, `DELETE FROM entries WHERE seq>45`, `DELETE FROM checkpoints WHERE seq>45`)
 		}, 46, KindTruncated},
 		{"truncate everything", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `DELETE FROM entries`, `DELETE FROM checkpoints`)
+			sqlExec(t, db, `DELETE FROM entries`, `DELETE FROM checkpoints`)
 		}, 1, KindTruncated},
 		{"bad checkpoint signature", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE checkpoints SET sig=zeroblob(64) WHERE seq=20`)
+			sqlExec(t, db, `UPDATE checkpoints SET sig=zeroblob(64) WHERE seq=20`)
 		}, 20, KindSignature},
 		{"checkpoint moved", func(t *testing.T, f fixture, db *sql.DB) {
-			exec(t, db, `UPDATE checkpoints SET seq=21 WHERE seq=20`)
+			sqlExec(t, db, `UPDATE checkpoints SET seq=21 WHERE seq=20`)
 		}, 21, KindSignature},
 		{"head file removed", func(t *testing.T, f fixture, db *sql.DB) {
 			if err := os.Remove(f.key + ".head"); err != nil {
@@ -182,7 +182,7 @@ func TestCorruptionProbes(t *testing.T) {
 func TestOpenRefusesCutTail(t *testing.T) {
 	f := newFixture(t)
 	f.build(t, 30, Options{CheckpointEvery: 10})
-	exec(t, f.rawDB(t), `DELETE FROM entries WHERE seq>28`)
+	sqlExec(t, f.rawDB(t), `DELETE FROM entries WHERE seq>28`)
 	_, err := Open(f.db, Options{KeyPath: f.key})
 	var ce *ChainError
 	if !errors.As(err, &ce) || ce.Kind != KindTruncated || ce.Seq != 29 {
