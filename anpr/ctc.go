@@ -1,0 +1,310 @@
+package anpr
+
+import (
+	"math"
+	"strings"
+
+	"github.com/politiezone/zoneconsole/plate"
+)
+
+// nChars is the size of plate.Alphabet (A-Z, 0-9).
+const nChars = len(plate.Alphabet)
+
+// ctcFrames is the recogniser's output reduced to what plate decoding needs:
+// per time step the log probability of the CTC blank, of each plate
+// character (upper and lower case merged), and of the best "other" symbol.
+type ctcFrames struct {
+	blank []float32
+	ch    [][nChars]float32
+	other []float32 // log of the most likely non-blank symbol of any kind
+}
+
+func (fr *ctcFrames) len() int { return len(fr.blank) }
+
+// charMap maps the recogniser's class indices to plate characters.
+type charMap struct {
+	blank int
+	// cls[i] lists the recogniser classes that stand for plate.Alphabet[i].
+	cls [nChars][]int
+}
+
+// newCharMap builds the map from a CTC alphabet (class 0 is the blank,
+// class i is keys[i-1]).
+func newCharMap(keys []string) charMap {
+	var m charMap
+	for i, k := range keys {
+		u := strings.ToUpper(k)
+		if len(u) != 1 {
+			continue
+		}
+		j := strings.IndexByte(plate.Alphabet, u[0])
+		if j >= 0 {
+			m.cls[j] = append(m.cls[j], i+1)
+		}
+	}
+	return m
+}
+
+// frames converts a T x K matrix of probabilities (softmax output).
+func (m *charMap) frames(probs []float32, t, k int) *ctcFrames {
+	fr := &ctcFrames{
+		blank: make([]float32, t),
+		ch:    make([][nChars]float32, t),
+		other: make([]float32, t),
+	}
+	for i := 0; i < t; i++ {
+		row := probs[i*k : (i+1)*k]
+		fr.blank[i] = logf(row[m.blank])
+		var best float32
+		for j := 1; j < k; j++ {
+			if j != m.blank && row[j] > best {
+				best = row[j]
+			}
+		}
+		fr.other[i] = logf(best)
+		for c := 0; c < nChars; c++ {
+			var p float32
+			for _, j := range m.cls[c] {
+				p += row[j]
+			}
+			fr.ch[i][c] = logf(p)
+		}
+	}
+	return fr
+}
+
+func logf(p float32) float32 {
+	if p < 1e-12 {
+		p = 1e-12
+	}
+	return float32(math.Log(float64(p)))
+}
+
+// Penalties (natural log) for explaining a frame as something that is not
+// part of the plate: at the ends (the euro band's country letters, the edge
+// of a loose crop) and between groups (dash, sticker, crest). Inside a group
+// nothing may be skipped: that is where dropping a character would hide a
+// misread.
+const (
+	junkEnd   = -1.5
+	junkInner = -2.5
+)
+
+// decoded is the best reading of a crop under one format.
+type decoded struct {
+	format *plate.Format
+	text   string    // normalised plate
+	score  float64   // path log probability + format prior
+	probs  []float64 // per character, the peak probability of the chosen character
+}
+
+func (d decoded) confidence() float64 {
+	if len(d.probs) == 0 {
+		return 0
+	}
+	minP, logSum := 1.0, 0.0
+	for _, p := range d.probs {
+		minP = math.Min(minP, p)
+		logSum += math.Log(math.Max(p, 1e-9))
+	}
+	geo := math.Exp(logSum / float64(len(d.probs)))
+	return 0.5*minP + 0.5*geo
+}
+
+var negInf = float32(math.Inf(-1))
+
+// decodeFormat finds the most probable CTC path that spells a plate of
+// format f: position k may only emit characters of its class, so "O" cannot
+// be chosen where the format wants a digit and the digit's own probability
+// decides instead. This is a Viterbi search over the states "emitting
+// character c for position k" and "gap before position j" (blank, or junk
+// where a gap may hold junk).
+func decodeFormat(fr *ctcFrames, f *plate.Format) (decoded, bool) {
+	pos := f.Positions()
+	n, T := len(pos), fr.len()
+	if n == 0 || T < n {
+		return decoded{}, false
+	}
+	// L[k][c] and G[j] for the current step; back pointers per step.
+	L := make([][nChars]float32, n)
+	G := make([]float32, n+1)
+	nL := make([][nChars]float32, n)
+	nG := make([]float32, n+1)
+	// backL: -1 stay, -2 from gap k, >= 0 from L[k-1][that char].
+	// backG: -1 stay, >= 0 from L[j-1][that char].
+	backL := make([][][nChars]int8, T)
+	backG := make([][]int8, T)
+	for t := range backL {
+		backL[t] = make([][nChars]int8, n)
+		backG[t] = make([]int8, n+1)
+	}
+	gapEmit := func(t, j int) float32 {
+		e := fr.blank[t]
+		var pen float32
+		switch {
+		case j == 0 || j == n:
+			pen = junkEnd
+		case f.GroupStart(j):
+			pen = junkInner
+		default:
+			return e
+		}
+		if o := fr.other[t] + pen; o > e {
+			return o
+		}
+		return e
+	}
+	for k := range L {
+		for c := range L[k] {
+			L[k][c] = negInf
+		}
+	}
+	for j := range G {
+		G[j] = negInf
+	}
+	G[0] = gapEmit(0, 0)
+	backG[0][0] = -1
+	for c := 0; c < nChars; c++ {
+		if pos[0]&(1<<uint(c)) != 0 {
+			L[0][c] = fr.ch[0][c]
+			backL[0][0][c] = -2
+		}
+	}
+	for t := 1; t < T; t++ {
+		for k := 0; k < n; k++ {
+			// best and second best of L[k-1] for the "different char" rule.
+			b1, b2, c1 := negInf, negInf, -1
+			if k > 0 {
+				for c := 0; c < nChars; c++ {
+					v := L[k-1][c]
+					if v > b1 {
+						b2, b1, c1 = b1, v, c
+					} else if v > b2 {
+						b2 = v
+					}
+				}
+			}
+			for c := 0; c < nChars; c++ {
+				if pos[k]&(1<<uint(c)) == 0 {
+					nL[k][c] = negInf
+					continue
+				}
+				best, bp := L[k][c], int8(-1)
+				if G[k] > best {
+					best, bp = G[k], -2
+				}
+				if k > 0 {
+					from, fc := b1, c1
+					if c1 == c {
+						from, fc = b2, -1
+						// find the char of the second best
+						for cc := 0; cc < nChars; cc++ {
+							if cc != c && L[k-1][cc] == b2 {
+								fc = cc
+								break
+							}
+						}
+					}
+					if fc >= 0 && from > best {
+						best, bp = from, int8(fc)
+					}
+				}
+				nL[k][c] = best + fr.ch[t][c]
+				backL[t][k][c] = bp
+			}
+		}
+		for j := 0; j <= n; j++ {
+			best, bp := G[j], int8(-1)
+			if j > 0 {
+				for c := 0; c < nChars; c++ {
+					if L[j-1][c] > best {
+						best, bp = L[j-1][c], int8(c)
+					}
+				}
+			}
+			nG[j] = best + gapEmit(t, j)
+			backG[t][j] = bp
+		}
+		L, nL = nL, L
+		G, nG = nG, G
+	}
+	// End in the final gap or on the last character.
+	endScore, endC := G[n], -1
+	for c := 0; c < nChars; c++ {
+		if L[n-1][c] > endScore {
+			endScore, endC = L[n-1][c], c
+		}
+	}
+	if math.IsInf(float64(endScore), -1) {
+		return decoded{}, false
+	}
+	// Backtrack.
+	text := make([]byte, n)
+	probs := make([]float64, n)
+	inGap, k, c := endC < 0, n-1, endC
+	j := n
+	for t := T - 1; t >= 0; t-- {
+		if inGap {
+			bp := backG[t][j]
+			if bp >= 0 {
+				inGap, k, c = false, j-1, int(bp)
+			}
+			continue
+		}
+		text[k] = plate.Alphabet[c]
+		if p := math.Exp(float64(fr.ch[t][c])); p > probs[k] {
+			probs[k] = p
+		}
+		switch bp := backL[t][k][c]; {
+		case bp == -1:
+		case bp == -2:
+			inGap, j = true, k
+		default:
+			k, c = k-1, int(bp)
+		}
+	}
+	return decoded{format: f, text: string(text), score: float64(endScore) + f.Prior, probs: probs}, true
+}
+
+// freeDecode is plain greedy CTC over plate characters: the text the
+// recogniser sees with no syntax, '?' for any other symbol.
+func freeDecode(fr *ctcFrames) (string, float64) {
+	var b strings.Builder
+	prev := -1
+	score := 0.0
+	for t := 0; t < fr.len(); t++ {
+		best, bi := fr.blank[t], -1
+		for c := 0; c < nChars; c++ {
+			if fr.ch[t][c] > best {
+				best, bi = fr.ch[t][c], c
+			}
+		}
+		if fr.other[t] > best {
+			best, bi = fr.other[t], nChars
+		}
+		score += float64(best)
+		if bi >= 0 && bi != prev {
+			if bi == nChars {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte(plate.Alphabet[bi])
+			}
+		}
+		prev = bi
+	}
+	return b.String(), score
+}
+
+// decodePlate tries every format and returns the best, or false when no
+// format fits the frames at all.
+func decodePlate(fr *ctcFrames, formats []plate.Format) (decoded, bool) {
+	var best decoded
+	found := false
+	for i := range formats {
+		d, ok := decodeFormat(fr, &formats[i])
+		if ok && (!found || d.score > best.score) {
+			best, found = d, true
+		}
+	}
+	return best, found
+}

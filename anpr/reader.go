@@ -1,0 +1,293 @@
+package anpr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"gocv.io/x/gocv"
+
+	"github.com/politiezone/zoneconsole/plate"
+)
+
+// Read is one plate read in one image.
+type Read struct {
+	Plate      string  // normalised: "1ABC123"
+	Display    string  // as on the plate: "1-ABC-123"
+	Country    string  // "BE", "NL", ...; "" when no known format fits
+	Format     string  // plate.Format name
+	Kind       string  // plate.Format kind ("car", "trailer", ...)
+	Confidence float64 // 0..1
+	Box        image.Rectangle
+	Crop       image.Image // the rectified plate
+}
+
+// Detector names.
+const (
+	DetectClassic = "classic" // morphology + Haar: fast, for video
+	DetectText    = "text"    // PP-OCRv4 text detection: slower, for photos
+	DetectBoth    = "both"
+)
+
+// Config configures a Reader.
+type Config struct {
+	// ModelDir holds the files installed by anpr/install-models.sh.
+	ModelDir string
+	// Detector picks how plates are found; default DetectClassic.
+	Detector string
+	// Threads is the number of threads ONNX Runtime uses per inference
+	// (default 1: the pipeline runs one reader per core instead).
+	Threads int
+	// MaxCandidates is how many plate candidates are read per image
+	// (default 4).
+	MaxCandidates int
+	// MinConfidence drops reads below it (default 0.35).
+	MinConfidence float64
+	// Cascades are Haar cascade files; default the two plate cascades of
+	// Debian's opencv-data when present. Set to an empty non-nil slice to
+	// disable.
+	Cascades []string
+	Logger   *slog.Logger
+}
+
+// Reader finds and reads plates. It is safe for concurrent use; each call
+// to Read uses its own buffers.
+type Reader struct {
+	cfg     Config
+	log     *slog.Logger
+	rec     *recogniser
+	det     *textDetector
+	formats []plate.Format
+
+	mu       sync.Mutex // guards cascades (a CascadeClassifier is not re-entrant) and closed
+	cascades []gocv.CascadeClassifier
+	closed   bool
+}
+
+// DefaultCascades are the plate cascades of Debian's opencv-data package.
+func DefaultCascades() []string {
+	return []string{
+		"/usr/share/opencv4/haarcascades/haarcascade_russian_plate_number.xml",
+	}
+}
+
+// NewReader loads the models. It fails with ErrModelsMissing when the
+// model directory is incomplete.
+func NewReader(cfg Config) (*Reader, error) {
+	if cfg.Detector == "" {
+		cfg.Detector = DetectClassic
+	}
+	switch cfg.Detector {
+	case DetectClassic, DetectText, DetectBoth:
+	default:
+		return nil, fmt.Errorf("anpr: unknown detector %q", cfg.Detector)
+	}
+	if cfg.Threads <= 0 {
+		cfg.Threads = 1
+	}
+	if cfg.MaxCandidates <= 0 {
+		cfg.MaxCandidates = 4
+	}
+	if cfg.MinConfidence == 0 {
+		cfg.MinConfidence = 0.35
+	}
+	if cfg.Cascades == nil {
+		cfg.Cascades = DefaultCascades()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	useDet := cfg.Detector != DetectClassic
+	if err := checkModels(cfg.ModelDir, useDet); err != nil {
+		return nil, err
+	}
+	if err := initORT(filepath.Join(cfg.ModelDir, fileORT)); err != nil {
+		return nil, err
+	}
+	keys, err := readKeys(filepath.Join(cfg.ModelDir, fileKeys))
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{cfg: cfg, log: cfg.Logger.With("component", "anpr"), formats: plate.Formats()}
+	r.rec, err = newRecogniser(filepath.Join(cfg.ModelDir, fileRec), keys, cfg.Threads)
+	if err != nil {
+		return nil, err
+	}
+	if useDet {
+		r.det, err = newTextDetector(filepath.Join(cfg.ModelDir, fileDet), cfg.Threads)
+		if err != nil {
+			r.rec.close()
+			return nil, err
+		}
+	}
+	if cfg.Detector != DetectText {
+		for _, path := range cfg.Cascades {
+			cc := gocv.NewCascadeClassifier()
+			if !cc.Load(path) {
+				cc.Close()
+				r.log.Warn("plate cascade not loaded; continuing without it", "path", path)
+				continue
+			}
+			r.cascades = append(r.cascades, cc)
+		}
+	}
+	return r, nil
+}
+
+// Close frees the models. It is idempotent.
+func (r *Reader) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	var errs []error
+	for i := range r.cascades {
+		errs = append(errs, r.cascades[i].Close())
+	}
+	errs = append(errs, r.rec.close())
+	if r.det != nil {
+		errs = append(errs, r.det.close())
+	}
+	return errors.Join(errs...)
+}
+
+// ErrClosed is returned by Read after Close.
+var ErrClosed = errors.New("anpr: reader closed")
+
+// workW is the width the localisation works at: big photos are scaled down
+// to it, video frames (1280x720) are used as they are.
+const workW = 1280
+
+// Read finds and reads the plates in img, best first.
+func (r *Reader) Read(ctx context.Context, img image.Image) ([]Read, error) {
+	if img == nil || img.Bounds().Empty() {
+		return nil, errors.New("anpr: empty image")
+	}
+	bgr, err := toBGR(img)
+	if err != nil {
+		return nil, err
+	}
+	defer bgr.Close()
+	cands, err := r.candidates(ctx, bgr)
+	if err != nil {
+		return nil, err
+	}
+	var reads []Read
+	off := img.Bounds().Min
+	for _, q := range cands {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rd, ok, err := r.readQuad(bgr, q)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rd.Box = rd.Box.Add(off)
+			reads = append(reads, rd)
+		}
+	}
+	return dedupe(reads), nil
+}
+
+// candidates localises plates in the frame, in frame coordinates.
+func (r *Reader) candidates(ctx context.Context, bgr gocv.Mat) ([]quad, error) {
+	scale := 1.0
+	work := bgr
+	if bgr.Cols() > workW {
+		scale = float64(workW) / float64(bgr.Cols())
+		small := gocv.NewMat()
+		defer small.Close()
+		gocv.Resize(bgr, &small, image.Pt(workW, int(float64(bgr.Rows())*scale+0.5)), 0, 0, gocv.InterpolationArea)
+		work = small
+	}
+	var qs []quad
+	if r.cfg.Detector != DetectText {
+		gray := gocv.NewMat()
+		defer gray.Close()
+		gocv.CvtColor(work, &gray, gocv.ColorBGRToGray)
+		for _, ch := range []int{16, 32, 64} {
+			if ch*5 > gray.Rows() {
+				break
+			}
+			qs = append(qs, morphCandidates(gray, ch)...)
+		}
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return nil, ErrClosed
+		}
+		for i := range r.cascades {
+			qs = append(qs, haarCandidates(gray, &r.cascades[i], 48)...)
+		}
+		r.mu.Unlock()
+	}
+	if r.det != nil {
+		tq, err := r.det.detect(ctx, work)
+		if err != nil {
+			return nil, err
+		}
+		qs = append(qs, tq...)
+	}
+	qs = topCandidates(qs, r.cfg.MaxCandidates)
+	for i := range qs {
+		qs[i] = qs[i].scaled(1 / scale)
+	}
+	return qs, nil
+}
+
+// readQuad rectifies and reads one candidate.
+func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
+	crop, err := rectify(bgr, q)
+	if err != nil {
+		return Read{}, false, nil // degenerate candidate: nothing to read
+	}
+	defer crop.Close()
+	fr, err := r.rec.recognise(crop)
+	if err != nil {
+		return Read{}, false, err
+	}
+	d, ok := decodePlate(fr, r.formats)
+	if !ok {
+		return Read{}, false, nil
+	}
+	conf := d.confidence()
+	if conf < r.cfg.MinConfidence {
+		return Read{}, false, nil
+	}
+	cimg, err := crop.ToImage()
+	if err != nil {
+		return Read{}, false, fmt.Errorf("anpr: crop to image: %w", err)
+	}
+	return Read{
+		Plate: d.text, Display: d.format.Display(d.text), Country: d.format.Country,
+		Format: d.format.Name, Kind: d.format.Kind, Confidence: conf,
+		Box: q.bounds(), Crop: cimg,
+	}, true, nil
+}
+
+// dedupe keeps the most confident read of each plate and of each place.
+func dedupe(rs []Read) []Read {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Confidence > rs[j].Confidence })
+	var out []Read
+	for _, r := range rs {
+		dup := false
+		for _, o := range out {
+			if o.Plate == r.Plate || iou(o.Box, r.Box) > 0.3 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, r)
+		}
+	}
+	return out
+}
