@@ -217,7 +217,12 @@ func openHeadFile(path string, priv ed25519.PrivateKey, create bool) (*headFile,
 	return &headFile{f: f, priv: priv}, ParseHeadFile(b[:n]), nil
 }
 
-func (hf *headFile) write(committed, pending Head, now time.Time) error {
+// write replaces the older slot with a new signed head. With sync it returns
+// only once the head is on disk: the pending head must be, before the commit
+// it allows. The settled head written after a commit is not synced; the
+// next pending write flushes it, and until then a power loss leaves the
+// pending head, which still allows the store's end.
+func (hf *headFile) write(committed, pending Head, now time.Time, sync bool) error {
 	h := SignedHead{Counter: hf.cur.Counter + 1, Committed: committed, Pending: pending, Time: now}
 	body := h.body()
 	h.Sig = ed25519.Sign(hf.priv, headMessage(body))
@@ -227,8 +232,10 @@ func (hf *headFile) write(committed, pending Head, now time.Time) error {
 	if _, err := hf.f.WriteAt(slot, int64(h.Counter%2)*headSlotSize); err != nil {
 		return fmt.Errorf("audit head file: %w", err)
 	}
-	if err := hf.f.Sync(); err != nil {
-		return fmt.Errorf("audit head file: sync: %w", err)
+	if sync {
+		if err := datasync(hf.f); err != nil {
+			return fmt.Errorf("audit head file: sync: %w", err)
+		}
 	}
 	hf.cur = h
 	return nil

@@ -288,7 +288,7 @@ func (l *Log) initHead(path string) error {
 		if l.seq > 0 {
 			return fmt.Errorf("audit store %s: signed head %s is empty", path, headPath)
 		}
-		return hf.write(cur, cur, l.opt.Now().UTC())
+		return hf.write(cur, cur, l.opt.Now().UTC(), true)
 	}
 	h, ok := SelectHead(l.r.pub, slots)
 	if !ok {
@@ -306,7 +306,7 @@ func (l *Log) initHead(path string) error {
 	}
 	if h.Committed != h.Pending {
 		l.opt.Logger.Warn("audit: settling head after an interrupted commit", "seq", l.seq)
-		return hf.write(cur, cur, l.opt.Now().UTC())
+		return hf.write(cur, cur, l.opt.Now().UTC(), true)
 	}
 	return nil
 }

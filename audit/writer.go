@@ -148,7 +148,7 @@ func (l *Log) commit(group []*request) {
 func (l *Log) write(live []*request, cps []Checkpoint, to Head, now time.Time) error {
 	from := Head{Seq: l.seq, Hash: l.hash}
 	if l.head != nil {
-		if err := l.head.write(from, to, now); err != nil {
+		if err := l.head.write(from, to, now, true); err != nil {
 			return fmt.Errorf("audit: append: %w", err)
 		}
 	}
@@ -171,10 +171,11 @@ func (l *Log) write(live []*request, cps []Checkpoint, to Head, now time.Time) e
 		l.lastCP = cps[len(cps)-1].Seq
 	}
 	if l.head != nil {
-		// The entries are durable and the head file already allows the
+		// The entries are durable and the pending head already allows the
 		// store to end here, so a failure now is logged, not returned; the
-		// next commit rewrites the file anyway.
-		if err := l.head.write(to, to, now); err != nil {
+		// next commit rewrites the file anyway. Settling the head means a
+		// cut of this last group is caught too, not only of earlier ones.
+		if err := l.head.write(to, to, now, false); err != nil {
 			l.opt.Logger.Error("audit: head file not settled", "seq", to.Seq, "err", err)
 		}
 	}
