@@ -14,16 +14,16 @@ const day = 24 * time.Hour
 // rightsGrid is SPEC.md's role table, written independently of role.go so
 // the grid test is a second opinion, not a copy. Letters:
 //
-//	-  never (role_not_permitted, whatever the justification)
-//	L  live-type: any justification kind
-//	A  any justification kind (no footage involved)
-//	R  virtual_patrol only
-//	F  recorded data: administrative or judicial; after 30 days judicial with
-//	   an authorisation reference; after a year only under an evidence hold
-//	G  event or emergency only (grants)
-//	H  administrative or judicial (evidence holds)
-//	D  administrative only (data-subject requests)
-//	M  municipal live: event or emergency, and a team chief's grant
+//   - never (role_not_permitted, whatever the justification)
+//     L  live-type: any justification kind
+//     A  any justification kind (no footage involved)
+//     R  virtual_patrol only
+//     F  recorded data: administrative or judicial; after 30 days judicial with
+//     an authorisation reference; after a year only under an evidence hold
+//     G  event or emergency only (grants)
+//     H  administrative or judicial (evidence holds)
+//     D  administrative only (data-subject requests)
+//     M  municipal live: event or emergency, and a team chief's grant
 const rightsGrid = `
 role                live play expo anpr hit  disp ptz  rrun redt revw lrev grnt sett list hold dsar
 dispatcher          L    F    F    -    L    L    L    R    -    -    -    -    -    -    -    -
