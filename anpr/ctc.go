@@ -119,120 +119,102 @@ var negInf = float32(math.Inf(-1))
 // decides instead. This is a Viterbi search over the states "emitting
 // character c for position k" and "gap before position j" (blank, or junk
 // where a gap may hold junk).
-func decodeFormat(fr *ctcFrames, f *plate.Format) (decoded, bool) {
+func decodeFormat(fr *ctcFrames, f *plate.Format, sc *scratch) (decoded, bool) {
 	pos := f.Positions()
 	n, T := len(pos), fr.len()
 	if n == 0 || T < n {
 		return decoded{}, false
 	}
-	// L[k][c] and G[j] for the current step; back pointers per step.
-	L := make([][nChars]float32, n)
-	G := make([]float32, n+1)
-	nL := make([][nChars]float32, n)
-	nG := make([]float32, n+1)
-	// backL: -1 stay, -2 from gap k, >= 0 from L[k-1][that char].
-	// backG: -1 stay, >= 0 from L[j-1][that char].
-	backL := make([][][nChars]int8, T)
-	backG := make([][]int8, T)
-	for t := range backL {
-		backL[t] = make([][nChars]int8, n)
-		backG[t] = make([]int8, n+1)
+	sc.reset(n, T)
+	L, nL, G, nG := sc.L, sc.nL, sc.G, sc.nG
+	// chars[k] lists the characters position k may take.
+	chars := sc.chars[:n]
+	for k := range chars {
+		chars[k] = chars[k][:0]
+		for c := 0; c < nChars; c++ {
+			if pos[k]&(1<<uint(c)) != 0 {
+				chars[k] = append(chars[k], int8(c))
+			}
+		}
+	}
+	gapPen := make([]float32, n+1) // 0 = no junk allowed in that gap
+	for j := range gapPen {
+		switch {
+		case j == 0 || j == n:
+			gapPen[j] = junkEnd
+		case f.GroupStart(j):
+			gapPen[j] = junkInner
+		}
 	}
 	gapEmit := func(t, j int) float32 {
 		e := fr.blank[t]
-		var pen float32
-		switch {
-		case j == 0 || j == n:
-			pen = junkEnd
-		case f.GroupStart(j):
-			pen = junkInner
-		default:
+		if gapPen[j] == 0 {
 			return e
 		}
-		if o := fr.other[t] + pen; o > e {
+		if o := fr.other[t] + gapPen[j]; o > e {
 			return o
 		}
 		return e
 	}
-	for k := range L {
-		for c := range L[k] {
-			L[k][c] = negInf
-		}
-	}
-	for j := range G {
-		G[j] = negInf
-	}
 	G[0] = gapEmit(0, 0)
-	backG[0][0] = -1
-	for c := 0; c < nChars; c++ {
-		if pos[0]&(1<<uint(c)) != 0 {
-			L[0][c] = fr.ch[0][c]
-			backL[0][0][c] = -2
-		}
+	sc.backG(0)[0] = -1
+	for _, c := range chars[0] {
+		L[0][c] = fr.ch[0][c]
+		sc.backL(0)[0][c] = -2
 	}
 	for t := 1; t < T; t++ {
+		bL, bG := sc.backL(t), sc.backG(t)
 		for k := 0; k < n; k++ {
-			// best and second best of L[k-1] for the "different char" rule.
-			b1, b2, c1 := negInf, negInf, -1
+			// Best and second best of L[k-1], for the rule that two
+			// neighbouring positions holding the same character need a
+			// blank between them.
+			b1, b2, c1, c2 := negInf, negInf, int8(-1), int8(-1)
 			if k > 0 {
-				for c := 0; c < nChars; c++ {
+				for _, c := range chars[k-1] {
 					v := L[k-1][c]
 					if v > b1 {
-						b2, b1, c1 = b1, v, c
+						b2, c2, b1, c1 = b1, c1, v, c
 					} else if v > b2 {
-						b2 = v
+						b2, c2 = v, c
 					}
 				}
 			}
-			for c := 0; c < nChars; c++ {
-				if pos[k]&(1<<uint(c)) == 0 {
-					nL[k][c] = negInf
-					continue
-				}
+			for _, c := range chars[k] {
 				best, bp := L[k][c], int8(-1)
 				if G[k] > best {
 					best, bp = G[k], -2
 				}
-				if k > 0 {
-					from, fc := b1, c1
-					if c1 == c {
-						from, fc = b2, -1
-						// find the char of the second best
-						for cc := 0; cc < nChars; cc++ {
-							if cc != c && L[k-1][cc] == b2 {
-								fc = cc
-								break
-							}
-						}
-					}
-					if fc >= 0 && from > best {
-						best, bp = from, int8(fc)
-					}
+				from, fc := b1, c1
+				if c1 == c {
+					from, fc = b2, c2
+				}
+				if fc >= 0 && from > best {
+					best, bp = from, fc
 				}
 				nL[k][c] = best + fr.ch[t][c]
-				backL[t][k][c] = bp
+				bL[k][c] = bp
 			}
 		}
 		for j := 0; j <= n; j++ {
 			best, bp := G[j], int8(-1)
 			if j > 0 {
-				for c := 0; c < nChars; c++ {
+				for _, c := range chars[j-1] {
 					if L[j-1][c] > best {
-						best, bp = L[j-1][c], int8(c)
+						best, bp = L[j-1][c], c
 					}
 				}
 			}
 			nG[j] = best + gapEmit(t, j)
-			backG[t][j] = bp
+			bG[j] = bp
 		}
 		L, nL = nL, L
 		G, nG = nG, G
 	}
 	// End in the final gap or on the last character.
 	endScore, endC := G[n], -1
-	for c := 0; c < nChars; c++ {
+	for _, c := range chars[n-1] {
 		if L[n-1][c] > endScore {
-			endScore, endC = L[n-1][c], c
+			endScore, endC = L[n-1][c], int(c)
 		}
 	}
 	if math.IsInf(float64(endScore), -1) {
@@ -245,8 +227,7 @@ func decodeFormat(fr *ctcFrames, f *plate.Format) (decoded, bool) {
 	j := n
 	for t := T - 1; t >= 0; t-- {
 		if inGap {
-			bp := backG[t][j]
-			if bp >= 0 {
+			if bp := sc.backG(t)[j]; bp >= 0 {
 				inGap, k, c = false, j-1, int(bp)
 			}
 			continue
@@ -255,7 +236,7 @@ func decodeFormat(fr *ctcFrames, f *plate.Format) (decoded, bool) {
 		if p := math.Exp(float64(fr.ch[t][c])); p > probs[k] {
 			probs[k] = p
 		}
-		switch bp := backL[t][k][c]; {
+		switch bp := sc.backL(t)[k][c]; {
 		case bp == -1:
 		case bp == -2:
 			inGap, j = true, k
@@ -265,6 +246,56 @@ func decodeFormat(fr *ctcFrames, f *plate.Format) (decoded, bool) {
 	}
 	return decoded{format: f, text: string(text), score: float64(endScore) + f.Prior, probs: probs}, true
 }
+
+// scratch holds the decoder's buffers so that trying seventy formats on one
+// crop does not allocate seventy times.
+type scratch struct {
+	L, nL [][nChars]float32
+	G, nG []float32
+	bl    [][nChars]int8 // T*n rows
+	bg    []int8         // T*(n+1)
+	n     int
+	chars [16][]int8
+}
+
+func (s *scratch) reset(n, T int) {
+	s.n = n
+	grow := func(b [][nChars]float32) [][nChars]float32 {
+		if cap(b) < n {
+			b = make([][nChars]float32, n)
+		}
+		b = b[:n]
+		for k := range b {
+			for c := range b[k] {
+				b[k][c] = negInf
+			}
+		}
+		return b
+	}
+	s.L, s.nL = grow(s.L), grow(s.nL)
+	growG := func(b []float32) []float32 {
+		if cap(b) < n+1 {
+			b = make([]float32, n+1)
+		}
+		b = b[:n+1]
+		for j := range b {
+			b[j] = negInf
+		}
+		return b
+	}
+	s.G, s.nG = growG(s.G), growG(s.nG)
+	if cap(s.bl) < T*n {
+		s.bl = make([][nChars]int8, T*n)
+	}
+	s.bl = s.bl[:T*n]
+	if cap(s.bg) < T*(n+1) {
+		s.bg = make([]int8, T*(n+1))
+	}
+	s.bg = s.bg[:T*(n+1)]
+}
+
+func (s *scratch) backL(t int) [][nChars]int8 { return s.bl[t*s.n : (t+1)*s.n] }
+func (s *scratch) backG(t int) []int8         { return s.bg[t*(s.n+1) : (t+1)*(s.n+1)] }
 
 // freeDecode is plain greedy CTC over plate characters: the text the
 // recogniser sees with no syntax, '?' for any other symbol.
@@ -300,8 +331,12 @@ func freeDecode(fr *ctcFrames) (string, float64) {
 func decodePlate(fr *ctcFrames, formats []plate.Format) (decoded, bool) {
 	var best decoded
 	found := false
+	var sc scratch
 	for i := range formats {
-		d, ok := decodeFormat(fr, &formats[i])
+		if formats[i].Len() > len(sc.chars) {
+			continue
+		}
+		d, ok := decodeFormat(fr, &formats[i], &sc)
 		if ok && (!found || d.score > best.score) {
 			best, found = d, true
 		}

@@ -192,6 +192,33 @@ func morphCandidates(gray gocv.Mat, charH int) []quad {
 	return out
 }
 
+// morphCharH is the character height the morphology is tuned for; bigger
+// plates are found on halved copies of the image, which is cheaper than
+// bigger kernels.
+const morphCharH = 16
+
+// morphPyramid runs morphCandidates on the image and on halved copies of it
+// down to a useful size, so characters 12 to ~80 pixels high are found.
+func morphPyramid(gray gocv.Mat) []quad {
+	out := morphCandidates(gray, morphCharH)
+	prev := gray
+	scale := 1.0
+	for level := 1; level <= 2; level++ {
+		if prev.Rows()/2 < morphCharH*6 {
+			break
+		}
+		half := gocv.NewMat()
+		defer half.Close()
+		gocv.PyrDown(prev, &half, image.Pt(0, 0), gocv.BorderDefault)
+		scale *= 2
+		for _, q := range morphCandidates(half, morphCharH) {
+			out = append(out, q.scaled(scale))
+		}
+		prev = half
+	}
+	return out
+}
+
 // haarCandidates runs a plate cascade. The cascades in opencv-data were
 // trained on Russian plates, which share the EU plates' shape.
 func haarCandidates(gray gocv.Mat, cc *gocv.CascadeClassifier, minW int) []quad {
@@ -263,4 +290,47 @@ func rectify(img gocv.Mat, q quad) (gocv.Mat, error) {
 	gocv.WarpPerspectiveWithParams(img, &out, m, image.Pt(int(outW), int(outH)),
 		gocv.InterpolationLinear, gocv.BorderReplicate, color.RGBA{})
 	return out, nil
+}
+
+// charLike counts the blobs of a rectified crop that are shaped like
+// characters (tall, narrow, most of the crop's height), in both polarities.
+// A candidate with fewer than three is not worth a recogniser run: this is
+// what keeps grilles, signs and textures from costing 20 ms each.
+func charLike(crop gocv.Mat) int {
+	gray := gocv.NewMat()
+	defer gray.Close()
+	gocv.CvtColor(crop, &gray, gocv.ColorBGRToGray)
+	bin := gocv.NewMat()
+	defer bin.Close()
+	labels := gocv.NewMat()
+	defer labels.Close()
+	stats := gocv.NewMat()
+	defer stats.Close()
+	cents := gocv.NewMat()
+	defer cents.Close()
+	h := crop.Rows()
+	best := 0
+	for _, inv := range []bool{true, false} {
+		typ := gocv.ThresholdBinary | gocv.ThresholdOtsu
+		if inv {
+			typ = gocv.ThresholdBinaryInv | gocv.ThresholdOtsu
+		}
+		gocv.Threshold(gray, &bin, 0, 255, typ)
+		n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
+		cnt := 0
+		for i := 1; i < n; i++ {
+			cw := int(stats.GetIntAt(i, 2))
+			ch := int(stats.GetIntAt(i, 3))
+			area := int(stats.GetIntAt(i, 4))
+			if ch < h*25/100 || ch > h*95/100 || cw > ch*3/2 || cw < 2 {
+				continue
+			}
+			if fill := float64(area) / float64(cw*ch); fill < 0.12 || fill > 0.95 {
+				continue
+			}
+			cnt++
+		}
+		best = max(best, cnt)
+	}
+	return best
 }

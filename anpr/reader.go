@@ -27,18 +27,19 @@ type Read struct {
 	Crop       image.Image // the rectified plate
 }
 
-// Detector names.
+// Detector names: how plates are found before they are read.
 const (
-	DetectClassic = "classic" // morphology + Haar: fast, for video
-	DetectText    = "text"    // PP-OCRv4 text detection: slower, for photos
-	DetectBoth    = "both"
+	DetectFast    = "fast"    // morphology only: ~10 ms a 720p frame, for video
+	DetectClassic = "classic" // morphology + Haar cascade (+~100 ms a frame)
+	DetectText    = "text"    // PP-OCRv4 text detection (DBNet) only
+	DetectAll     = "all"     // all of the above: for photographs
 )
 
 // Config configures a Reader.
 type Config struct {
 	// ModelDir holds the files installed by anpr/install-models.sh.
 	ModelDir string
-	// Detector picks how plates are found; default DetectClassic.
+	// Detector picks how plates are found; default DetectFast.
 	Detector string
 	// Threads is the number of threads ONNX Runtime uses per inference
 	// (default 1: the pipeline runs one reader per core instead).
@@ -80,10 +81,10 @@ func DefaultCascades() []string {
 // model directory is incomplete.
 func NewReader(cfg Config) (*Reader, error) {
 	if cfg.Detector == "" {
-		cfg.Detector = DetectClassic
+		cfg.Detector = DetectFast
 	}
 	switch cfg.Detector {
-	case DetectClassic, DetectText, DetectBoth:
+	case DetectFast, DetectClassic, DetectText, DetectAll:
 	default:
 		return nil, fmt.Errorf("anpr: unknown detector %q", cfg.Detector)
 	}
@@ -102,7 +103,7 @@ func NewReader(cfg Config) (*Reader, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	useDet := cfg.Detector != DetectClassic
+	useDet := cfg.Detector == DetectText || cfg.Detector == DetectAll
 	if err := checkModels(cfg.ModelDir, useDet); err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func NewReader(cfg Config) (*Reader, error) {
 			return nil, err
 		}
 	}
-	if cfg.Detector != DetectText {
+	if cfg.Detector == DetectClassic || cfg.Detector == DetectAll {
 		for _, path := range cfg.Cascades {
 			cc := gocv.NewCascadeClassifier()
 			if !cc.Load(path) {
@@ -213,12 +214,7 @@ func (r *Reader) candidates(ctx context.Context, bgr gocv.Mat) ([]quad, error) {
 		gray := gocv.NewMat()
 		defer gray.Close()
 		gocv.CvtColor(work, &gray, gocv.ColorBGRToGray)
-		for _, ch := range []int{16, 32, 64} {
-			if ch*5 > gray.Rows() {
-				break
-			}
-			qs = append(qs, morphCandidates(gray, ch)...)
-		}
+		qs = append(qs, morphPyramid(gray)...)
 		r.mu.Lock()
 		if r.closed {
 			r.mu.Unlock()
@@ -250,6 +246,9 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 		return Read{}, false, nil // degenerate candidate: nothing to read
 	}
 	defer crop.Close()
+	if q.source != "text" && charLike(crop) < 3 {
+		return Read{}, false, nil
+	}
 	fr, err := r.rec.recognise(crop)
 	if err != nil {
 		return Read{}, false, err

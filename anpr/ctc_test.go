@@ -1,0 +1,114 @@
+package anpr
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/politiezone/zoneconsole/plate"
+)
+
+// framesFor builds CTC frames that spell spec: each character is two frames
+// with a blank between; "c:p/d" means the recogniser gave c probability p and
+// d probability 1-p (a look-alike doubt); '_' is a frame of some non-plate
+// symbol (a sticker or a dash).
+func framesFor(t *testing.T, spec []string) *ctcFrames {
+	t.Helper()
+	fr := &ctcFrames{}
+	add := func(blank float64, ch map[byte]float64, other float64) {
+		fr.blank = append(fr.blank, float32(math.Log(math.Max(blank, 1e-9))))
+		var row [nChars]float32
+		for i := range row {
+			row[i] = float32(math.Log(1e-6))
+		}
+		best := other
+		for c, p := range ch {
+			row[strings.IndexByte(plate.Alphabet, c)] = float32(math.Log(p))
+			best = math.Max(best, p)
+		}
+		fr.ch = append(fr.ch, row)
+		fr.other = append(fr.other, float32(math.Log(math.Max(best, 1e-9))))
+	}
+	add(0.99, nil, 0.01)
+	for _, s := range spec {
+		switch {
+		case s == "_":
+			add(0.05, nil, 0.95)
+		case len(s) == 1:
+			add(0.01, map[byte]float64{s[0]: 0.99}, 0)
+			add(0.01, map[byte]float64{s[0]: 0.99}, 0)
+		default: // "O:0.7/0" -> O 0.7, 0 0.3
+			p := 0.0
+			for _, x := range strings.Split(s[2:], "/")[:1] {
+				p = parseF(x)
+			}
+			a, b := s[0], s[len(s)-1]
+			add(0.01, map[byte]float64{a: p, b: 1 - p}, 0)
+		}
+		add(0.99, nil, 0.01)
+	}
+	return fr
+}
+
+func parseF(s string) float64 {
+	v := 0.0
+	div := 0.0
+	for _, c := range s {
+		switch {
+		case c == '.':
+			div = 1
+		case div > 0:
+			div *= 10
+			v += float64(c-'0') / div
+		default:
+			v = v*10 + float64(c-'0')
+		}
+	}
+	return v
+}
+
+func TestDecodeConstrained(t *testing.T) {
+	formats := plate.Formats()
+	tests := []struct {
+		name     string
+		spec     []string
+		want     string
+		wantFmt  string
+		wantFree string
+	}{
+		{"clean be", []string{"1", "A", "B", "C", "1", "2", "3"}, "1ABC123", "be-current", "1ABC123"},
+		{"O read where a digit is due", []string{"1", "A", "B", "C", "O:0.8/0", "2", "3"}, "1ABC023", "be-current", "1ABCO23"},
+		{"0 read where a letter is due", []string{"1", "A", "0:0.7/O", "C", "1", "2", "3"}, "1AOC123", "be-current", "1A0C123"},
+		{"I read for the lead 1", []string{"I:0.6/1", "X", "Y", "Z", "9", "8", "7"}, "1XYZ987", "be-current", "IXYZ987"},
+		{"sticker between groups", []string{"1", "A", "B", "C", "_", "1", "2", "3"}, "1ABC123", "be-current", "1ABC?123"},
+		{"euro band letter before", []string{"B", "_", "1", "A", "B", "C", "1", "2", "3"}, "1ABC123", "be-current", "B?1ABC123"},
+		{"repeated letters need the blank", []string{"1", "A", "A", "B", "1", "1", "3"}, "1AAB113", "be-current", "1AAB113"},
+		{"be old", []string{"A", "B", "C", "1", "2", "3"}, "ABC123", "be-1973", "ABC123"},
+		{"fr siv", []string{"A", "B", "1", "2", "3", "C", "D"}, "AB123CD", "fr-siv", "AB123CD"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fr := framesFor(t, tc.spec)
+			d, ok := decodePlate(fr, formats)
+			if !ok {
+				t.Fatalf("decodePlate(%v): no format fits", tc.spec)
+			}
+			if d.text != tc.want || d.format.Name != tc.wantFmt {
+				t.Errorf("decodePlate(%v) = %s (%s), want %s (%s)", tc.spec, d.text, d.format.Name, tc.want, tc.wantFmt)
+			}
+			if free, _ := freeDecode(fr); free != tc.wantFree {
+				t.Errorf("freeDecode(%v) = %s, want %s", tc.spec, free, tc.wantFree)
+			}
+			if c := d.confidence(); c <= 0 || c > 1 {
+				t.Errorf("confidence = %v, want in (0,1]", c)
+			}
+		})
+	}
+}
+
+func TestDecodeNothingFits(t *testing.T) {
+	fr := framesFor(t, []string{"A", "B"})
+	if d, ok := decodePlate(fr, plate.Formats()); ok && d.confidence() > 0.2 {
+		t.Errorf("decodePlate(AB) = %s conf %.2f, want no confident read", d.text, d.confidence())
+	}
+}
