@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui"
+)
+
+// cmdRun opens the console window. With no --zone it serves the built-in
+// simulated zone, so a machine with no cameras still shows a live wall.
+func cmdRun(ctx context.Context, g *globals, args []string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(g.Stderr)
+	zone := fs.String("zone", "", "zone file (TOML) describing the cameras; empty starts the simulated zone")
+	room := fs.String("room", "", "dispatch room this console stands in (default: the zone file's room)")
+	language := fs.String("lang", "", "language of the console: nl, fr or en (default: the system's if French or English, else Dutch)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: zoneconsole [--data DIR] run [--zone FILE] [--room NAME] [--lang nl|fr|en]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(g.Stderr, "zoneconsole run: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	switch *language {
+	case "", "nl", "fr", "en":
+	default:
+		fmt.Fprintf(g.Stderr, "zoneconsole run: --lang %q: choose nl, fr or en\n", *language)
+		return 2
+	}
+
+	c, err := app.Open(ctx, app.Config{DataDir: g.DataDir, ZonePath: *zone, Room: *room, Logger: g.Log})
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)
+		return 1
+	}
+	runErr := ui.Run(ctx, c, ui.Options{Language: *language, Logger: g.Log})
+	closeErr := c.Close()
+	if runErr != nil {
+		fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", runErr)
+		return 1
+	}
+	if closeErr != nil {
+		fmt.Fprintf(g.Stderr, "zoneconsole run: closing the console: %v\n", closeErr)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// console is what the UI asks of app.Console. Declared here, by the
+// consumer, so a screen's tests can stand in a fake for one method.
+type console interface {
+	Zone() app.Zone
+	Login(ctx context.Context, name, password string) (*app.Session, error)
+	Logout(ctx context.Context, s *app.Session) error
+	Can(s *app.Session, act app.Action) bool
+	Watching(ctx context.Context, s *app.Session) ([]app.Watch, error)
+	// open shows a camera to the session; see liveOpener.
+}
+
+// liveView is one camera on one tile: an audited interval in app.
+type liveView interface {
+	Ready() <-chan struct{}
+	Latest() *app.Frame
+	Status() app.CameraStatus
+	SwitchStream(st app.Stream) error
+	Close() error
+}
+
+// liveOpener opens a live view; for *app.Console it is OpenLive.
+type liveOpener func(ctx context.Context, s *app.Session, cameraID string, st app.Stream, why app.Reason) (liveView, error)
+
+// openerOf adapts app.Console.OpenLive, keeping a nil *LiveView from
+// becoming a non-nil interface.
+func openerOf(c *app.Console) liveOpener {
+	return func(ctx context.Context, s *app.Session, id string, st app.Stream, why app.Reason) (liveView, error) {
+		v, err := c.OpenLive(ctx, s, id, st, why)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}

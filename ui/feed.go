@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"log/slog"
+	"time"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// statusEvery is how often a tile asks its camera's state; a lost camera
+// shows so within this time, and shows live again when frames come back.
+const statusEvery = 400 * time.Millisecond
+
+// feed is one camera on one tile. Its goroutine owns the live view from
+// OpenLive to Close, so the audited interval ends exactly when the feed
+// does, whatever ended it (tile closed, camera replaced, logout, window
+// closed).
+//
+// Frames reach the screen through two buffers owned by the feed. The
+// goroutine copies the newest frame into back only while it holds token;
+// it hands token over with the swap it posts to the UI thread, which shows
+// back as the new front and returns token. So at most one swap per tile is
+// ever queued, a slow screen drops frames in the view's latest-frame slot,
+// and no buffer is allocated per frame.
+type feed struct {
+	cam    app.Camera
+	cancel context.CancelFunc
+	// streamReq carries the latest SwitchStream request (enlarge/restore).
+	streamReq chan app.Stream
+	token     chan struct{}
+	front     *image.RGBA
+	back      *image.RGBA
+	frames    uint64 // frames shown; UI thread only
+}
+
+// feedHooks are the feed's calls back into its tile, run on the UI thread.
+type feedHooks struct {
+	opened func(err error)
+	state  func(camState)
+	frame  func()
+}
+
+func newFeed(cam app.Camera) *feed {
+	f := &feed{cam: cam, streamReq: make(chan app.Stream, 1), token: make(chan struct{}, 1)}
+	f.token <- struct{}{}
+	return f
+}
+
+// switchStream asks the goroutine to move to st; the latest request wins.
+func (f *feed) switchStream(st app.Stream) {
+	for {
+		select {
+		case f.streamReq <- st:
+			return
+		default:
+			select {
+			case <-f.streamReq:
+			default:
+			}
+		}
+	}
+}
+
+// run opens the view and pumps frames and states until ctx ends. do posts
+// to the UI thread; post wraps it so calls for a replaced feed are dropped.
+func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (liveView, error), st app.Stream,
+	post func(func()), h feedHooks, log *slog.Logger) {
+	view, err := open(ctx, st)
+	post(func() { h.opened(err) })
+	if err != nil {
+		return
+	}
+	defer func() {
+		if err := view.Close(); err != nil {
+			log.Error("closing live view", "camera", f.cam.ID, "err", err)
+		}
+	}()
+	tick := time.NewTicker(statusEvery)
+	defer tick.Stop()
+	last := camState("")
+	report := func() {
+		if s := stateOf(view.Status()); s != last {
+			last = s
+			post(func() { h.state(s) })
+		}
+	}
+	report()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case st := <-f.streamReq:
+			if err := view.SwitchStream(st); err != nil {
+				log.Error("switching stream", "camera", f.cam.ID, "stream", st, "err", err)
+			}
+		case <-tick.C:
+			report()
+		case <-view.Ready():
+			select {
+			case <-ctx.Done():
+				return
+			case <-f.token:
+			}
+			fr := view.Latest()
+			if fr == nil {
+				f.token <- struct{}{}
+				continue
+			}
+			f.back = copyFrame(f.back, fr.Image)
+			fr.Release()
+			post(func() {
+				f.front, f.back = f.back, f.front
+				f.frames++
+				h.frame()
+				f.token <- struct{}{}
+			})
+			report()
+		}
+	}
+}
+
+// copyFrame copies src into dst, reallocating dst only when the size
+// changed (stream switch), and returns dst.
+func copyFrame(dst, src *image.RGBA) *image.RGBA {
+	if src == nil {
+		return dst
+	}
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if dst == nil || dst.Rect.Dx() != w || dst.Rect.Dy() != h {
+		dst = image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	if src.Stride == dst.Stride && b.Min == (image.Point{}) && len(src.Pix) >= len(dst.Pix) {
+		copy(dst.Pix, src.Pix[:len(dst.Pix)])
+		return dst
+	}
+	for y := 0; y < h; y++ {
+		s := src.PixOffset(b.Min.X, b.Min.Y+y)
+		copy(dst.Pix[y*dst.Stride:y*dst.Stride+4*w], src.Pix[s:s+4*w])
+	}
+	return dst
+}

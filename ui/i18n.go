@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/politiezone/zoneconsole/assets"
+)
+
+// Languages the console speaks, in the order the picker shows them. Dutch
+// comes first: it is the language of the zone and the default.
+var languages = []string{"nl", "fr", "en"}
+
+const defaultLanguage = "nl"
+
+// languageName is the name of each language in that language, so a user who
+// does not read the current one still finds their own.
+func languageName(code string) string {
+	switch code {
+	case "fr":
+		return "Français"
+	case "en":
+		return "English"
+	}
+	return "Nederlands"
+}
+
+// pickLanguage chooses the language at start: the one asked for, else the
+// system's when it is French or English, else Dutch (a Belgian police zone
+// in Flanders; lang alone would fall back to English).
+func pickLanguage(asked string) string {
+	if asked = strings.ToLower(strings.TrimSpace(asked)); asked != "" {
+		for _, l := range languages {
+			if strings.HasPrefix(asked, l) {
+				return l
+			}
+		}
+	}
+	sys := strings.ToLower(string(lang.SystemLocale()))
+	for _, l := range []string{"fr", "en", "nl"} {
+		if strings.HasPrefix(sys, l) {
+			return l
+		}
+	}
+	return defaultLanguage
+}
+
+// setLanguage loads the translations and makes code the language of lang.L.
+// Fyne 2.7 has no call to choose the language: it matches the environment's
+// LANGUAGE list against the loaded files each time translations are added.
+// So the choice is written there (process-wide, as Fyne's own state is) and
+// the files are loaded again to make Fyne read it.
+func setLanguage(code string) error {
+	if code == "" {
+		code = defaultLanguage
+	}
+	// go-locale ignores LANGUAGE under the C or POSIX locale.
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := os.Getenv(k)
+		if v == "" {
+			continue
+		}
+		if v == "C" || v == "POSIX" {
+			if err := os.Setenv(k, "C.UTF-8"); err != nil {
+				return fmt.Errorf("language %s: %w", code, err)
+			}
+		}
+		break
+	}
+	if err := os.Setenv("LANGUAGE", code); err != nil {
+		return fmt.Errorf("language %s: %w", code, err)
+	}
+	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+		return fmt.Errorf("translations: %w", err)
+	}
+	return nil
+}
+
+// currentLanguage reports which of our languages lang.L speaks now.
+func currentLanguage() string {
+	probe := lang.L("lang.code")
+	for _, l := range languages {
+		if probe == l {
+			return l
+		}
+	}
+	return defaultLanguage
+}
+

@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"errors"
+	"image/color"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// The app package speaks in stable ids (roles, kinds, decision codes, camera
+// states); these functions say them in the user's language. Every key is
+// written out literally so the translation test finds it in the source.
+
+func roleLabel(r app.Role) string {
+	switch r {
+	case app.RoleDispatcher:
+		return lang.L("role.dispatcher")
+	case app.RoleTeamChief:
+		return lang.L("role.team_chief")
+	case app.RoleSecurityGuard:
+		return lang.L("role.security_guard")
+	case app.RoleInvestigator:
+		return lang.L("role.investigator")
+	case app.RoleMunicipal:
+		return lang.L("role.municipal_operator")
+	case app.RoleDPO:
+		return lang.L("role.dpo")
+	case app.RoleAdmin:
+		return lang.L("role.admin")
+	}
+	return string(r)
+}
+
+func kindLabel(k app.CameraKind) string {
+	switch k {
+	case app.KindFixed:
+		return lang.L("camkind.fixed")
+	case app.KindTemporary:
+		return lang.L("camkind.temporary_fixed")
+	case app.KindANPRFixed:
+		return lang.L("camkind.anpr_fixed")
+	case app.KindANPRMobile:
+		return lang.L("camkind.anpr_mobile")
+	case app.KindPTZVan:
+		return lang.L("camkind.ptz_van")
+	case app.KindMobbox:
+		return lang.L("camkind.mobbox")
+	case app.KindDrone:
+		return lang.L("camkind.drone")
+	case app.KindBodycam:
+		return lang.L("camkind.bodycam")
+	case app.KindOfficeCell:
+		return lang.L("camkind.office_cell")
+	case app.KindThirdParty:
+		return lang.L("camkind.third_party")
+	}
+	return string(k)
+}
+
+func justKindLabel(k app.JustKind) string {
+	switch k {
+	case app.JustShift:
+		return lang.L("just.kind.operational")
+	case app.JustEvent:
+		return lang.L("just.kind.event")
+	case app.JustEmergency:
+		return lang.L("just.kind.emergency")
+	case app.JustRound:
+		return lang.L("just.kind.virtual_patrol")
+	case app.JustAdmin:
+		return lang.L("just.kind.administrative")
+	case app.JustJudicial:
+		return lang.L("just.kind.judicial")
+	}
+	return string(k)
+}
+
+// justRefLabel names the reference a kind needs, for the prompt's field.
+func justRefLabel(k app.JustKind) string {
+	switch k {
+	case app.JustEvent:
+		return lang.L("just.ref.event")
+	case app.JustEmergency:
+		return lang.L("just.ref.emergency")
+	case app.JustRound:
+		return lang.L("just.ref.virtual_patrol")
+	case app.JustAdmin:
+		return lang.L("just.ref.administrative")
+	case app.JustJudicial:
+		return lang.L("just.ref.judicial")
+	}
+	return lang.L("just.ref.optional")
+}
+
+// reasonLabel is a justification as one line: "Evenement: Wijnfeesten — ...".
+func reasonLabel(r app.Reason) string {
+	s := justKindLabel(r.Kind)
+	if r.Ref != "" {
+		s += ": " + r.Ref
+	}
+	if r.Text != "" {
+		s += " — " + r.Text
+	}
+	if r.AuthRef != "" {
+		s += " (" + lang.L("just.authref.short") + " " + r.AuthRef + ")"
+	}
+	return s
+}
+
+// camState is a camera's state on the wall, as app's CameraStatus names it
+// (video.State's String), plus "idle" for a camera not on screen.
+type camState string
+
+const (
+	stIdle         camState = "idle"
+	stOpening      camState = "opening"
+	stConnecting   camState = "connecting"
+	stLive         camState = "live"
+	stLost         camState = "lost"
+	stUnauthorised camState = "unauthorised"
+	stDenied       camState = "denied"
+)
+
+func stateOf(st app.CameraStatus) camState { return camState(st.State.String()) }
+
+func stateLabel(s camState) string {
+	switch s {
+	case stOpening:
+		return lang.L("state.opening")
+	case stConnecting:
+		return lang.L("state.connecting")
+	case stLive:
+		return lang.L("state.live")
+	case stLost:
+		return lang.L("state.lost")
+	case stUnauthorised:
+		return lang.L("state.unauthorised")
+	case stDenied:
+		return lang.L("state.denied")
+	}
+	return lang.L("state.idle")
+}
+
+func stateColor(s camState) color.Color {
+	switch s {
+	case stLive:
+		return colLive
+	case stConnecting, stOpening:
+		return colConnecting
+	case stLost:
+		return colLost
+	case stUnauthorised, stDenied:
+		return colUnauthorised
+	}
+	return colIdle
+}
+
+// deniedText says why the console refused, from the decision's stable code.
+func deniedText(err error) string {
+	var d *app.DeniedError
+	if !errors.As(err, &d) {
+		return lang.L("error.generic", map[string]any{"Error": err.Error()})
+	}
+	return decisionText(d.Decision.Code)
+}
+
+func decisionText(code string) string {
+	switch code {
+	case app.CodeRoleUnknown:
+		return lang.L("deny.role_unknown")
+	case app.CodeActionUnknown:
+		return lang.L("deny.action_unknown")
+	case app.CodeRoleNotPermitted:
+		return lang.L("deny.role_not_permitted")
+	case app.CodeJustificationRequired:
+		return lang.L("deny.justification_required")
+	case app.CodeJustificationKindUnknown:
+		return lang.L("deny.justification_kind_unknown")
+	case app.CodeJustificationKindNotAllowed:
+		return lang.L("deny.justification_kind_not_allowed")
+	case app.CodeJustificationRefRequired:
+		return lang.L("deny.justification_ref_required")
+	case app.CodeJustificationTooLong:
+		return lang.L("deny.justification_too_long")
+	case app.CodeJustificationInvalid:
+		return lang.L("deny.justification_invalid")
+	case app.CodeMotivationRequired:
+		return lang.L("deny.motivation_required")
+	case app.CodeGuardWithoutSupervisor:
+		return lang.L("deny.guard_without_supervisor")
+	case app.CodeCovertNeedsJudicial:
+		return lang.L("deny.covert_needs_judicial")
+	case app.CodeFootageAgeInvalid:
+		return lang.L("deny.footage_age_invalid")
+	case app.CodeOver30DaysNeedsJudicial:
+		return lang.L("deny.over_30_days_needs_judicial")
+	case app.CodeOver30DaysNeedsAuthorisation:
+		return lang.L("deny.over_30_days_needs_authorisation")
+	case app.CodeRetentionExpired:
+		return lang.L("deny.retention_expired")
+	case app.CodeMunicipalOwnCamerasOnly:
+		return lang.L("deny.municipal_own_cameras_only")
+	case app.CodeGrantRequired:
+		return lang.L("deny.grant_required")
+	case app.CodeGrantExpired:
+		return lang.L("deny.grant_expired")
+	case app.CodeAuditUnavailable:
+		return lang.L("deny.audit_unavailable")
+	case app.CodeSessionInvalid:
+		return lang.L("deny.session_invalid")
+	case app.CodeGrantTargetInvalid:
+		return lang.L("deny.grant_target_invalid")
+	case app.CodeGrantTermsInvalid:
+		return lang.L("deny.grant_terms_invalid")
+	}
+	return lang.L("deny.other", map[string]any{"Code": code})
+}

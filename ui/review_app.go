@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// consoleReviewer is the review screen's reviewer over app.Console.
+type consoleReviewer struct{ c *app.Console }
+
+func (q reviewQuery) filter() app.ReviewFilter {
+	return app.ReviewFilter{From: q.From, To: q.To, User: q.User, Camera: q.Camera, JustKind: q.JustKind, Limit: reviewLimit}
+}
+
+// reviewLimit keeps one search to what a table can show; narrow the filter
+// (or export) for more.
+const reviewLimit = 5000
+
+func (r consoleReviewer) Review(ctx context.Context, s *app.Session, q reviewQuery) (reviewResult, error) {
+	es, err := r.c.Review(ctx, s, q.filter())
+	if err != nil {
+		return reviewResult{}, err
+	}
+	res := reviewResult{Rows: make([]reviewRow, 0, len(es))}
+	for _, e := range es {
+		why := app.Reason{Kind: app.JustKind(e.JustKind), Text: e.JustText, Ref: e.JustRef, AuthRef: e.AuthRef}
+		reason := ""
+		if e.JustKind != "" {
+			reason = reasonLabel(why)
+		}
+		outcome := string(e.Outcome)
+		if e.Reason != "" && e.Reason != app.CodeAllowed {
+			outcome += ": " + e.Reason
+		}
+		res.Rows = append(res.Rows, reviewRow{Time: e.Time, User: e.User, Role: e.Role, Console: e.Console,
+			Action: string(e.Action), Subject: e.Subject, Reason: reason, Outcome: outcome})
+	}
+	rep, err := r.c.VerifyAudit(ctx, s)
+	switch {
+	case err == nil && rep.Intact():
+		res.Verified = true
+		res.Verdict = fmt.Sprintf("%d", rep.Entries)
+	case rep.Err != nil:
+		res.Verdict = rep.Err.Error()
+	default:
+		res.Verdict = err.Error()
+	}
+	return res, nil
+}
+
+func (r consoleReviewer) Export(ctx context.Context, s *app.Session, q reviewQuery, format string, w io.Writer) error {
+	return r.c.ExportReview(ctx, s, q.filter(), app.ExportFormat(format), w)
+}

@@ -1,0 +1,30 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// screen is one tab of the main window. The registry below is the single
+// list of screens: which action the console must allow for the tab to show,
+// and how to build it.
+type screen struct {
+	id    string
+	title func() string
+	// needs is the action app.Console.Can must allow; the UI holds no rule.
+	needs app.Action
+	build func(m *mainScreen) fyne.CanvasObject
+	// active runs when the tab is shown or hidden (live panel refresh).
+	active func(m *mainScreen, on bool)
+}
+
+func screens() []screen {
+	return []screen{
+		{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWallTab},
+		{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview,
+			build: buildWatchTab, active: func(m *mainScreen, on bool) { m.watch.setActive(on) }},
+		{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: buildReviewTab},
+	}
+}

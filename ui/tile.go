@@ -1,0 +1,212 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// tile is one cell of the wall: the picture, and over it the camera's name
+// and state in words and colour. Tap selects it, double tap enlarges it
+// (main stream) or puts it back (sub stream).
+type tile struct {
+	widget.BaseWidget
+	w     *wall
+	index int
+
+	feed  *feed
+	state camState
+	note  string // why the tile is not live (a refusal), shown over it
+
+	bg       *canvas.Rectangle
+	img      *canvas.Image
+	caption  *fyne.Container
+	dot      *canvas.Text
+	name     *canvas.Text
+	stateTxt *canvas.Text
+	closeBtn *widget.Button
+	hint     *widget.Label
+	border   *canvas.Rectangle
+	content  *fyne.Container
+}
+
+func newTile(w *wall, index int) *tile {
+	t := &tile{w: w, index: index, state: stIdle}
+	t.bg = canvas.NewRectangle(colTileBg)
+	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
+	t.dot = canvas.NewText("●", colIdle)
+	t.name = canvas.NewText("", colForeground)
+	t.name.TextStyle.Bold = true
+	t.stateTxt = canvas.NewText("", colIdle)
+	t.closeBtn = widget.NewButtonWithIcon("", theme.CancelIcon(), t.clear)
+	t.closeBtn.Importance = widget.LowImportance
+	bar := container.NewBorder(nil, nil, container.NewHBox(t.dot, t.name),
+		container.NewHBox(t.stateTxt, t.closeBtn))
+	t.caption = container.NewStack(canvas.NewRectangle(colCaption), container.NewPadded(bar))
+	t.hint = widget.NewLabel(lang.L("wall.tile.empty"))
+	t.hint.Alignment = fyne.TextAlignCenter
+	t.hint.Wrapping = fyne.TextWrapWord
+	t.border = canvas.NewRectangle(nil)
+	t.border.StrokeColor = colSeparator
+	t.border.StrokeWidth = 1
+	t.content = container.NewStack(t.bg, t.img,
+		container.NewVBox(t.caption, layout.NewSpacer()),
+		container.NewCenter(t.hint), t.border)
+	t.ExtendBaseWidget(t)
+	t.refreshCaption()
+	return t
+}
+
+func (t *tile) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.content) }
+
+// Tapped selects the tile: a camera double-clicked in the tree goes there.
+func (t *tile) Tapped(*fyne.PointEvent) { t.w.selectTile(t) }
+
+// DoubleTapped enlarges the tile, or puts it back.
+func (t *tile) DoubleTapped(*fyne.PointEvent) { t.w.toggleEnlarge(t) }
+
+// camera is the camera on the tile, if any.
+func (t *tile) camera() (app.Camera, bool) {
+	if t.feed == nil {
+		return app.Camera{}, false
+	}
+	return t.feed.cam, true
+}
+
+// show puts a camera on the tile under the wall's justification. The view
+// is opened off the UI thread (policy, audit, connection); the tile says
+// "opening" meanwhile.
+func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
+	t.clear()
+	s := t.w.s
+	f := newFeed(cam)
+	ctx, cancel := context.WithCancel(s.ctx)
+	f.cancel = cancel
+	t.feed, t.state, t.note = f, stOpening, ""
+	t.refreshCaption()
+	sess := s.sess
+	open := func(ctx context.Context, st app.Stream) (liveView, error) {
+		return s.open(ctx, sess, cam.ID, st, why)
+	}
+	post := func(fn func()) {
+		s.do(func() {
+			if t.feed == f {
+				fn()
+			}
+		})
+	}
+	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown}
+	s.goDo(func() { f.run(ctx, open, st, post, hooks, s.log) })
+}
+
+// clear takes the camera off the tile; the feed's goroutine closes the view
+// (live.stop in the audit trail) as it ends.
+func (t *tile) clear() {
+	if t.feed == nil {
+		return
+	}
+	t.feed.cancel()
+	t.feed = nil
+	t.state, t.note = stIdle, ""
+	t.img.Image = nil
+	t.img.Refresh()
+	t.refreshCaption()
+	t.w.stateChanged()
+}
+
+func (t *tile) opened(err error) {
+	if err != nil {
+		t.state = stDenied
+		t.note = deniedText(err)
+		t.w.s.log.Info("live view refused", "camera", t.feed.cam.ID, "err", err)
+	}
+	t.refreshCaption()
+	t.w.stateChanged()
+}
+
+func (t *tile) setState(s camState) {
+	if t.state == s {
+		return
+	}
+	t.state = s
+	t.refreshCaption()
+	t.w.stateChanged()
+}
+
+// frameShown runs after the feed swapped in a new frame: only then is the
+// picture repainted.
+func (t *tile) frameShown() {
+	first := t.img.Image == nil
+	t.img.Image = t.feed.front
+	t.img.Refresh()
+	if first {
+		t.refreshCaption()
+	}
+}
+
+// frames is how many frames the tile has shown, for tests.
+func (t *tile) frames() uint64 {
+	if t.feed == nil {
+		return 0
+	}
+	return t.feed.frames
+}
+
+func (t *tile) refreshCaption() {
+	cam, ok := t.camera()
+	if !ok {
+		t.caption.Hide()
+		t.hint.SetText(lang.L("wall.tile.empty"))
+		t.hint.Show()
+	} else {
+		t.caption.Show()
+		t.name.Text = cam.Name
+		t.stateTxt.Text = stateLabel(t.state)
+		t.stateTxt.Color = stateColor(t.state)
+		t.dot.Color = stateColor(t.state)
+		t.name.Refresh()
+		t.stateTxt.Refresh()
+		t.dot.Refresh()
+		switch {
+		case t.note != "":
+			t.hint.SetText(t.note)
+			t.hint.Show()
+		case t.state == stLost:
+			t.hint.SetText(lang.L("wall.tile.lost"))
+			t.hint.Show()
+		case t.img.Image == nil:
+			t.hint.SetText(stateLabel(t.state) + "…")
+			t.hint.Show()
+		default:
+			t.hint.Hide()
+		}
+	}
+	t.setSelected(t.w.selected == t)
+}
+
+func (t *tile) setSelected(on bool) {
+	if on {
+		t.border.StrokeColor, t.border.StrokeWidth = colPrimary, 2
+	} else {
+		t.border.StrokeColor, t.border.StrokeWidth = colSeparator, 1
+	}
+	t.border.Refresh()
+}
+
+// setDropTarget highlights the tile while a camera is dragged over it.
+func (t *tile) setDropTarget(on bool) {
+	if on {
+		t.border.StrokeColor, t.border.StrokeWidth = colConnecting, 3
+		t.border.Refresh()
+		return
+	}
+	t.setSelected(t.w.selected == t)
+}
