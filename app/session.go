@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+// auditLog is the part of audit.Log that app writes to.
+type auditLog interface {
+	Append(ctx context.Context, e audit.Entry) (audit.Receipt, error)
+}
+
+// ErrNoSession is returned for a nil session or one that has logged out.
+var ErrNoSession = errors.New("no active session")
+
+// Session is one user logged in on one console in one dispatch room. Its
+// fields do not change after Login.
+type Session struct {
+	ID      string
+	User    User
+	Console string
+	Room    string
+	Started time.Time
+	// Shift is the justification the prompt offers first ("operational"):
+	// one click to confirm it, a free reason for the rest.
+	Shift Reason
+}
+
+// Sessions knows who is logged in on which console in which room, and the
+// live-view grants team chiefs gave. It is in memory: a restart logs everyone
+// out and ends every grant.
+type Sessions struct {
+	users  *Users
+	log    auditLog
+	now    func() time.Time
+	policy Policy
+
+	mu     sync.Mutex
+	byID   map[string]*Session
+	grants []Grant
+}
+
+// NewSessions builds the session table. now is the clock (nil: time.Now).
+func NewSessions(users *Users, log auditLog, now func() time.Time) *Sessions {
+	if now == nil {
+		now = time.Now
+	}
+	return &Sessions{users: users, log: log, now: func() time.Time { return now().UTC() }, byID: map[string]*Session{}}
+}
+
+// Login checks the password and opens a session. Every attempt is audited;
+// when the audit store cannot take the login entry, there is no session
+// (fail closed). Errors: ErrBadCredentials, ErrLocked (*LockedError),
+// ErrDisabled, or the audit failure.
+func (s *Sessions) Login(ctx context.Context, name, password, console, room string) (*Session, error) {
+	now := s.now()
+	usr, err := s.users.Authenticate(ctx, name, password, now)
+	if err != nil {
+		code := "store_error"
+		switch {
+		case errors.Is(err, ErrBadCredentials):
+			code = "bad_credentials"
+		case errors.Is(err, ErrLocked):
+			code = "locked"
+		case errors.Is(err, ErrDisabled):
+			code = "disabled"
+		}
+		typed := normName(name)
+		if len(typed) > 64 {
+			typed = typed[:64]
+		}
+		e := audit.Entry{Time: now, User: typed, Console: console, Action: audit.ActLoginFailed,
+			Subject: "user:" + typed, Outcome: audit.OutcomeDenied, Reason: code, Detail: "room=" + room}
+		if _, aerr := s.log.Append(ctx, e); aerr != nil {
+			return nil, errors.Join(err, fmt.Errorf("audit login.failed: %w", aerr))
+		}
+		return nil, err
+	}
+	sess := &Session{ID: newToken(), User: usr, Console: console, Room: room, Started: now,
+		Shift: Reason{Kind: JustShift}}
+	e := s.entry(sess, audit.ActLogin, "user:"+usr.Name, Reason{}, audit.OutcomeAllowed, CodeAllowed, "session="+sess.ID+" room="+room)
+	if _, err := s.log.Append(ctx, e); err != nil {
+		return nil, fmt.Errorf("user %s: login not audited, refused: %w", usr.Name, err)
+	}
+	s.mu.Lock()
+	s.byID[sess.ID] = sess
+	s.mu.Unlock()
+	return sess, nil
+}
+
+// Logout ends a session. It cannot be refused: the session is gone even when
+// the logout entry could not be written (that error is returned). A second
+// Logout of the same session does nothing.
+func (s *Sessions) Logout(ctx context.Context, sess *Session) error {
+	if sess == nil {
+		return ErrNoSession
+	}
+	s.mu.Lock()
+	_, ok := s.byID[sess.ID]
+	delete(s.byID, sess.ID)
+	s.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	dur := s.now().Sub(sess.Started).Round(time.Second)
+	e := s.entry(sess, audit.ActLogout, "user:"+sess.User.Name, Reason{}, audit.OutcomeAllowed, CodeAllowed,
+		fmt.Sprintf("session=%s duration=%s", sess.ID, dur))
+	if _, err := s.log.Append(ctx, e); err != nil {
+		return fmt.Errorf("user %s: audit logout: %w", sess.User.Name, err)
+	}
+	return nil
+}
+
+// Active lists the open sessions, oldest first.
+func (s *Sessions) Active() []*Session {
+	s.mu.Lock()
+	out := make([]*Session, 0, len(s.byID))
+	for _, v := range s.byID {
+		out = append(out, v)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Started.Equal(out[j].Started) {
+			return out[i].Started.Before(out[j].Started)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// IsActive reports whether sess is logged in.
+func (s *Sessions) IsActive(sess *Session) bool {
+	if sess == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[sess.ID] == sess
+}
+
+// Subject is what the policy needs to know about a session now: its user,
+// whether a team chief is logged in in the same room, and its grants.
+func (s *Sessions) Subject(sess *Session) Subject {
+	if sess == nil {
+		return Subject{}
+	}
+	sub := Subject{User: sess.User.Name, Role: sess.User.Role, Console: sess.Console, Room: sess.Room,
+		Municipality: sess.User.Municipality}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.byID {
+		if o.User.Role == RoleTeamChief && o.Room != "" && o.Room == sess.Room && o.User.Name != sess.User.Name {
+			sub.SupervisorPresent = true
+			break
+		}
+	}
+	for _, g := range s.grants {
+		if g.To == sess.User.Name {
+			sub.Grants = append(sub.Grants, g.clone())
+		}
+	}
+	return sub
+}
+
+// entry fills the who of an audit entry from a session.
+func (s *Sessions) entry(sess *Session, act audit.Action, subject string, why Reason, out audit.Outcome, reason, detail string) audit.Entry {
+	return audit.Entry{Time: s.now(), User: sess.User.Name, Role: string(sess.User.Role), Console: sess.Console,
+		Action: act, Subject: subject, JustKind: string(why.Kind), JustText: why.Text, JustRef: why.Ref,
+		AuthRef: why.AuthRef, Outcome: out, Reason: reason, Detail: detail}
+}
+
+// newToken gives an unguessable id (128 random bits) for sessions and grants.
+func newToken() string { return rand.Text() }
