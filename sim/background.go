@@ -178,7 +178,7 @@ func drawIndoor(p yuvImage, g geom) {
 }
 
 func drawParking(p yuvImage, g geom, r *rand.Rand, tf *typeface) {
-	p.fill(g.rect(0, 0, 1, 0.22), skyColour)
+	p.fill(g.rect(0, 0, 1, 0.42), skyColour)
 	p.fill(g.rect(0.05, 0.1, 0.95, 0.42), storeFront)
 	p.fill(g.rect(0.05, 0.1, 0.95, 0.17), storeSign)
 	if tf != nil {

@@ -35,6 +35,9 @@ static int simenc_open(simenc *e, int w, int h, int fps, int gop, double crf) {
 	// A forced keyframe must be an IDR so that a reader joining the stream
 	// can start decoding from it.
 	av_opt_set_int(e->ctx->priv_data, "forced-idr", 1, 0);
+	// x264's own log: errors only (its per-encoder statistics would flood
+	// the zone's output); x264-params is applied after the wrapper's defaults.
+	av_opt_set(e->ctx->priv_data, "x264-params", "log=0", 0);
 	int ret = avcodec_open2(e->ctx, codec, NULL);
 	if (ret < 0) return ret;
 	e->frame = av_frame_alloc();

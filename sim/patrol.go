@@ -31,9 +31,8 @@ const (
 var callSigns = []string{"BORG 11", "BORG 12", "BORG 21", "BORG 22", "BORG 31", "BORG 32"}
 
 const (
-	patrolSpeed    = 12.0 // m/s, about 43 km/h in town
-	urgentSpeed    = 17.0 // m/s under blue lights
-	reportInterval = time.Second
+	patrolSpeed = 12.0 // m/s, about 43 km/h in town
+	urgentSpeed = 17.0 // m/s under blue lights
 )
 
 // unit is a patrol vehicle's driving state; guarded by patrolFeed.mu.
@@ -49,9 +48,11 @@ type unit struct {
 
 // patrolFeed drives the units and serves the AVL feed (see PATROLFEED.md).
 type patrolFeed struct {
-	log   *slog.Logger
-	ln    net.Listener
-	graph *roadGraph
+	log      *slog.Logger
+	ln       net.Listener
+	graph    *roadGraph
+	interval time.Duration
+	speedup  float64
 
 	mu      sync.Mutex
 	units   []*unit
@@ -65,13 +66,15 @@ type feedClient struct {
 	out  chan string // bounded; a client that does not read loses lines
 }
 
-func startPatrols(ctx context.Context, addr string, n int, seed int64, log *slog.Logger) (*patrolFeed, error) {
-	ln, err := net.Listen("tcp", addr)
+func startPatrols(ctx context.Context, cfg Config, log *slog.Logger) (*patrolFeed, error) {
+	ln, err := net.Listen("tcp", cfg.PatrolAddr)
 	if err != nil {
-		return nil, fmt.Errorf("patrol feed on %s: %w", addr, err)
+		return nil, fmt.Errorf("patrol feed on %s: %w", cfg.PatrolAddr, err)
 	}
-	pf := &patrolFeed{log: log.With("part", "patrols"), ln: ln, graph: newRoadGraph(), clients: map[*feedClient]struct{}{}}
-	n = min(n, len(callSigns))
+	pf := &patrolFeed{log: log.With("part", "patrols"), ln: ln, graph: newRoadGraph(),
+		clients: map[*feedClient]struct{}{}, interval: cfg.PatrolReport, speedup: cfg.PatrolSpeedup}
+	seed := cfg.Seed
+	n := min(cfg.Patrols, len(callSigns))
 	now := time.Now()
 	for i := 0; i < n; i++ {
 		r := rand.New(rand.NewPCG(uint64(seed), uint64(1000+i)))
@@ -301,7 +304,7 @@ func (pf *patrolFeed) resume(callSign string) error {
 
 // drive moves every unit once a report interval and reports the positions.
 func (pf *patrolFeed) drive(ctx context.Context) {
-	tick := time.NewTicker(reportInterval)
+	tick := time.NewTicker(pf.interval)
 	defer tick.Stop()
 	last := time.Now()
 	for {
@@ -338,7 +341,7 @@ func (pf *patrolFeed) step(u *unit, dt float64) bool {
 	if u.State == PatrolEnRoute {
 		speed = urgentSpeed
 	}
-	left := speed * dt
+	left := speed * pf.speedup * dt
 	g := pf.graph
 	for left > 0 {
 		if u.from == u.to {

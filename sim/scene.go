@@ -138,7 +138,7 @@ func drawPerson(p yuvImage, g geom, x, bottom, h float64, e *entity, t time.Dura
 
 func drawCarSide(p yuvImage, g geom, x, bottom, length float64, e *entity, dir float64) {
 	ratio := float64(g.w) / float64(g.h)
-	h := 0.5 * length * ratio / 4.5 * 1.6 // 4.5 m long, ~1.5 m high
+	h := length * ratio / 3 // 4.5 m long, 1.5 m high
 	if e.kind == kindVan {
 		h *= 1.45
 	}

@@ -26,9 +26,14 @@ type Config struct {
 	UDP bool
 	// PatrolAddr is where the patrol (AVL) feed listens, default "127.0.0.1:0".
 	PatrolAddr string
-	// Patrols is the number of patrol vehicles, default 4.
+	// Patrols is the number of patrol vehicles, default 4 (at most 6).
 	Patrols int
-	Logger  *slog.Logger
+	// PatrolReport is the interval between position reports, default 1 s.
+	PatrolReport time.Duration
+	// PatrolSpeedup makes patrols drive this many times faster than real
+	// (tests use it to see a unit arrive); default 1.
+	PatrolSpeedup float64
+	Logger        *slog.Logger
 }
 
 // Fault is what a camera is made to do wrong, for reliability tests.
@@ -104,6 +109,12 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	if cfg.Patrols <= 0 {
 		cfg.Patrols = 4
 	}
+	if cfg.PatrolReport <= 0 {
+		cfg.PatrolReport = time.Second
+	}
+	if cfg.PatrolSpeedup <= 0 {
+		cfg.PatrolSpeedup = 1
+	}
 	if cfg.PatrolAddr == "" {
 		cfg.PatrolAddr = "127.0.0.1:0"
 	}
@@ -172,7 +183,7 @@ func (z *Zone) start(ctx context.Context) error {
 			return err
 		}
 	}
-	z.patrol, err = startPatrols(ctx, z.cfg.PatrolAddr, z.cfg.Patrols, z.cfg.Seed, z.log)
+	z.patrol, err = startPatrols(ctx, z.cfg, z.log)
 	if err != nil {
 		return err
 	}
