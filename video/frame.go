@@ -37,6 +37,8 @@ type framePool struct {
 	mu   sync.Mutex
 	free []*Frame
 	max  int
+
+	allocated atomic.Int64 // frames ever made; flat in steady state
 }
 
 func newFramePool(max int) *framePool { return &framePool{free: make([]*Frame, 0, max), max: max} }
@@ -56,6 +58,7 @@ func (p *framePool) get(r image.Rectangle) *Frame {
 		// A frame of the old size: let the GC have it.
 	}
 	p.mu.Unlock()
+	p.allocated.Add(1)
 	f := &Frame{Image: image.NewRGBA(r), pool: p}
 	f.refs.Store(1)
 	return f

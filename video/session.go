@@ -277,6 +277,7 @@ func (t *track) onPacket(p *rtp.Packet) {
 		t.needKey = true
 		return
 	}
+	s.decoded.Add(1)
 	f := s.frames.get(img.Rect)
 	copy(f.Image.Pix, img.Pix)
 	f.Seq = seq

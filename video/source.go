@@ -44,6 +44,8 @@ type Status struct {
 	Since   time.Time // when State was entered
 	FPS     float64   // access units received per second, 0 when nothing arrives
 	Dropped uint64    // frames replaced before a subscriber took them, all subscribers together
+	Frames  uint64    // frames decoded since the Source was made
+	Errors  uint64    // access units the depacketiser or decoder rejected
 }
 
 // ErrStalled ends a session in which no access unit arrived for StallTimeout.
@@ -106,6 +108,7 @@ type Source struct {
 	seq       atomic.Uint64
 	dropped   atomic.Uint64
 	decodeErr atomic.Uint64
+	decoded   atomic.Uint64
 	lastAU    atomic.Int64  // unix nanoseconds
 	fpsBits   atomic.Uint64 // float64
 }
@@ -137,6 +140,8 @@ func (s *Source) Status() Status {
 	st := s.status
 	s.mu.Unlock()
 	st.Dropped = s.dropped.Load()
+	st.Frames = s.decoded.Load()
+	st.Errors = s.decodeErr.Load()
 	if st.State == StateLive && time.Since(time.Unix(0, s.lastAU.Load())) < 2*time.Second {
 		st.FPS = math.Float64frombits(s.fpsBits.Load())
 	}
@@ -149,9 +154,6 @@ func (s *Source) Changed() <-chan struct{} {
 	defer s.mu.Unlock()
 	return s.changed
 }
-
-// DecodeErrors counts access units the depacketiser or decoder rejected.
-func (s *Source) DecodeErrors() uint64 { return s.decodeErr.Load() }
 
 // Subscribe adds a consumer. Frames start with the next decodable picture
 // (the next IDR when the Source was idle). Close the Subscription when done.
