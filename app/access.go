@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,8 +109,29 @@ func (a *Access) CheckAs(ctx context.Context, sess *Session, act Action, logged 
 	return dec, nil
 }
 
+// May says whether the session could do act at all right now, without a
+// justification, a resource or an audit entry: the UI greys out the rest.
+// It adds the room and the grants to RoleMay (a guard without a team chief
+// in the room, a municipal operator without a grant in force see live view
+// greyed out). It answers no consultation: that is Check's job.
+func (a *Access) May(sess *Session, act Action) bool {
+	if !a.sessions.IsActive(sess) || !RoleMay(sess.User.Role, act) {
+		return false
+	}
+	sub := a.sessions.Subject(sess)
+	if sub.Role == RoleSecurityGuard && act.showsLive() && !sub.SupervisorPresent {
+		return false
+	}
+	if sub.Role == RoleMunicipal && act == ActLive {
+		now := a.now()
+		return slices.ContainsFunc(sub.Grants, func(g Grant) bool { return g.ActiveAt(now) })
+	}
+	return true
+}
+
 // Record writes an event that is not a decision (live.stop, round.stop,
-// observation, dispatch done) for the session. It is written even for a
+// observation, dispatch done) for the session, with outcome "allowed" and no
+// decision code (Entry.Reason is empty). It is written even for a
 // session that has just logged out: the stop of a view belongs in the trail.
 func (a *Access) Record(ctx context.Context, sess *Session, act audit.Action, subject string, why Reason, detail string) error {
 	if sess == nil {
@@ -117,7 +139,7 @@ func (a *Access) Record(ctx context.Context, sess *Session, act audit.Action, su
 	}
 	e := audit.Entry{Time: a.now(), User: sess.User.Name, Role: string(sess.User.Role), Console: sess.Console,
 		Action: act, Subject: subject, JustKind: string(why.Kind), JustText: why.Text, JustRef: why.Ref,
-		AuthRef: why.AuthRef, Outcome: audit.OutcomeAllowed, Reason: "recorded", Detail: detail}
+		AuthRef: why.AuthRef, Outcome: audit.OutcomeAllowed, Detail: detail}
 	if _, err := a.log.Append(ctx, e); err != nil {
 		return fmt.Errorf("%s by %s: audit: %w", act, sess.User.Name, err)
 	}

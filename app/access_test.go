@@ -236,3 +236,40 @@ func TestAccessOnTheRealAuditLog(t *testing.T) {
 		t.Errorf("Verify = %+v, %v; want 4 intact entries", rep, err)
 	}
 }
+
+func TestMayGreysOutWhatCannotBeDone(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	guard := h.login(t, "tom", "dispatch-1")
+	stad := h.login(t, "stad", "stadhuis")
+	dpo := h.login(t, "els", "office")
+	an := h.login(t, "an", "dispatch-1")
+	check := func(name string, s *Session, act Action, want bool) {
+		t.Helper()
+		if got := h.access.May(s, act); got != want {
+			t.Errorf("%s: May(%s, %s) = %v, want %v", name, s.User.Name, act, got, want)
+		}
+	}
+	check("dispatcher playback", an, ActPlayback, true)
+	check("dispatcher round", an, ActRoundRun, true)
+	check("dispatcher search", an, ActANPRSearch, false)
+	check("dpo live", dpo, ActLive, false)
+	check("dpo dsar", dpo, ActDSAR, true)
+	check("guard alone", guard, ActLive, false)
+	check("municipal playback", stad, ActPlayback, true)
+	check("municipal live, no grant", stad, ActLive, false)
+	chief := h.login(t, "luc", "dispatch-1")
+	check("guard supervised", guard, ActRoundRun, true)
+	check("guard never playback", guard, ActPlayback, false)
+	if _, err := h.sessions.Grant(ctx, chief, "stad", []string{"cam-1"}, t0.Add(time.Hour), eventWhy); err != nil {
+		t.Fatal(err)
+	}
+	check("municipal live, granted", stad, ActLive, true)
+	h.clock.advance(time.Hour)
+	check("municipal live, grant ended", stad, ActLive, false)
+	h.sessions.Logout(ctx, an)
+	check("logged out", an, ActPlayback, false)
+	if h.access.May(nil, ActLive) {
+		t.Error("May(nil) = true")
+	}
+}

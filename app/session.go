@@ -17,6 +17,14 @@ type auditLog interface {
 	Append(ctx context.Context, e audit.Entry) (audit.Receipt, error)
 }
 
+// Reasons of a login.failed audit entry (Entry.Reason), for the review screen.
+const (
+	CodeBadCredentials = "bad_credentials" // unknown user or wrong password
+	CodeLocked         = "locked"          // too many failures, wait LockoutPeriod
+	CodeDisabled       = "disabled"        // the account is disabled
+	CodeStoreError     = "store_error"     // the user store could not answer
+)
+
 // ErrNoSession is returned for a nil session or one that has logged out.
 var ErrNoSession = errors.New("no active session")
 
@@ -63,14 +71,14 @@ func (s *Sessions) Login(ctx context.Context, name, password, console, room stri
 	now := s.now()
 	usr, err := s.users.Authenticate(ctx, name, password, now)
 	if err != nil {
-		code := "store_error"
+		code := CodeStoreError
 		switch {
 		case errors.Is(err, ErrBadCredentials):
-			code = "bad_credentials"
+			code = CodeBadCredentials
 		case errors.Is(err, ErrLocked):
-			code = "locked"
+			code = CodeLocked
 		case errors.Is(err, ErrDisabled):
-			code = "disabled"
+			code = CodeDisabled
 		}
 		typed := normName(name)
 		if len(typed) > 64 {
