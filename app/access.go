@@ -129,6 +129,19 @@ func (a *Access) May(sess *Session, act Action) bool {
 	return true
 }
 
+// Recheck decides again, without an audit entry, whether a consultation that
+// Check allowed may go on: a guard's team chief may have logged out, a
+// municipal operator's grant may have ended, the session may be gone. The
+// owner of a live view calls it now and then (and after every logout) and
+// closes the view when it is denied; the live.stop it records ends the
+// audited interval.
+func (a *Access) Recheck(sess *Session, act Action, res Resource, why Reason) Decision {
+	if !a.sessions.IsActive(sess) {
+		return deny(CodeSessionInvalid, "the session has ended")
+	}
+	return a.policy.Decide(a.sessions.Subject(sess), act, res, why, a.now())
+}
+
 // Record writes an event that is not a decision (live.stop, round.stop,
 // observation, dispatch done) for the session, with outcome "allowed" and no
 // decision code (Entry.Reason is empty). It is written even for a

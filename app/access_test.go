@@ -273,3 +273,30 @@ func TestMayGreysOutWhatCannotBeDone(t *testing.T) {
 		t.Error("May(nil) = true")
 	}
 }
+
+func TestRecheckEndsViewsWhoseGroundIsGone(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	guard := h.login(t, "tom", "dispatch-1")
+	chief := h.login(t, "luc", "dispatch-1")
+	live := Resource{Camera: "cam-1", Owner: OwnerPolice, Live: true}
+	why := Reason{Kind: JustShift}
+	if d, _ := h.access.Check(ctx, guard, ActLive, live, why, ""); !d.Allow {
+		t.Fatalf("supervised guard: %+v", d)
+	}
+	n := len(h.log.all())
+	if d := h.access.Recheck(guard, ActLive, live, why); !d.Allow {
+		t.Errorf("Recheck while supervised: %+v", d)
+	}
+	h.sessions.Logout(ctx, chief)
+	if d := h.access.Recheck(guard, ActLive, live, why); d.Code != CodeGuardWithoutSupervisor {
+		t.Errorf("Recheck after the team chief left: %+v", d)
+	}
+	h.sessions.Logout(ctx, guard)
+	if d := h.access.Recheck(guard, ActLive, live, why); d.Code != CodeSessionInvalid {
+		t.Errorf("Recheck after logout: %+v", d)
+	}
+	if got := len(h.log.all()) - n; got != 2 { // the two logouts, nothing from Recheck
+		t.Errorf("Recheck wrote %d entries", got-2)
+	}
+}
