@@ -285,6 +285,10 @@ func TestUsersCRUD(t *testing.T) {
 	if !slices.Equal(list, want) {
 		t.Errorf("List = %+v, want %+v", list, want)
 	}
+	var mode string
+	if err := u.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
 	if err := u.Close(); err != nil || u.Close() != nil {
 		t.Errorf("Close twice: %v", err)
 	}
