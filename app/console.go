@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/sim"
+	"github.com/politiezone/zoneconsole/video"
+)
+
+// Config says where a console keeps its state and which zone it serves.
+type Config struct {
+	DataDir string
+	// ZonePath is the zone file; empty starts the built-in simulated zone.
+	ZonePath string
+	// Console names this workstation in the audit trail; Room is the
+	// dispatch room it stands in (a guard needs a team chief in the same room).
+	Console string
+	Room    string
+	Logger  *slog.Logger
+	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
+	Now func() time.Time
+	// SimCameras and SimAddr tune the simulated zone (0 and "" for defaults).
+	SimCameras int
+	SimAddr    string
+}
+
+// Console is the facade the UI drives. Every consultation goes through it:
+// it asks the policy, writes the audit entry, and only then hands over pixels.
+type Console struct {
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+	zone     Zone
+	sim      *sim.Zone
+	audit    *audit.Log
+	users    *Users
+	sessions *Sessions
+	access   *Access
+	creds    *Credentials
+	pool     *video.Pool
+	cancel   context.CancelFunc
+
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	views map[string]*LiveView
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens every store of the console in cfg.DataDir and loads the zone (or
+// starts the simulated one). ctx bounds the lifetime of background work.
+func Open(ctx context.Context, cfg Config) (*Console, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Console == "" {
+		cfg.Console, _ = os.Hostname()
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	c := &Console{cfg: cfg, log: cfg.Logger.With("component", "console"), now: func() time.Time { return cfg.Now().UTC() },
+		cancel: cancel, views: map[string]*LiveView{}}
+	ok := false
+	defer func() {
+		if !ok {
+			c.Close()
+		}
+	}()
+
+	var err error
+	c.audit, err = audit.Open(filepath.Join(cfg.DataDir, "audit.db"), audit.Options{
+		KeyPath: filepath.Join(cfg.DataDir, "keys", "audit.ed25519"), Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if c.creds, err = OpenCredentials(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if c.users, err = OpenUsers(filepath.Join(cfg.DataDir, "users.db"), cfg.Logger); err != nil {
+		return nil, err
+	}
+	c.sessions = NewSessions(c.users, c.audit, c.now)
+	c.access = NewAccess(Policy{}, c.audit, c.sessions, c.now)
+
+	if cfg.ZonePath == "" {
+		if err := c.startSim(ctx); err != nil {
+			return nil, err
+		}
+	} else if c.zone, err = LoadZone(cfg.ZonePath); err != nil {
+		return nil, err
+	}
+	if c.cfg.Room == "" {
+		c.cfg.Room = c.zone.Room
+	}
+	c.pool = video.NewPool(ctx, cfg.Logger)
+	c.wg.Add(1)
+	go c.recheckLoop(ctx, 2*time.Second)
+	ok = true
+	return c, nil
+}
+
+// Close stops every view and background task and closes the stores.
+func (c *Console) Close() error {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		views := make([]*LiveView, 0, len(c.views))
+		for _, v := range c.views {
+			views = append(views, v)
+		}
+		c.mu.Unlock()
+		var errs []error
+		for _, v := range views {
+			errs = append(errs, v.Close())
+		}
+		if c.cancel != nil {
+			c.cancel()
+		}
+		c.wg.Wait()
+		if c.pool != nil {
+			errs = append(errs, c.pool.Close())
+		}
+		if c.sim != nil {
+			errs = append(errs, c.sim.Close())
+		}
+		if c.users != nil {
+			errs = append(errs, c.users.Close())
+		}
+		if c.audit != nil {
+			errs = append(errs, c.audit.Close())
+		}
+		c.closeErr = errors.Join(errs...)
+	})
+	return c.closeErr
+}
+
+// Zone returns the zone this console serves.
+func (c *Console) Zone() Zone { return c.zone }
+
+// Room is the dispatch room this console stands in.
+func (c *Console) Room() string { return c.cfg.Room }
+
+// Login opens a session on this console.
+func (c *Console) Login(ctx context.Context, name, password string) (*Session, error) {
+	return c.sessions.Login(ctx, name, password, c.cfg.Console, c.cfg.Room)
+}
+
+// Logout closes the session's views and then the session.
+func (c *Console) Logout(ctx context.Context, s *Session) error {
+	c.mu.Lock()
+	var mine []*LiveView
+	for _, v := range c.views {
+		if v.sess == s {
+			mine = append(mine, v)
+		}
+	}
+	c.mu.Unlock()
+	var errs []error
+	for _, v := range mine {
+		errs = append(errs, v.Close())
+	}
+	errs = append(errs, c.sessions.Logout(ctx, s))
+	// A guard watching under this team chief loses the ground at once.
+	c.recheckViews()
+	return errors.Join(errs...)
+}
+
+// Can says whether the session could do act at all right now, without an
+// audit entry, so the UI can grey out what it may not do. Every real
+// consultation still goes through Access.Check.
+func (c *Console) Can(s *Session, act Action) bool { return c.access.May(s, act) }
+
+func (c *Console) resource(cam Camera, live bool) Resource {
+	return Resource{Camera: cam.ID, Owner: cam.Owner, Municipality: cam.Municipality, Covert: cam.Covert, Live: live}
+}

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+// openTestConsole opens a console on the simulated zone in a temp data dir.
+func openTestConsole(t *testing.T) *Console {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c, err := Open(ctx, Config{DataDir: t.TempDir(), Console: "test-console", SimCameras: 4,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func login(t *testing.T, c *Console, name string) *Session {
+	t.Helper()
+	s, err := c.Login(context.Background(), name, DemoPassword)
+	if err != nil {
+		t.Fatalf("login %s: %v", name, err)
+	}
+	return s
+}
+
+func entries(t *testing.T, c *Console, act audit.Action) []audit.Entry {
+	t.Helper()
+	es, err := c.audit.Query(context.Background(), audit.Filter{Actions: []audit.Action{act}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+func waitFrame(t *testing.T, v *LiveView) *Frame {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case <-v.Ready():
+			if f := v.Latest(); f != nil {
+				return f
+			}
+		case <-deadline:
+			t.Fatalf("camera %s: no frame within 15 s (status %+v)", v.Camera.ID, v.Status())
+		}
+	}
+}
+
+func TestOpenLiveAuditsBeforePixels(t *testing.T) {
+	c := openTestConsole(t)
+	s := login(t, c, "dispatcher")
+	v, err := c.OpenLive(context.Background(), s, "cam01", StreamSub, s.Shift)
+	if err != nil {
+		t.Fatalf("OpenLive: %v", err)
+	}
+	// The entry is in the store when OpenLive returns, before any frame.
+	starts := entries(t, c, audit.ActLiveStart)
+	if len(starts) != 1 || starts[0].Outcome != audit.OutcomeAllowed || starts[0].Subject != "camera:cam01" ||
+		!strings.Contains(starts[0].Detail, "view="+v.ID) || starts[0].JustKind != string(s.Shift.Kind) {
+		t.Fatalf("live.start entries = %+v", starts)
+	}
+	f := waitFrame(t, v)
+	if f.Image.Bounds().Dx() != 640 {
+		t.Errorf("sub stream frame is %v wide, want 640", f.Image.Bounds().Dx())
+	}
+	f.Release()
+	if err := v.SwitchStream(StreamMain); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f := waitFrame(t, v)
+		w := f.Image.Bounds().Dx()
+		f.Release()
+		if w == 1280 {
+			break
+		}
+	}
+	ws, err := c.Watching(context.Background(), login(t, c, "teamchef"))
+	if err != nil || len(ws) != 1 || ws[0].User != "dispatcher" || ws[0].Camera.ID != "cam01" {
+		t.Fatalf("Watching = %+v, %v", ws, err)
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stops := entries(t, c, audit.ActLiveStop)
+	if len(stops) != 1 || !strings.Contains(stops[0].Detail, "view="+v.ID) {
+		t.Fatalf("live.stop entries = %+v", stops)
+	}
+	if len(entries(t, c, audit.ActLiveStart)) != 1 {
+		t.Fatal("switching to the main stream must stay one audited interval")
+	}
+}
+
+func TestOpenLiveDeniedIsAuditedAndShowsNothing(t *testing.T) {
+	c := openTestConsole(t)
+	for _, name := range []string{"dpo", "beheerder", "bewaker"} {
+		s := login(t, c, name)
+		v, err := c.OpenLive(context.Background(), s, "cam01", StreamSub, s.Shift)
+		var denied *DeniedError
+		if v != nil || !errors.As(err, &denied) {
+			t.Fatalf("%s: OpenLive = %v, %v; want a denial", name, v, err)
+		}
+	}
+	denied := 0
+	for _, e := range entries(t, c, audit.ActLiveStart) {
+		if e.Outcome == audit.OutcomeDenied {
+			denied++
+		}
+	}
+	if denied != 3 {
+		t.Fatalf("denied live.start entries = %d, want 3", denied)
+	}
+}
+
+func TestGuardViewEndsWhenTeamChiefLeaves(t *testing.T) {
+	c := openTestConsole(t)
+	chief := login(t, c, "teamchef")
+	guard := login(t, c, "bewaker")
+	v, err := c.OpenLive(context.Background(), guard, "cam02", StreamSub, guard.Shift)
+	if err != nil {
+		t.Fatalf("guard with team chief present: %v", err)
+	}
+	if err := c.Logout(context.Background(), chief); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-v.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the guard's view stayed open after the team chief logged out")
+	}
+	if v.EndCode() != CodeGuardWithoutSupervisor {
+		t.Errorf("EndCode = %q", v.EndCode())
+	}
+	stops := entries(t, c, audit.ActLiveStop)
+	if len(stops) != 1 || !strings.Contains(stops[0].Detail, "ended="+CodeGuardWithoutSupervisor) {
+		t.Fatalf("live.stop = %+v", stops)
+	}
+}
+
+func TestOpenLiveFailsClosedWithoutAudit(t *testing.T) {
+	c := openTestConsole(t)
+	s := login(t, c, "dispatcher")
+	if err := c.audit.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.OpenLive(context.Background(), s, "cam01", StreamSub, s.Shift)
+	if v != nil || err == nil {
+		t.Fatalf("OpenLive with a dead audit store = %v, %v; want a refusal", v, err)
+	}
+	if len(c.watches()) != 0 {
+		t.Fatal("a view exists although its audit entry could not be written")
+	}
+}
+
+// TestNoPixelsAroundThePolicy proves the UI has no path to pixels but
+// Console.OpenLive: it imports neither the video sources nor the simulator,
+// and the only app value that yields frames is a LiveView, which only
+// OpenLive makes after the audit entry is written (the tests above).
+func TestNoPixelsAroundThePolicy(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "../ui").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list ../ui: %v: %s", err, out)
+	}
+	for _, imp := range strings.Fields(string(out)) {
+		for _, banned := range []string{"/video", "/sim", "/audit", "/anpr", "/hotlist"} {
+			if strings.HasSuffix(imp, banned) {
+				t.Errorf("ui imports %s: a screen could reach pixels or stores without the policy", imp)
+			}
+		}
+	}
+}

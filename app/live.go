@@ -1,0 +1,316 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/video"
+)
+
+// Stream picks a camera's main (full resolution) or sub (small tile) stream.
+type Stream int
+
+const (
+	StreamSub Stream = iota
+	StreamMain
+)
+
+func (s Stream) String() string {
+	if s == StreamMain {
+		return "main"
+	}
+	return "sub"
+}
+
+// Frame is a decoded picture handed to the UI; Release it when done.
+type Frame = video.Frame
+
+// CameraStatus is a camera connection's state as the wall shows it.
+type CameraStatus = video.Status
+
+// LiveView is one camera on screen for one session: an audited interval that
+// starts with an allowed live.start entry and ends with live.stop on Close.
+type LiveView struct {
+	c      *Console
+	ID     string
+	Camera Camera
+	sess   *Session
+	why    Reason
+	opened time.Time
+
+	mu      sync.Mutex
+	stream  Stream
+	src     *video.Source
+	sub     *video.Subscription
+	release func()
+	closed  bool
+	done    chan struct{}
+	endCode string
+}
+
+// OpenLive shows a camera to a session: the policy decides, the audit entry is
+// written, and only then is the stream subscribed. A refusal comes back as
+// *DeniedError; an audit failure as a denial too (fail closed).
+func (c *Console) OpenLive(ctx context.Context, s *Session, cameraID string, st Stream, why Reason) (*LiveView, error) {
+	cam, ok := c.zone.Camera(cameraID)
+	if !ok {
+		return nil, fmt.Errorf("camera %s: not in the zone", cameraID)
+	}
+	id := newID()
+	dec, err := c.access.Check(ctx, s, ActLive, c.resource(cam, true), why,
+		fmt.Sprintf("view=%s stream=%s", id, st))
+	if err != nil {
+		return nil, fmt.Errorf("camera %s: %w", cameraID, err)
+	}
+	if !dec.Allow {
+		return nil, &DeniedError{Decision: dec}
+	}
+	v := &LiveView{c: c, ID: id, Camera: cam, sess: s, why: why, opened: c.now(), stream: st, done: make(chan struct{})}
+	if err := v.attach(st); err != nil {
+		// The view was audited as started; close the interval so the trail
+		// does not show a camera on screen that never was.
+		v.Close()
+		return nil, err
+	}
+	c.mu.Lock()
+	c.views[id] = v
+	c.mu.Unlock()
+	return v, nil
+}
+
+func (v *LiveView) attach(st Stream) error {
+	raw := v.Camera.SubURL
+	if st == StreamMain || raw == "" {
+		raw = v.Camera.MainURL
+	}
+	u, err := v.c.creds.WithCredential(raw, v.Camera.Credential)
+	if err != nil {
+		return fmt.Errorf("camera %s: %w", v.Camera.ID, err)
+	}
+	src, release := v.c.pool.Acquire(v.Camera.ID+"/"+st.String(), u)
+	sub := src.Subscribe()
+	v.mu.Lock()
+	oldSub, oldRelease := v.sub, v.release
+	v.src, v.sub, v.release, v.stream = src, sub, release, st
+	v.mu.Unlock()
+	if oldSub != nil {
+		oldSub.Close()
+		oldRelease()
+	}
+	return nil
+}
+
+// SwitchStream moves the view to the main stream (enlarged tile) or back to
+// the sub stream. It stays one audited interval: the same person keeps
+// watching the same camera under the same justification.
+func (v *LiveView) SwitchStream(st Stream) error {
+	v.mu.Lock()
+	same, closed := v.stream == st, v.closed
+	v.mu.Unlock()
+	if same || closed {
+		return nil
+	}
+	return v.attach(st)
+}
+
+// Ready is signalled when a new frame waits.
+func (v *LiveView) Ready() <-chan struct{} {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.sub == nil {
+		return nil
+	}
+	return v.sub.Ready()
+}
+
+// Latest returns the newest frame with the camera's privacy masks blacked out,
+// or nil when nothing new arrived. The caller releases it.
+func (v *LiveView) Latest() *Frame {
+	v.mu.Lock()
+	sub := v.sub
+	v.mu.Unlock()
+	if sub == nil {
+		return nil
+	}
+	f := sub.Latest()
+	if f == nil || len(v.Camera.Masks) == 0 {
+		return f
+	}
+	// The decoded frame is shared with ANPR and other tiles and is read-only:
+	// the masked picture is a copy of its own (its Release is a no-op).
+	img := image.NewRGBA(f.Image.Rect)
+	copy(img.Pix, f.Image.Pix)
+	masked := &Frame{Image: img, Seq: f.Seq, Received: f.Received, Decoded: f.Decoded}
+	f.Release()
+	applyMasks(img, v.Camera.Masks)
+	return masked
+}
+
+// Status is the camera connection's state.
+func (v *LiveView) Status() CameraStatus {
+	v.mu.Lock()
+	src := v.src
+	v.mu.Unlock()
+	if src == nil {
+		return CameraStatus{}
+	}
+	return src.Status()
+}
+
+// Stream is the stream the view currently plays.
+func (v *LiveView) Stream() Stream {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.stream
+}
+
+// Reason is the justification the view was opened under.
+func (v *LiveView) Reason() Reason { return v.why }
+
+// Done is closed when the view ended, by Close or because the console ended
+// it (EndCode says why, e.g. the guard's team chief logged out).
+func (v *LiveView) Done() <-chan struct{} { return v.done }
+
+// EndCode is the policy code that ended the view, empty after a plain Close.
+func (v *LiveView) EndCode() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.endCode
+}
+
+// Close ends the interval: the stream is released and live.stop is audited.
+func (v *LiveView) Close() error { return v.end("") }
+
+func (v *LiveView) end(code string) error {
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return nil
+	}
+	v.closed = true
+	v.endCode = code
+	close(v.done)
+	sub, release := v.sub, v.release
+	v.sub, v.release = nil, nil
+	v.mu.Unlock()
+	if sub != nil {
+		sub.Close()
+		release()
+	}
+	v.c.mu.Lock()
+	delete(v.c.views, v.ID)
+	v.c.mu.Unlock()
+	dur := v.c.now().Sub(v.opened).Round(time.Millisecond)
+	// A background context: the stop must be written even when the caller's
+	// context is already cancelled (console shutting down).
+	err := v.c.access.Record(context.Background(), v.sess, audit.ActLiveStop, "camera:"+v.Camera.ID, v.why,
+		strings.TrimSpace(fmt.Sprintf("view=%s duration=%s %s", v.ID, dur, endDetail(code))))
+	if err != nil {
+		v.c.log.Error("live.stop not audited", "camera", v.Camera.ID, "view", v.ID, "err", err)
+		return fmt.Errorf("camera %s: audit live.stop: %w", v.Camera.ID, err)
+	}
+	return nil
+}
+
+// Watch is one camera on screen somewhere, for the team chief's live panel.
+type Watch struct {
+	ViewID  string
+	User    string
+	Role    Role
+	Console string
+	Camera  Camera
+	Since   time.Time
+	Reason  Reason
+}
+
+// Watching lists who watches which camera on this console, since when and why.
+// It is itself a consultation of personal data, so it is checked and audited.
+func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
+	dec, err := c.access.Check(ctx, s, ActLiveReview, Resource{}, s.Shift, "live panel")
+	if err != nil {
+		return nil, err
+	}
+	if !dec.Allow {
+		return nil, &DeniedError{Decision: dec}
+	}
+	return c.watches(), nil
+}
+
+func (c *Console) watches() []Watch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Watch, 0, len(c.views))
+	for _, v := range c.views {
+		out = append(out, Watch{ViewID: v.ID, User: v.sess.User.Name, Role: v.sess.User.Role,
+			Console: v.sess.Console, Camera: v.Camera, Since: v.opened, Reason: v.why})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
+	return out
+}
+
+func endDetail(code string) string {
+	if code == "" {
+		return ""
+	}
+	return "ended=" + code
+}
+
+// recheckViews ends the views whose ground is gone: a guard's supervising
+// inspector logged out, a municipal grant ran out, the session ended. The
+// policy decides; the live.stop of each carries the code.
+func (c *Console) recheckViews() {
+	c.mu.Lock()
+	views := make([]*LiveView, 0, len(c.views))
+	for _, v := range c.views {
+		views = append(views, v)
+	}
+	c.mu.Unlock()
+	for _, v := range views {
+		if d := c.access.Recheck(v.sess, ActLive, c.resource(v.Camera, true), v.why); !d.Allow {
+			c.log.Info("live view ended by policy", "camera", v.Camera.ID, "user", v.sess.User.Name, "code", d.Code)
+			v.end(d.Code)
+		}
+	}
+}
+
+func (c *Console) recheckLoop(ctx context.Context, every time.Duration) {
+	defer c.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			c.recheckViews()
+		}
+	}
+}
+
+func applyMasks(img *image.RGBA, masks []Mask) {
+	if img == nil {
+		return
+	}
+	b := img.Bounds()
+	for _, m := range masks {
+		r := image.Rect(b.Min.X+int(m.X*float64(b.Dx())), b.Min.Y+int(m.Y*float64(b.Dy())),
+			b.Min.X+int((m.X+m.W)*float64(b.Dx())), b.Min.Y+int((m.Y+m.H)*float64(b.Dy())))
+		draw.Draw(img, r.Intersect(b), image.NewUniform(color.Black), image.Point{}, draw.Src)
+	}
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

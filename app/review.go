@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+// AuditEntry is one line of the audit trail as the review screen shows it.
+type AuditEntry = audit.Entry
+
+// AuditReport is the result of verifying the audit chain.
+type AuditReport = audit.Report
+
+// ReviewFilter selects audit entries for the team chief's or the DPO's review.
+// Zero fields match anything; To is exclusive.
+type ReviewFilter struct {
+	From, To time.Time
+	User     string
+	Camera   string
+	JustKind JustKind
+	Limit    int
+}
+
+func (f ReviewFilter) audit() audit.Filter {
+	af := audit.Filter{From: f.From, To: f.To, User: f.User, JustKind: string(f.JustKind), Limit: f.Limit}
+	if f.Camera != "" {
+		af.Subject = "camera:" + f.Camera
+	}
+	return af
+}
+
+// String describes the filter in the export and in the audit detail.
+func (f ReviewFilter) String() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	if !f.From.IsZero() {
+		add("from", f.From.UTC().Format(time.RFC3339))
+	}
+	if !f.To.IsZero() {
+		add("to", f.To.UTC().Format(time.RFC3339))
+	}
+	add("user", f.User)
+	add("camera", f.Camera)
+	add("justification", string(f.JustKind))
+	if len(parts) == 0 {
+		return "all"
+	}
+	return strings.Join(parts, " ")
+}
+
+// Review returns the audit entries the filter selects. Looking at who watched
+// what is itself a consultation of personal data: checked and audited.
+func (c *Console) Review(ctx context.Context, s *Session, f ReviewFilter) ([]audit.Entry, error) {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "review "+f.String()); err != nil {
+		return nil, err
+	}
+	es, err := c.audit.Query(ctx, f.audit())
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	return es, nil
+}
+
+// ExportFormat is the file format of a review export.
+type ExportFormat string
+
+const (
+	ExportCSV  ExportFormat = "csv"
+	ExportHTML ExportFormat = "html"
+)
+
+// ExportReview writes the selected entries as CSV or as a printable HTML
+// report that states the result of verifying the whole chain.
+func (c *Console) ExportReview(ctx context.Context, s *Session, f ReviewFilter, format ExportFormat, w io.Writer) error {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, fmt.Sprintf("export %s %s", format, f)); err != nil {
+		return err
+	}
+	es, err := c.audit.Query(ctx, f.audit())
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	switch format {
+	case ExportCSV:
+		return audit.WriteCSV(w, es)
+	case ExportHTML:
+		rep, verr := c.audit.Verify(ctx)
+		if verr != nil && rep.Err == nil {
+			return fmt.Errorf("export: verify: %w", verr)
+		}
+		return audit.WriteHTMLReport(w, es, f.String(), rep)
+	}
+	return fmt.Errorf("export: unknown format %q", format)
+}
+
+// VerifyAudit checks the whole audit chain (DPO, team chief).
+func (c *Console) VerifyAudit(ctx context.Context, s *Session) (audit.Report, error) {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "verify audit chain"); err != nil {
+		return audit.Report{}, err
+	}
+	return c.audit.Verify(ctx)
+}
+
+// allow is Check folded into one error: nil only when allowed and audited.
+func (c *Console) allow(ctx context.Context, s *Session, act Action, res Resource, why Reason, detail string) error {
+	dec, err := c.access.Check(ctx, s, act, res, why, detail)
+	if err != nil {
+		return err
+	}
+	if !dec.Allow {
+		return &DeniedError{Decision: dec}
+	}
+	return nil
+}
