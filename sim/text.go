@@ -146,19 +146,25 @@ func (tf *typeface) renderMask(s string, w, h int, capFrac float64) (*image.Alph
 	for y := 0; y < h; y++ {
 		clear(m.Pix[y*m.Stride : y*m.Stride+w])
 	}
-	// Cap height of DejaVu/Liberation is about 0.73 em.
+	// Cap height of DejaVu/Liberation is about 0.73 em. The width is
+	// measured once at a reference size and scaled, rather than by trying
+	// sizes, so that a plate costs one face, not one per size tried.
 	px := int(float64(h) * capFrac / 0.73)
 	if px < 4 {
 		return m, nil
 	}
-	for px > 4 && tf.textWidth(s, px) > w {
-		px--
+	ref, err := tf.face(100)
+	if err != nil {
+		return nil, err
+	}
+	if rw := font.MeasureString(ref, s).Round(); rw > 0 && rw*px/100 > w {
+		px = w * 100 / rw
 	}
 	f, err := tf.face(px)
 	if err != nil {
 		return nil, err
 	}
-	tw := tf.textWidth(s, px)
+	tw := font.MeasureString(f, s).Round()
 	capH := int(float64(px) * 0.73)
 	d := font.Drawer{Dst: m, Src: image.Opaque, Face: f,
 		Dot: fixed.P((w-tw)/2, (h+capH)/2)}

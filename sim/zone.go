@@ -127,7 +127,7 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	log.Debug("font", "file", fontName)
 
 	ctx, cancel := context.WithCancel(ctx)
-	z := &Zone{cfg: cfg, log: log, epoch: time.Now().UTC(), ttf: ttf, byID: map[string]*camState{}, cancel: cancel}
+	z := &Zone{cfg: cfg, log: log, epoch: time.Now().UTC().Truncate(time.Millisecond), ttf: ttf, byID: map[string]*camState{}, cancel: cancel}
 	if err := z.start(ctx); err != nil {
 		cancel()
 		z.wg.Wait()

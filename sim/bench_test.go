@@ -1,0 +1,64 @@
+package sim
+
+import (
+	"testing"
+	"time"
+)
+
+// BenchmarkRenderEncode measures what one frame costs the zone: drawing
+// the scene into the encoder's picture, then libx264. Reports ms/frame for
+// each part; the CPU budget is 2 cores shared with decoding and ANPR.
+func BenchmarkRenderEncode(b *testing.B) {
+	ttf, _ := loadFontBytes()
+	for _, cam := range []int{2, 0} { // cam03: ANPR road, cam01: Markt
+		spec := specFor(cam)
+		for k, sz := range streamSizes {
+			b.Run(cameraID(cam)+"/"+streamNames[k], func(b *testing.B) {
+				id := cameraID(cam)
+				sched := newSchedule(1, id, spec.scene)
+				r, err := newRenderer(spec, id, sched, sz[0], sz[1], ttf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				crf := float64(crfSub)
+				if k == 0 {
+					crf = crfMain
+				}
+				enc, err := newEncoder(sz[0], sz[1], 15, 15, crf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer enc.close()
+				var buf []byte
+				var render, encode time.Duration
+				var bytes int
+				epoch := time.Now()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					pic, err := enc.picture()
+					if err != nil {
+						b.Fatal(err)
+					}
+					// Scene time advances at 15 fps whatever the real time.
+					st := time.Duration(i) * time.Second / 15
+					t0 := time.Now()
+					r.draw(pic, st, uint64(i), epoch.Add(st))
+					t1 := time.Now()
+					buf, err = enc.encode(buf[:0], int64(st)*90000/int64(time.Second), i%15 == 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					t2 := time.Now()
+					render += t1.Sub(t0)
+					encode += t2.Sub(t1)
+					bytes += len(buf)
+				}
+				n := float64(b.N)
+				b.ReportMetric(float64(render.Microseconds())/1000/n, "render-ms/frame")
+				b.ReportMetric(float64(encode.Microseconds())/1000/n, "encode-ms/frame")
+				b.ReportMetric(float64(bytes)*8*15/n/1000, "kbit/s@15fps")
+			})
+		}
+	}
+}
