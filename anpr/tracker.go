@@ -1,0 +1,181 @@
+package anpr
+
+import (
+	"image"
+	"sort"
+	"sync"
+	"time"
+)
+
+// TrackerConfig says when reads belong to one vehicle.
+type TrackerConfig struct {
+	// Gap: a vehicle has gone when its plate was not read for this long
+	// (default 1.5 s).
+	Gap time.Duration
+	// MaxAge: a passage is emitted at the latest this long after its first
+	// read, so a parked car does not hold its passage forever (default 30 s).
+	MaxAge time.Duration
+	// MinReads is how many reads a passage needs, unless one of them is at
+	// least SureConfidence (defaults 2 and 0.9): a single doubtful read is
+	// more often van lettering or a sign than a car.
+	MinReads       int
+	SureConfidence float64
+}
+
+func (c *TrackerConfig) setDefaults() {
+	if c.Gap <= 0 {
+		c.Gap = 1500 * time.Millisecond
+	}
+	if c.MaxAge <= 0 {
+		c.MaxAge = 30 * time.Second
+	}
+	if c.MinReads <= 0 {
+		c.MinReads = 2
+	}
+	if c.SureConfidence <= 0 {
+		c.SureConfidence = 0.9
+	}
+}
+
+// Observation is one read of one frame, with what the passage keeps of it.
+type Observation struct {
+	Camera  string
+	At      time.Time
+	Read    Read
+	Vehicle image.Image // the region around the plate
+	Colour  string
+}
+
+type track struct {
+	camera      string
+	first, last time.Time
+	votes       map[string]float64 // plate -> summed confidence
+	best        map[string]Observation
+	reads       int
+}
+
+// Tracker merges the reads of consecutive frames of one camera into
+// passages: reads of the same or a near-identical plate (one character
+// apart) within Gap belong to one vehicle. The passage takes the plate with
+// the most summed confidence over its reads, and that plate's best read.
+// It is safe for concurrent use.
+type Tracker struct {
+	cfg    TrackerConfig
+	mu     sync.Mutex
+	tracks []*track
+}
+
+// NewTracker returns a tracker.
+func NewTracker(cfg TrackerConfig) *Tracker {
+	cfg.setDefaults()
+	return &Tracker{cfg: cfg}
+}
+
+// Observe adds a read.
+func (t *Tracker) Observe(o Observation) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var tr *track
+	for _, c := range t.tracks {
+		if c.camera != o.Camera || o.At.Sub(c.last) > t.cfg.Gap || c.last.Sub(o.At) > t.cfg.Gap {
+			continue
+		}
+		for p := range c.votes {
+			if near(p, o.Read.Plate) {
+				tr = c
+				break
+			}
+		}
+		if tr != nil {
+			break
+		}
+	}
+	if tr == nil {
+		tr = &track{camera: o.Camera, first: o.At, last: o.At, votes: map[string]float64{}, best: map[string]Observation{}}
+		t.tracks = append(t.tracks, tr)
+	}
+	if o.At.Before(tr.first) {
+		tr.first = o.At
+	}
+	if o.At.After(tr.last) {
+		tr.last = o.At
+	}
+	tr.reads++
+	tr.votes[o.Read.Plate] += o.Read.Confidence
+	if b, ok := tr.best[o.Read.Plate]; !ok || o.Read.Confidence > b.Read.Confidence {
+		tr.best[o.Read.Plate] = o
+	}
+}
+
+// Flush returns the passages of vehicles that have gone by now (or that
+// reached MaxAge), oldest first. With force, every open track is emitted.
+func (t *Tracker) Flush(now time.Time, force bool) []Passage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Passage
+	keep := t.tracks[:0]
+	for _, tr := range t.tracks {
+		if !force && now.Sub(tr.last) <= t.cfg.Gap && now.Sub(tr.first) < t.cfg.MaxAge {
+			keep = append(keep, tr)
+			continue
+		}
+		if p, ok := t.passage(tr); ok {
+			out = append(out, p)
+		}
+	}
+	for i := len(keep); i < len(t.tracks); i++ {
+		t.tracks[i] = nil
+	}
+	t.tracks = keep
+	sort.Slice(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
+	return out
+}
+
+func (t *Tracker) passage(tr *track) (Passage, bool) {
+	var plate string
+	for p, v := range tr.votes {
+		if plate == "" || v > tr.votes[plate] || (v == tr.votes[plate] && p < plate) {
+			plate = p
+		}
+	}
+	b := tr.best[plate]
+	if tr.reads < t.cfg.MinReads && b.Read.Confidence < t.cfg.SureConfidence {
+		return Passage{}, false
+	}
+	return Passage{
+		Time: b.At, First: tr.first, Last: tr.last, Camera: tr.camera,
+		Plate: plate, Display: b.Read.Display, Country: b.Read.Country,
+		Confidence: b.Read.Confidence, Colour: b.Colour, Reads: tr.reads,
+		Crop: b.Read.Crop, Vehicle: b.Vehicle,
+	}, true
+}
+
+// Open is the number of vehicles being tracked.
+func (t *Tracker) Open() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.tracks)
+}
+
+// near reports whether two plates differ by at most one edit.
+func near(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		return a[i+1:] == b[i+1:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}

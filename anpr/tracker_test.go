@@ -1,0 +1,73 @@
+package anpr
+
+import (
+	"testing"
+	"time"
+)
+
+func TestTracker(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	obs := func(cam, plate string, ms int, conf float64) Observation {
+		return Observation{Camera: cam, At: at(ms), Read: Read{Plate: plate, Display: plate, Confidence: conf}, Colour: "blue"}
+	}
+	tr := NewTracker(TrackerConfig{Gap: time.Second, MaxAge: 10 * time.Second})
+	// One car read five times with one misread; another car on another
+	// camera at the same time; a lone doubtful read (lettering) is dropped.
+	tr.Observe(obs("cam01", "1ABC123", 0, 0.8))
+	tr.Observe(obs("cam01", "1ABC128", 100, 0.7))
+	tr.Observe(obs("cam01", "1ABC123", 200, 0.95))
+	tr.Observe(obs("cam02", "1ABC123", 250, 0.9))
+	tr.Observe(obs("cam01", "1ABC123", 300, 0.85))
+	tr.Observe(obs("cam01", "HELLO1", 300, 0.5))
+	if got := tr.Flush(at(900), false); len(got) != 0 {
+		t.Fatalf("Flush before the gap = %+v, want none", got)
+	}
+	got := tr.Flush(at(1400), false)
+	if len(got) != 2 {
+		t.Fatalf("Flush = %d passages %+v, want 2", len(got), got)
+	}
+	p := got[0]
+	if p.Camera != "cam01" || p.Plate != "1ABC123" || p.Reads != 4 || p.Confidence != 0.95 || !p.Time.Equal(at(200)) || !p.First.Equal(at(0)) || !p.Last.Equal(at(300)) {
+		t.Errorf("passage = %+v", p)
+	}
+	if got[1].Camera != "cam02" || got[1].Reads != 1 {
+		t.Errorf("second passage = %+v (a single read at 0.9 is sure enough)", got[1])
+	}
+	if tr.Open() != 0 {
+		t.Errorf("Open = %d after flush, want 0", tr.Open())
+	}
+	// The same plate coming back after the gap is a new passage.
+	tr.Observe(obs("cam01", "1ABC123", 5000, 0.95))
+	tr.Observe(obs("cam01", "1ABC123", 9000, 0.95))
+	if got := tr.Flush(at(9500), false); len(got) != 1 {
+		t.Errorf("after a gap: %d passages, want 1 (first visit)", len(got))
+	}
+	// A parked car is emitted at MaxAge.
+	for ms := 20000; ms < 32000; ms += 500 {
+		tr.Observe(obs("cam03", "2XYZ001", ms, 0.9))
+	}
+	if got := tr.Flush(at(31000), false); len(got) != 2 {
+		t.Errorf("parked car: %d passages, want 2 (the 9 s read and the one that reached MaxAge)", len(got))
+	}
+	tr.Observe(obs("cam04", "2XYZ002", 40000, 0.95))
+	if got := tr.Flush(at(40000), true); len(got) != 1 {
+		t.Errorf("forced flush: %d, want 1", len(got))
+	}
+}
+
+func TestNear(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"1ABC123", "1ABC123", true}, {"1ABC123", "1ABC128", true}, {"1ABC123", "1ABC12", true},
+		{"1ABC123", "IABC123", true}, {"1ABC123", "1ABD128", false}, {"1ABC123", "ABC1234", false},
+		{"ABC123", "1ABC123", true}, {"", "A", true}, {"", "AB", false},
+	}
+	for _, tc := range tests {
+		if got := near(tc.a, tc.b); got != tc.want {
+			t.Errorf("near(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
