@@ -12,7 +12,7 @@ import (
 // intruder without the key can: the chain alone then looks whole.
 func rehashFrom(t *testing.T, db *sql.DB, seq int64) {
 	t.Helper()
-	rows, err := db.Query(`SELECT `+entryColumns+` FROM entries WHERE seq >= ? ORDER BY seq`, seq-1)
+	rows, err := db.Query(`SELECT `+selectColumns+` FROM entries WHERE seq >= ? ORDER BY seq`, seq-1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +94,9 @@ func TestCorruptionProbes(t *testing.T) {
 		{"edit prev hash", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `UPDATE entries SET prev_hash=zeroblob(32) WHERE seq=9`)
 		}, 9, KindLink},
+		{"NUL smuggled into a field", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `UPDATE entries SET role=role||char(0)||'x' WHERE seq=8`)
+		}, 8, KindHash},
 		{"short hash", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `UPDATE entries SET hash=x'00' WHERE seq=1`)
 		}, 1, KindHash},

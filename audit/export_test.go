@@ -25,7 +25,9 @@ func TestQueryFilters(t *testing.T) {
 	}{
 		{"all", Filter{}, func(*Entry) bool { return true }},
 		{"period", Filter{From: t0.Add(30 * time.Second), To: t0.Add(90 * time.Second)},
-			func(e *Entry) bool { return !e.Time.Before(t0.Add(30*time.Second)) && e.Time.Before(t0.Add(90*time.Second)) }},
+			func(e *Entry) bool {
+				return !e.Time.Before(t0.Add(30*time.Second)) && e.Time.Before(t0.Add(90*time.Second))
+			}},
 		{"user", Filter{User: "user3"}, func(e *Entry) bool { return e.User == "user3" }},
 		{"camera", Filter{Subject: "camera:cam05"}, func(e *Entry) bool { return e.Subject == "camera:cam05" }},
 		{"justification", Filter{JustKind: "judicial"}, func(e *Entry) bool { return e.JustKind == "judicial" }},

@@ -198,7 +198,8 @@ func TestAppendFailsClosed(t *testing.T) {
 
 func TestAppendRejectsInvalid(t *testing.T) {
 	l := newFixture(t).open(t, Options{})
-	for _, e := range []Entry{{Outcome: OutcomeAllowed}, {Action: ActLogin, Outcome: "maybe"}} {
+	for _, e := range []Entry{{Outcome: OutcomeAllowed}, {Action: ActLogin, Outcome: "maybe"},
+		{Action: ActLogin, Outcome: OutcomeDenied, User: "a\x00b"}} {
 		if _, err := l.Append(context.Background(), e); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Append(%+v) = %v, want ErrInvalid", e, err)
 		}

@@ -58,7 +58,7 @@ func buildQuery(f Filter) (string, []any) {
 			args = append(args, string(a))
 		}
 	}
-	q := `SELECT ` + entryColumns + ` FROM entries`
+	q := `SELECT ` + selectColumns + ` FROM entries`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -312,7 +312,7 @@ func (l *Log) initHead(path string) error {
 }
 
 func lastEntry(db *sql.DB) (Entry, bool, error) {
-	rows, err := db.Query(`SELECT ` + entryColumns + ` FROM entries ORDER BY seq DESC LIMIT 1`)
+	rows, err := db.Query(`SELECT ` + selectColumns + ` FROM entries ORDER BY seq DESC LIMIT 1`)
 	if err != nil {
 		return Entry{}, false, err
 	}

@@ -61,6 +61,42 @@ func NewVerifier(pub ed25519.PublicKey, cps []Checkpoint, head *SignedHead) *Ver
 	return v
 }
 
+// NewVerifierFrom is NewVerifier for a range of the chain that starts right
+// after the entry `after`, trusted here because the range before it is
+// verified too. Verify splits a long chain into ranges checked in parallel.
+func NewVerifierFrom(pub ed25519.PublicKey, cps []Checkpoint, head *SignedHead, after Head) *Verifier {
+	v := NewVerifier(pub, cps, head)
+	v.last, v.prev = after.Seq, after.Hash
+	return v
+}
+
+// FinishRange ends the verification of a range that is not the chain's
+// last: it must reach end, and the checkpoints given must all lie in it.
+func (v *Verifier) FinishRange(end int64) (Report, *ChainError) {
+	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next}
+	if v.next > 0 {
+		r.LastCheckpoint = v.cps[v.next-1].Seq
+	}
+	if v.err == nil && v.last != end {
+		v.err = &ChainError{Seq: v.last + 1, Kind: KindGap, Want: fmt.Sprintf("seq %d", v.last+1), Got: "none"}
+	}
+	if v.err == nil && v.next < len(v.cps) {
+		cp := v.cps[v.next]
+		v.err = &ChainError{Seq: cp.Seq, Kind: KindCheckpoint, Want: fmt.Sprintf("entry %d", cp.Seq), Got: "none"}
+	}
+	r.Duration = time.Since(v.started)
+	r.Err = v.err
+	return r, v.err
+}
+
+// fail records a break found outside the verifier (a row that cannot be
+// read as an entry), unless an earlier one was found.
+func (v *Verifier) fail(ce *ChainError) {
+	if v.err == nil {
+		v.err = ce
+	}
+}
+
 // Next checks one entry. It returns the first break, then keeps returning it.
 func (v *Verifier) Next(e *Entry) *ChainError {
 	if v.err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -62,6 +63,12 @@ func validate(e *Entry) error {
 		return fmt.Errorf("%w: no action", ErrInvalid)
 	case e.Outcome != OutcomeAllowed && e.Outcome != OutcomeDenied:
 		return fmt.Errorf("%w: outcome %q", ErrInvalid, e.Outcome)
+	}
+	for _, s := range [...]string{e.User, e.Role, e.Console, string(e.Action), e.Subject,
+		e.JustKind, e.JustText, e.JustRef, e.AuthRef, e.Reason, e.Detail} {
+		if strings.IndexByte(s, 0) >= 0 {
+			return fmt.Errorf("%w: NUL byte in %q", ErrInvalid, s)
+		}
 	}
 	return nil
 }
