@@ -143,6 +143,8 @@ func procStatus(pid, key string) int64 {
 }
 
 type decodeRun struct {
+	units   uint64 // access units received (ours only): decoded < received means we lost some
+	errors  uint64
 	frames  uint64
 	cpu     time.Duration
 	wall    time.Duration
@@ -190,19 +192,21 @@ func runOurs(b *testing.B, urls []string, window time.Duration) decodeRun {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	sum := func() (f, d uint64) {
+	sum := func() (f, d, u, e uint64) {
 		for _, s := range srcs {
 			st := s.Status()
 			f += st.Frames
 			d += st.Dropped
+			u += st.Units
+			e += st.Errors
 		}
-		return f, d
+		return f, d, u, e
 	}
-	f0, d0 := sum()
+	f0, d0, u0, e0 := sum()
 	c0, t0 := selfCPU(), time.Now()
 	time.Sleep(window)
-	f1, d1 := sum()
-	return decodeRun{frames: f1 - f0, cpu: selfCPU() - c0, wall: time.Since(t0),
+	f1, d1, u1, e1 := sum()
+	return decodeRun{frames: f1 - f0, units: u1 - u0, errors: e1 - e0, cpu: selfCPU() - c0, wall: time.Since(t0),
 		rss: procStatus("self", "VmRSS"), maxHWM: procStatus("self", "VmHWM"), dropped: d1 - d0}
 }
 
@@ -220,8 +224,9 @@ func (p *ffmpegProc) frames() uint64 {
 	return p.frame
 }
 
-// runFFmpeg decodes urls with one `ffmpeg -threads 1 ... -f null -` each.
-func runFFmpeg(b *testing.B, urls []string, window time.Duration) decodeRun {
+// runFFmpeg decodes urls with one `ffmpeg -threads 1 ... -f null -` each;
+// with rgba it also converts to RGBA, as our path does.
+func runFFmpeg(b *testing.B, urls []string, window time.Duration, rgba bool) decodeRun {
 	var procs []*ffmpegProc
 	defer func() {
 		for _, p := range procs {
@@ -230,9 +235,13 @@ func runFFmpeg(b *testing.B, urls []string, window time.Duration) decodeRun {
 		}
 	}()
 	for _, u := range urls {
-		cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostats",
+		args := []string{"-hide_banner", "-loglevel", "error", "-nostats",
 			"-progress", "pipe:1", "-stats_period", "0.25",
-			"-threads", "1", "-rtsp_transport", "tcp", "-i", u, "-threads", "1", "-f", "null", "-")
+			"-threads", "1", "-rtsp_transport", "tcp", "-i", u, "-threads", "1"}
+		if rgba {
+			args = append(args, "-pix_fmt", "rgba")
+		}
+		cmd := exec.Command("ffmpeg", append(args, "-f", "null", "-")...)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			b.Fatal(err)
@@ -296,6 +305,9 @@ func BenchmarkDecodeSubStreams(b *testing.B) {
 		}
 	}
 	urls, simPID := startSimProcess(b, 16)
+	header := fmt.Sprintf("window %v per side. ours = Source+Decoder+RGBA+fan-out, CPU of this process (sim is a child);\n"+
+		"ffmpeg = N x `ffmpeg -threads 1 -rtsp_transport tcp -i URL -f null -`; ffmpeg+rgba adds `-pix_fmt rgba` (the conversion we also do)\n"+
+		"  N | ours fps  cores fr/cpu-s RSS-MB | ffmpeg fps  cores fr/cpu-s RSS-MB | ffmpeg+rgba fps cores fr/cpu-s | ours/ffmpeg fps fr/cpu | ours/ffmpeg+rgba fr/cpu | sim cores | ours: received AUs", window)
 	var rows []string
 	for _, n := range []int{1, 4, 9, 16} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
@@ -303,7 +315,8 @@ func BenchmarkDecodeSubStreams(b *testing.B) {
 				simCPU0 := procCPU(simPID)
 				ours := runOurs(b, urls[:n], window)
 				simCores := (procCPU(simPID) - simCPU0).Seconds() / ours.wall.Seconds()
-				ref := runFFmpeg(b, urls[:n], window)
+				ref := runFFmpeg(b, urls[:n], window, false)
+				rgba := runFFmpeg(b, urls[:n], window, true)
 				b.ReportMetric(ours.fps(), "frames/s")
 				b.ReportMetric(ours.cores(), "cores")
 				b.ReportMetric(float64(ours.rss)/(1<<20), "RSS-MB")
@@ -311,16 +324,18 @@ func BenchmarkDecodeSubStreams(b *testing.B) {
 				b.ReportMetric(ref.cores(), "ffmpeg-cores")
 				b.ReportMetric(ours.fps()/ref.fps(), "ratio-fps")
 				b.ReportMetric(ours.perCPU()/ref.perCPU(), "ratio-frames/cpu-s")
-				rows = append(rows, fmt.Sprintf("%3d | %7.1f %6.3f %7.1f %6.0f | %7.1f %6.3f %7.1f %6.0f | %5.2f %6.2f | %6.2f",
+				b.ReportMetric(ours.perCPU()/rgba.perCPU(), "ratio-rgba-frames/cpu-s")
+				row := fmt.Sprintf("%3d | %7.1f %6.3f %7.1f %6.0f | %7.1f %6.3f %7.1f %6.0f | %11.1f %6.3f %7.1f | %14.2f %6.2f | %23.2f | %5.2f",
 					n, ours.fps(), ours.cores(), ours.perCPU(), float64(ours.rss)/(1<<20),
 					ref.fps(), ref.cores(), ref.perCPU(), float64(ref.rss)/(1<<20),
-					ours.fps()/ref.fps(), ours.perCPU()/ref.perCPU(), simCores))
+					rgba.fps(), rgba.cores(), rgba.perCPU(),
+					ours.fps()/ref.fps(), ours.perCPU()/ref.perCPU(), ours.perCPU()/rgba.perCPU(), simCores)
+				row += fmt.Sprintf(" | recv %.1f/s, %d errors, %d dropped", float64(ours.units)/ours.wall.Seconds(), ours.errors, ours.dropped)
+				rows = append(rows, row)
+				b.Logf("%s\n%s", header, strings.Join(rows, "\n"))
 			}
 		})
 	}
-	b.Logf("window %v per side; ours = Source+Decoder(+RGBA)+fan-out in this process; ffmpeg = N x `ffmpeg -threads 1 -rtsp_transport tcp -i URL -f null -`\n"+
-		"  N | ours fps  cores fr/cpu-s RSS-MB | ffmpeg fps cores fr/cpu-s RSS-MB | ratio fps fr/cpu | sim cores\n%s",
-		window, strings.Join(rows, "\n"))
 }
 
 // BenchmarkLatency measures capture (the stamp burned in by the simulator) to

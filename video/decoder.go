@@ -70,6 +70,20 @@ func (d *Decoder) Codec() Codec { return d.codec }
 // bad input (the decoder stays usable and resynchronises at the next IDR), and
 // never nil, nil.
 func (d *Decoder) Decode(au [][]byte) (*image.RGBA, error) {
+	return d.decode(au, true)
+}
+
+// skip decodes au to keep the reference pictures current but produces no
+// picture; nil means the codec accepted it.
+func (d *Decoder) skip(au [][]byte) error {
+	_, err := d.decode(au, false)
+	if errors.Is(err, ErrNoFrame) {
+		return nil
+	}
+	return err
+}
+
+func (d *Decoder) decode(au [][]byte, convert bool) (*image.RGBA, error) {
 	if d.av == nil {
 		return nil, ErrClosed
 	}
@@ -94,7 +108,7 @@ func (d *Decoder) Decode(au [][]byte) (*image.RGBA, error) {
 		}
 		off += copy(buf[off:], nalu)
 	}
-	return d.av.decodeStaged(n)
+	return d.av.decodeStaged(n, convert)
 }
 
 // Close frees the codec. It is safe to call more than once.

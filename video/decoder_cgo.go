@@ -146,8 +146,10 @@ func (d *avDecoder) stage(n int) ([]byte, error) {
 	return buf[:n], nil
 }
 
-// send hands the first n staged bytes to libavcodec and receives at most one frame.
-func (d *avDecoder) decodeStaged(n int) (*image.RGBA, error) {
+// decodeStaged hands the first n staged bytes to libavcodec and receives at
+// most one frame, converted to RGBA unless convert is false (a replay that
+// only has to bring the decoder's references up to date).
+func (d *avDecoder) decodeStaged(n int, convert bool) (*image.RGBA, error) {
 	d.pkt.data = d.in
 	d.pkt.size = C.int(n)
 	res := C.avcodec_send_packet(d.ctx, d.pkt)
@@ -164,6 +166,9 @@ func (d *avDecoder) decodeStaged(n int) (*image.RGBA, error) {
 		return nil, fmt.Errorf("%w: avcodec_receive_frame: %w", ErrDecode, avError(res))
 	}
 	defer C.av_frame_unref(d.frame)
+	if !convert {
+		return nil, nil
+	}
 	return d.toRGBA()
 }
 

@@ -141,6 +141,8 @@ type track struct {
 	dec     *Decoder
 	params  [3][]byte // VPS (H.265 only), SPS, PPS as last seen
 	needKey bool      // wait for a random access unit before decoding
+	idle    bool      // no subscriber when the last access unit came
+	gop     gopCache  // access units since the last IDR, for a fast resume
 	one     [1][]byte // MJPEG access unit holder, reused
 	paramAU [1][]byte // one parameter set at a time, reused
 
@@ -150,7 +152,7 @@ type track struct {
 
 func newTrack(s *Source, desc *description.Session) (*track, error) {
 	id := s.cfg.ID
-	t := &track{src: s, needKey: true}
+	t := &track{src: s, needKey: true, idle: true}
 	var h264f *format.H264
 	var h265f *format.H265
 	var mjpegf *format.MJPEG
@@ -255,13 +257,24 @@ func (t *track) onPacket(p *rtp.Packet) {
 	t.countFPS(now)
 	t.noteParams(au)
 
+	ra := t.isRandomAccess(au)
+	if t.codec != CodecMJPEG {
+		t.gop.add(au, ra)
+	}
 	if s.nsubs.Load() == 0 {
-		// Nobody watches: stay connected, skip the decoder, and resume at an IDR.
-		t.needKey = true
+		// Nobody watches: stay connected and skip the decoder.
+		t.idle = true
 		return
 	}
+	if t.idle {
+		t.idle = false
+		t.needKey = true
+		if !ra && t.gop.len() > 1 && t.replay() {
+			t.needKey = false
+		}
+	}
 	if t.needKey {
-		if !t.isRandomAccess(au) {
+		if !ra {
 			return
 		}
 		t.needKey = false
@@ -275,6 +288,7 @@ func (t *track) onPacket(p *rtp.Packet) {
 		s.decodeErr.Add(1)
 		s.log.Debug("decode", "err", err)
 		t.needKey = true
+		t.gop.reset(false) // never replay a broken GOP
 		return
 	}
 	s.decoded.Add(1)
@@ -284,6 +298,24 @@ func (t *track) onPacket(p *rtp.Packet) {
 	f.Received = now
 	f.Decoded = time.Now()
 	s.publish(f)
+}
+
+// replay runs the cached GOP, except its last access unit (the current one),
+// through the decoder without producing pictures. It reports whether the
+// decoder is now ready for the current access unit.
+func (t *track) replay() bool {
+	t.feedParams()
+	n := t.gop.len() - 1
+	for i := range n {
+		if err := t.dec.skip(t.gop.au(i)); err != nil {
+			t.src.decodeErr.Add(1)
+			t.src.log.Debug("replay", "err", err)
+			t.gop.reset(false)
+			return false
+		}
+	}
+	t.src.log.Debug("resumed from cached GOP", "access_units", n)
+	return true
 }
 
 func (t *track) countFPS(now time.Time) {

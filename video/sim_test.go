@@ -255,7 +255,8 @@ func TestSimSlowSubscriber(t *testing.T) {
 }
 
 // TestSimIdleSkipsDecoding: with no subscriber the Source stays live but
-// decodes nothing; a subscriber gets a picture at the next IDR.
+// decodes nothing; a new subscriber gets the current picture at once (the
+// cached GOP is replayed) and it carries the right stamp.
 func TestSimIdleSkipsDecoding(t *testing.T) {
 	z := startSim(t, 1, false)
 	s := simSource(t, z.Cameras()[0], "tcp")
@@ -272,8 +273,14 @@ func TestSimIdleSkipsDecoding(t *testing.T) {
 	start := time.Now()
 	sub := s.Subscribe()
 	defer sub.Close()
-	checkStamps(t, collect(t, sub, 1, 5*time.Second, true))
-	t.Logf("first frame %v after subscribing to a warm source", time.Since(start))
+	first := collect(t, sub, 1, 5*time.Second, true)
+	wait := time.Since(start)
+	checkStamps(t, first)
+	// The sim's GOP is 1 s; replaying the cached GOP must beat waiting for the IDR.
+	if wait > 500*time.Millisecond {
+		t.Errorf("first frame %v after subscribing to a warm source, want < 500 ms (GOP replay)", wait)
+	}
+	t.Logf("first frame %v after subscribing to a warm source", wait)
 	sub.Close()
 	time.Sleep(300 * time.Millisecond)
 	n := s.Status().Frames

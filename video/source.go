@@ -44,7 +44,8 @@ type Status struct {
 	Since   time.Time // when State was entered
 	FPS     float64   // access units received per second, 0 when nothing arrives
 	Dropped uint64    // frames replaced before a subscriber took them, all subscribers together
-	Frames  uint64    // frames decoded since the Source was made
+	Units   uint64    // access units received since the Source was made
+	Frames  uint64    // frames decoded since the Source was made (only while subscribed)
 	Errors  uint64    // access units the depacketiser or decoder rejected
 }
 
@@ -140,6 +141,7 @@ func (s *Source) Status() Status {
 	st := s.status
 	s.mu.Unlock()
 	st.Dropped = s.dropped.Load()
+	st.Units = s.seq.Load()
 	st.Frames = s.decoded.Load()
 	st.Errors = s.decodeErr.Load()
 	if st.State == StateLive && time.Since(time.Unix(0, s.lastAU.Load())) < 2*time.Second {
