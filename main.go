@@ -55,10 +55,12 @@ func run(args []string) int {
 	defer stop()
 
 	rest := fs.Args()
-	_ = ctx // handed to the subcommands as they are wired in
 	cmd := "run"
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
+	}
+	if f, ok := commands()[cmd]; ok {
+		return f(ctx, g, rest)
 	}
 	switch cmd {
 	case "version":
@@ -73,12 +75,26 @@ func run(args []string) int {
 	return 2
 }
 
+type command func(ctx context.Context, g *globals, args []string) int
+
+// commands maps each subcommand to its cli_<name>.go entry point.
+func commands() map[string]command {
+	return map[string]command{
+		"run":  cmdRun,
+		"sim":  cmdSim,
+		"user": cmdUser,
+	}
+}
+
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: zoneconsole [--data DIR] [-v] COMMAND [ARGS]
 
 commands:
-  run                     the console (default)
+  run [--zone FILE]       the console (default); no zone file: the simulated zone
   sim                     the simulated zone on its own
+  anpr read IMAGE...      read the plates in images
+  anpr eval --minutes N   score the plate reader on the simulated zone
+  user add|list|passwd    manage the console's users
   version                 print the version
 `)
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// cmdUser manages the console's users from the shell: the first administrator
+// of a real zone is made here. The password comes from ZONECONSOLE_PASSWORD
+// or the first line of standard input, never from the command line (where
+// other users could read it in the process list).
+func cmdUser(ctx context.Context, g *globals, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole user add NAME --role ROLE [--name FULL] [--municipality M] | user list | user passwd NAME")
+		return 2
+	}
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	adm, err := app.OpenShellAdmin(g.DataDir, who, g.Log)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "zoneconsole user: %v\n", err)
+		return 1
+	}
+	defer adm.Close()
+
+	switch args[0] {
+	case "list":
+		us, err := adm.Users(ctx)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user list: %v\n", err)
+			return 1
+		}
+		for _, u := range us {
+			fmt.Fprintf(g.Stdout, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.FullName, u.Municipality)
+		}
+		return 0
+	case "add":
+		fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+		fs.SetOutput(g.Stderr)
+		role := fs.String("role", "", "dispatcher, team_chief, security_guard, investigator, municipal_operator, dpo or admin")
+		full := fs.String("name", "", "full name")
+		muni := fs.String("municipality", "", "municipality (municipal operators)")
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			fmt.Fprintln(g.Stderr, "usage: zoneconsole user add NAME --role ROLE [--name FULL] [--municipality M]")
+			return 2
+		}
+		if err := fs.Parse(args[2:]); err != nil {
+			return 2
+		}
+		r, err := app.ParseRole(*role)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
+			return 2
+		}
+		pw, err := readPassword()
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
+			return 2
+		}
+		if err := adm.AddUser(ctx, app.User{Name: args[1], FullName: *full, Role: r, Municipality: *muni}, pw); err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
+			return 1
+		}
+		return 0
+	case "passwd":
+		if len(args) != 2 {
+			fmt.Fprintln(g.Stderr, "usage: zoneconsole user passwd NAME")
+			return 2
+		}
+		pw, err := readPassword()
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user passwd: %v\n", err)
+			return 2
+		}
+		if err := adm.SetPassword(ctx, args[1], pw); err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user passwd: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(g.Stderr, "zoneconsole user: unknown subcommand %q\n", args[0])
+	return 2
+}
+
+func readPassword() (string, error) {
+	if pw := os.Getenv("ZONECONSOLE_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("no password: set ZONECONSOLE_PASSWORD or give it on standard input (%v)", err)
+	}
+	return line, nil
+}
