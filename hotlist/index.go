@@ -9,10 +9,10 @@ import (
 	"github.com/politiezone/zoneconsole/plate"
 )
 
-// rec is an Entry packed for the index: 40 bytes instead of ~170, strings
+// rec is an Entry packed for the index: 48 bytes instead of ~170, strings
 // interned (a national list repeats its sources and measures a million times).
 type rec struct {
-	plateOff uint32
+	plate    [maxPlateLen]byte // inline: one cache miss per candidate, not two
 	plateLen uint8
 	prio     Priority
 	country  uint16 // index into countries
@@ -31,14 +31,15 @@ type rec struct {
 // plate with one character deleted. A read looks up its own key and its own
 // deletion keys; any entry within one edit (up to look-alikes) shares one of
 // them (symmetric delete). Keys are hashed into buckets; a posting is the
-// entry number (28 bits) and 4 more bits of the key's hash, so that most
-// entries that only share the bucket are dropped without being touched.
+// entry number (24 bits), the key's tag (4 bits: full, or which position was
+// deleted) and 4 more bits of the key's hash, so that most entries that only
+// share the bucket, or share a key only two edits away, are dropped without
+// being touched.
 // compare then decides, on the real characters, what kind of match it is.
 type listIndex struct {
 	name    string
 	version int64
 	recs    []rec
-	plates  []byte
 	strs    []string
 	country []string
 	dir     []uint32 // bucket b holds post[dir[b]:dir[b+1]]
@@ -47,8 +48,9 @@ type listIndex struct {
 }
 
 const (
-	postIdxBits = 28
+	postIdxBits = 24
 	postIdxMask = 1<<postIdxBits - 1
+	postTagBits = 4
 	// maxListEntries is what a posting can address.
 	maxListEntries = postIdxMask
 )
@@ -67,32 +69,41 @@ func mix(k uint64) uint64 {
 // fingerprint is the 4 bits of the hash just below the bucket bits.
 func fingerprint(h uint64, shift uint) uint32 { return uint32(h>>(shift-4)) & 0xF }
 
-// entryKeys calls fn with the full key and the distinct deletion keys of p.
-// Deleting either of two neighbours of one class gives the same key, so
-// only the first of a run is used.
-func (t *classTable) entryKeys(p string, fn func(uint64)) {
+// fullKey tags the posting of a plate's own key; deletion keys are tagged
+// with the deleted position (0..11).
+const fullKey = 15
+
+// entryKeys calls fn with the full key of p and with each deletion key,
+// tagged. A run of one class gives the same deletion key several times, once
+// per position: the tags must stay exact for the substitution rule in Match.
+func (t *classTable) entryKeys(p string, fn func(k uint64, tag uint32)) {
 	if k, ok := t.key(p, -1); ok {
-		fn(k)
+		fn(k, fullKey)
 	}
 	if len(p) < 2 {
 		return
 	}
 	for i := 0; i < len(p); i++ {
-		if i > 0 && t.same(p[i], p[i-1]) {
-			continue
-		}
 		if k, ok := t.key(p, i); ok {
-			fn(k)
+			fn(k, uint32(min(i, fullKey-1)))
 		}
 	}
 }
+
+// keyMatches says whether a read key tagged rt may meet an entry key tagged
+// et. Within one edit (up to look-alikes): equal plates share their full
+// keys; a read missing the character at p has the entry's deletion key p as
+// its full key; a read with an extra character at p has the entry's full key
+// as its deletion key p; a substitution at p shares deletion key p on both
+// sides. Deletion keys of different positions meet only for plates two edits
+// apart (a transposition, a shift), which are dropped here unread.
+func keyMatches(rt, et uint32) bool { return rt == fullKey || et == fullKey || rt == et }
 
 // builder collects the entries of one list version.
 type builder struct {
 	name    string
 	version int64
 	recs    []rec
-	plates  []byte
 	strs    []string
 	intern  map[string]uint32
 	country []string
@@ -103,7 +114,6 @@ func newBuilder(name string, version int64, sizeHint int) *builder {
 	b.intern[""] = 0
 	if sizeHint > 0 {
 		b.recs = make([]rec, 0, sizeHint)
-		b.plates = make([]byte, 0, sizeHint*8)
 	}
 	return b
 }
@@ -143,7 +153,6 @@ func (b *builder) add(e Entry) bool {
 		return false
 	}
 	r := rec{
-		plateOff: uint32(len(b.plates)),
 		plateLen: uint8(len(e.Plate)),
 		prio:     e.Priority,
 		country:  cid,
@@ -160,7 +169,7 @@ func (b *builder) add(e Entry) bool {
 	if !e.ValidUntil.IsZero() {
 		r.until = e.ValidUntil.Unix()
 	}
-	b.plates = append(b.plates, e.Plate...)
+	copy(r.plate[:], e.Plate)
 	b.recs = append(b.recs, r)
 	return true
 }
@@ -168,11 +177,11 @@ func (b *builder) add(e Entry) bool {
 // build makes the bucket directory with a counting sort over the keys, so
 // the only large allocations are the two final arrays.
 func (b *builder) build(t *classTable) *listIndex {
-	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, plates: b.plates, strs: b.strs, country: b.country}
+	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, strs: b.strs, country: b.country}
 	b.intern = nil
 	nkeys := 0
 	for i := range ix.recs {
-		t.entryKeys(ix.plate(i), func(uint64) { nkeys++ })
+		t.entryKeys(ix.plate(i), func(uint64, uint32) { nkeys++ })
 	}
 	// About two postings per bucket: the fingerprint drops most strangers.
 	lg := bits.Len(uint(nkeys/2)) + 1
@@ -183,7 +192,7 @@ func (b *builder) build(t *classTable) *listIndex {
 	nb := 1 << lg
 	ix.dir = make([]uint32, nb+1)
 	for i := range ix.recs {
-		t.entryKeys(ix.plate(i), func(k uint64) { ix.dir[mix(k)>>ix.shift+1]++ })
+		t.entryKeys(ix.plate(i), func(k uint64, _ uint32) { ix.dir[mix(k)>>ix.shift+1]++ })
 	}
 	for i := 1; i <= nb; i++ {
 		ix.dir[i] += ix.dir[i-1]
@@ -192,25 +201,33 @@ func (b *builder) build(t *classTable) *listIndex {
 	fill := make([]uint32, nb)
 	copy(fill, ix.dir[:nb])
 	for i := range ix.recs {
-		t.entryKeys(ix.plate(i), func(k uint64) {
+		t.entryKeys(ix.plate(i), func(k uint64, tag uint32) {
 			h := mix(k)
 			bk := h >> ix.shift
-			ix.post[fill[bk]] = uint32(i) | fingerprint(h, ix.shift)<<postIdxBits
+			ix.post[fill[bk]] = uint32(i) | tag<<postIdxBits | fingerprint(h, ix.shift)<<(postIdxBits+postTagBits)
 			fill[bk]++
 		})
 	}
 	return ix
 }
 
+// plate returns the listed plate without copying; recs is never written
+// after build.
 func (ix *listIndex) plate(i int) string {
 	r := &ix.recs[i]
-	return unsafe.String(&ix.plates[r.plateOff], int(r.plateLen))
+	return unsafe.String(&r.plate[0], int(r.plateLen))
 }
 
-func (ix *listIndex) entry(i int) Entry {
+// entry rebuilds entry i. read is reused as its plate when they are equal,
+// which saves the one allocation of an exact hit.
+func (ix *listIndex) entry(i int, read string) Entry {
 	r := &ix.recs[i]
+	p := read
+	if p != ix.plate(i) {
+		p = string(r.plate[:r.plateLen])
+	}
 	e := Entry{
-		Plate:    string(ix.plates[r.plateOff : r.plateOff+uint32(r.plateLen)]),
+		Plate:    p,
 		Country:  ix.country[r.country],
 		Source:   ix.strs[r.source],
 		Measure:  ix.strs[r.measure],
@@ -229,7 +246,7 @@ func (ix *listIndex) entry(i int) Entry {
 
 // bytes is the memory the index holds (arrays and string data), for Stats.
 func (ix *listIndex) bytes() int64 {
-	n := int64(len(ix.recs))*int64(unsafe.Sizeof(rec{})) + int64(len(ix.plates)) +
+	n := int64(len(ix.recs))*int64(unsafe.Sizeof(rec{})) +
 		int64(len(ix.dir)+len(ix.post))*4 + int64(len(ix.strs))*int64(unsafe.Sizeof(""))
 	for _, s := range ix.strs {
 		n += int64(len(s))

@@ -155,7 +155,9 @@ const maxRead = maxPlateLen + 1
 // country guess is weaker than its characters, but two countries issuing
 // the same characters are two different vehicles.
 func (m *Matcher) Match(read, country string, now time.Time) []Hit {
-	read = plate.Normalize(read)
+	if !normalised(read) {
+		read = plate.Normalize(read)
+	}
 	if read == "" || len(read) > maxRead {
 		return nil
 	}
@@ -163,33 +165,52 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 	if err != nil {
 		country = ""
 	}
-	var keyBuf [maxRead + 1]uint64
-	keys := keyBuf[:0]
-	m.ct.entryKeys(read, func(k uint64) { keys = append(keys, k) })
 	var (
-		hits    []Hit
-		seenBuf [64]uint32
+		keyBuf  [maxRead + 1]uint64
+		tagBuf  [maxRead + 1]uint32
+		hashBuf [maxRead + 1]uint64
+		loBuf   [maxRead + 1]uint32
+		hiBuf   [maxRead + 1]uint32
+		candBuf [64]uint32
 		scratch [maxRead + 2]Diff
+		hits    []Hit
+		store   []Diff
 		nowSec  = now.Unix()
 	)
+	keys, tags := keyBuf[:0], tagBuf[:0]
+	m.ct.entryKeys(read, func(k uint64, tag uint32) {
+		keys = append(keys, k)
+		tags = append(tags, tag)
+	})
+	hashes := hashBuf[:len(keys)]
+	for i, k := range keys {
+		hashes[i] = mix(k)
+	}
+	// The lookups go in passes whose loads do not depend on each other
+	// (bucket bounds, then postings, then entries), so the CPU has the cache
+	// misses of all keys in flight at once instead of one after the other.
 	for _, ix := range *m.snap.Load() {
-		seen := seenBuf[:0]
-		for _, k := range keys {
-			h := mix(k)
+		lo, hi := loBuf[:len(keys)], hiBuf[:len(keys)]
+		for i, h := range hashes {
 			bk := h >> ix.shift
-			fp := fingerprint(h, ix.shift)
-			for _, p := range ix.post[ix.dir[bk]:ix.dir[bk+1]] {
-				if p>>postIdxBits != fp {
-					continue
+			lo[i], hi[i] = ix.dir[bk], ix.dir[bk+1]
+		}
+		cands := candBuf[:0]
+		for i, h := range hashes {
+			fp, rt := fingerprint(h, ix.shift), tags[i]
+			for _, p := range ix.post[lo[i]:hi[i]] {
+				if p>>(postIdxBits+postTagBits) == fp && keyMatches(rt, p>>postIdxBits&(1<<postTagBits-1)) &&
+					!slices.Contains(cands, p&postIdxMask) {
+					cands = append(cands, p&postIdxMask)
 				}
-				i := p & postIdxMask
-				if slices.Contains(seen, i) {
-					continue
+			}
+		}
+		for _, c := range cands {
+			if hit, ok := m.check(ix, int(c), read, country, nowSec, scratch[:0], &store); ok {
+				if hits == nil {
+					hits = make([]Hit, 0, len(cands))
 				}
-				seen = append(seen, i)
-				if hit, ok := m.check(ix, int(i), read, country, nowSec, scratch[:0]); ok {
-					hits = append(hits, hit)
-				}
+				hits = append(hits, hit)
 			}
 		}
 	}
@@ -202,7 +223,9 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 	return hits
 }
 
-func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff) (Hit, bool) {
+// check decides one candidate. Accepted diffs are appended to *store, one
+// backing array shared by the hits of a read.
+func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff, store *[]Diff) (Hit, bool) {
 	r := &ix.recs[i]
 	if now < r.from || now >= r.until {
 		return Hit{}, false
@@ -215,11 +238,29 @@ func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, s
 	if !ok {
 		return Hit{}, false
 	}
-	h := Hit{List: ix.name, Version: ix.version, Entry: ix.entry(i), Kind: kind, Read: read,
+	h := Hit{List: ix.name, Version: ix.version, Entry: ix.entry(i, read), Kind: kind, Read: read,
 		CountryUnknown: country == "" || ec == ""}
 	if len(diffs) > 0 {
-		h.Diffs = slices.Clone(diffs)
-		slices.SortFunc(h.Diffs, func(a, b Diff) int { return cmp.Compare(a.ListedPos, b.ListedPos) })
+		if len(diffs) > 1 {
+			slices.SortFunc(diffs, func(a, b Diff) int { return cmp.Compare(a.ListedPos, b.ListedPos) })
+		}
+		if *store == nil {
+			*store = make([]Diff, 0, 2*len(diffs)+2)
+		}
+		start := len(*store)
+		*store = append(*store, diffs...)
+		h.Diffs = (*store)[start:len(*store):len(*store)]
 	}
 	return h, true
+}
+
+// normalised reports whether s is already in plate.Normalize's form, so
+// that the reader's usual input costs no allocation.
+func normalised(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
