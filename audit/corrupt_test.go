@@ -103,6 +103,15 @@ func TestCorruptionProbes(t *testing.T) {
 		{"delete row", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `DELETE FROM entries WHERE seq=23`)
 		}, 23, KindGap},
+		{"delete the row that ends a range", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `DELETE FROM entries WHERE seq=16`)
+		}, 16, KindGap},
+		{"delete the row that starts a range", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `DELETE FROM entries WHERE seq=34`)
+		}, 34, KindGap},
+		{"swap across a range boundary", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `UPDATE entries SET seq=-33 WHERE seq=33`, `UPDATE entries SET seq=33 WHERE seq=34`, `UPDATE entries SET seq=34 WHERE seq=-33`)
+		}, 33, KindLink},
 		{"delete first row", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `DELETE FROM entries WHERE seq=1`)
 		}, 1, KindGap},
@@ -164,17 +173,31 @@ func TestCorruptionProbes(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.build(t, n, Options{CheckpointEvery: 10})
-			if _, err := f.verify(t); err != nil {
-				t.Fatalf("Verify before corruption = %v", err)
+			r, err := OpenReader(f.db, Options{KeyPath: f.key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			for _, ranges := range []int{1, 3} {
+				r.ranges = ranges
+				rep, err := r.Verify(context.Background())
+				if err != nil || rep.Entries != n || rep.Checkpoints != 5 || rep.LastCheckpoint != n || rep.HeadSeq != n {
+					t.Fatalf("Verify(%d ranges) before corruption = %+v, %v", ranges, rep, err)
+				}
 			}
 			p.corrupt(t, f, f.rawDB(t))
-			_, err := f.verify(t)
-			var ce *ChainError
-			if !errors.As(err, &ce) {
-				t.Fatalf("Verify after %s = %v, want *ChainError", p.name, err)
-			}
-			if ce.Seq != p.seq || ce.Kind != p.kind {
-				t.Fatalf("Verify after %s = seq %d %q, want seq %d %q (%v)", p.name, ce.Seq, ce.Kind, p.seq, p.kind, ce)
+			// One range, and the chain split in parallel ranges whose
+			// boundaries (16, 33) fall next to several probes.
+			for _, ranges := range []int{1, 3} {
+				r.ranges = ranges
+				_, err := r.Verify(context.Background())
+				var ce *ChainError
+				if !errors.As(err, &ce) {
+					t.Fatalf("Verify(%d ranges) after %s = %v, want *ChainError", ranges, p.name, err)
+				}
+				if ce.Seq != p.seq || ce.Kind != p.kind {
+					t.Fatalf("Verify(%d ranges) after %s = seq %d %q, want seq %d %q (%v)", ranges, p.name, ce.Seq, ce.Kind, p.seq, p.kind, ce)
+				}
 			}
 		})
 	}

@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"os"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestProfileVerify is a local profiling aid: AUDIT_PROF_DB=path.
@@ -16,6 +18,21 @@ func TestProfileVerify(t *testing.T) {
 		f := fixture{db: p, key: p + ".keys/audit.ed25519"}
 		f.build(t, million, Options{})
 	}
-	rep, err := VerifyPath(context.Background(), p, p+".keys/audit.ed25519")
-	t.Logf("%+v %v", rep, err)
+	r, err := OpenReader(p, Options{KeyPath: p + ".keys/audit.ed25519"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, n := range []int{1, 2, 1, 2} {
+		r.ranges = n
+		c0 := cpuNow()
+		rep, err := r.Verify(context.Background())
+		t.Logf("ranges %d: %v wall, %v cpu, %d entries, %v", n, rep.Duration, cpuNow()-c0, rep.Entries, err)
+	}
+}
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

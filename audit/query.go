@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -125,4 +126,31 @@ func intervalKey(e *Entry) string {
 		return "view\x00" + v
 	}
 	return "usc\x00" + e.User + "\x00" + e.Console + "\x00" + e.Subject
+}
+
+// ErrNotFound is returned by EntryAt for a seq the store does not hold.
+var ErrNotFound = errors.New("audit: no such entry")
+
+// EntryAt returns the entry with the given seq, e.g. the one a ChainError
+// names.
+func (r *Reader) EntryAt(ctx context.Context, seq int64) (Entry, error) {
+	rows, err := r.db.QueryContext(ctx, `SELECT `+selectColumns+` FROM entries WHERE seq = ?`, seq)
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit entry %d: %w", seq, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Entry{}, fmt.Errorf("audit entry %d: %w", seq, err)
+		}
+		return Entry{}, fmt.Errorf("audit entry %d: %w", seq, ErrNotFound)
+	}
+	var (
+		e  Entry
+		sc scanner
+	)
+	if err := sc.scan(rows, &e); err != nil {
+		return Entry{}, fmt.Errorf("audit entry %d: %w", seq, err)
+	}
+	return e, nil
 }

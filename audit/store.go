@@ -112,6 +112,7 @@ type Reader struct {
 	keyPath string
 	pub     ed25519.PublicKey
 	log     *slog.Logger
+	ranges  int // tests only: how many ranges Verify walks in parallel
 }
 
 // OpenReader opens an existing store read-only. Only the public key

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+const auditUsage = `usage:
+  zoneconsole audit verify [--key FILE] [DB]
+      check the hash chain, checkpoints and signed head of the audit store
+      (default DB: <data>/audit.db; key: <dir of DB>/keys/audit.ed25519,
+      only its .pub and .head files are read). Exit 0 intact, 1 broken
+      (the first bad entry is printed), 2 the store cannot be read.
+  zoneconsole audit export --from T --to T [--user U] [--camera ID]
+                           [--format csv|html] [--db DB] [--key FILE]
+      write the entries of [from, to) to stdout, ordered by time. T is
+      RFC 3339 or a UTC day YYYY-MM-DD (a day given to --to is included).
+      html is a printable report that first states the chain's
+      verification result.
+`
+
+// cmdAudit runs `zoneconsole audit verify|export`.
+func cmdAudit(ctx context.Context, g *globals, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(g.Stderr, auditUsage)
+		return 2
+	}
+	switch args[0] {
+	case "verify":
+		return auditVerify(ctx, g, args[1:])
+	case "export":
+		return auditExport(ctx, g, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(g.Stdout, auditUsage)
+		return 0
+	}
+	fmt.Fprintf(g.Stderr, "zoneconsole audit: unknown command %q\n%s", args[0], auditUsage)
+	return 2
+}
+
+func auditFlags(g *globals, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("audit "+name, flag.ContinueOnError)
+	fs.SetOutput(g.Stderr)
+	fs.Usage = func() { fmt.Fprint(g.Stderr, auditUsage) }
+	return fs
+}
+
+// auditPaths gives the store and key paths: the key defaults to the one
+// audit.Open would use for that store.
+func auditPaths(g *globals, db, key string) (string, string) {
+	if db == "" {
+		db = filepath.Join(g.DataDir, "audit.db")
+	}
+	if key == "" {
+		key = filepath.Join(filepath.Dir(db), "keys", "audit.ed25519")
+	}
+	return db, key
+}
+
+func auditVerify(ctx context.Context, g *globals, args []string) int {
+	fs := auditFlags(g, "verify")
+	key := fs.String("key", "", "signing key path (its .pub and .head are read)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return 2
+	}
+	db, keyPath := auditPaths(g, fs.Arg(0), *key)
+	r, err := audit.OpenReader(db, audit.Options{KeyPath: keyPath, Logger: g.Log})
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit verify: cannot read the store: %v\n", err)
+		return 2
+	}
+	defer r.Close()
+	rep, err := r.Verify(ctx)
+	var ce *audit.ChainError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(g.Stdout, "BROKEN: %s\n", db)
+		fmt.Fprintf(g.Stdout, "first bad entry: seq %d: %s\n  want %s\n  got  %s\n", ce.Seq, ce.Kind, ce.Want, ce.Got)
+		if e, err := r.EntryAt(ctx, ce.Seq); err == nil {
+			fmt.Fprintf(g.Stdout, "  entry: %s\n", describeEntry(e))
+		} else {
+			fmt.Fprintf(g.Stdout, "  entry: %v\n", err)
+		}
+		fmt.Fprintf(g.Stdout, "entries checked before the break: %d\n", rep.Entries)
+		return 1
+	case err != nil:
+		fmt.Fprintf(g.Stderr, "audit verify: cannot read the store: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(g.Stdout, "intact: %s\n%d entries, head seq %d %s\n%d signed checkpoints (last at seq %d), signed head at seq %d\nverified in %s\n",
+		db, rep.Entries, rep.HeadSeq, rep.Head, rep.Checkpoints, rep.LastCheckpoint, rep.SignedHeadSeq, rep.Duration.Round(time.Millisecond))
+	return 0
+}
+
+func describeEntry(e audit.Entry) string {
+	return fmt.Sprintf("%s user=%q role=%q console=%q action=%s subject=%q justification=%s/%q ref=%q auth=%q outcome=%s reason=%q detail=%q",
+		e.Time.Format(time.RFC3339Nano), e.User, e.Role, e.Console, e.Action, e.Subject,
+		e.JustKind, e.JustText, e.JustRef, e.AuthRef, e.Outcome, e.Reason, e.Detail)
+}
+
+func auditExport(ctx context.Context, g *globals, args []string) int {
+	fs := auditFlags(g, "export")
+	var (
+		from   = fs.String("from", "", "start, RFC 3339 or YYYY-MM-DD (UTC), inclusive")
+		to     = fs.String("to", "", "end, RFC 3339 (exclusive) or YYYY-MM-DD (UTC, that day included)")
+		user   = fs.String("user", "", "only this user")
+		camera = fs.String("camera", "", "only this camera id (subject camera:<id>)")
+		format = fs.String("format", "csv", "csv or html")
+		dbPath = fs.String("db", "", "audit store (default <data>/audit.db)")
+		key    = fs.String("key", "", "signing key path (its .pub and .head are read)")
+	)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 || *from == "" || *to == "" || (*format != "csv" && *format != "html") {
+		fs.Usage()
+		return 2
+	}
+	f := audit.Filter{User: *user}
+	var err error
+	if f.From, err = parseAuditTime(*from, false); err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: --from: %v\n", err)
+		return 2
+	}
+	if f.To, err = parseAuditTime(*to, true); err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: --to: %v\n", err)
+		return 2
+	}
+	if !f.To.After(f.From) {
+		fmt.Fprintf(g.Stderr, "audit export: --to %s is not after --from %s\n", *to, *from)
+		return 2
+	}
+	if *camera != "" {
+		f.Subject = *camera
+		if !strings.HasPrefix(f.Subject, "camera:") {
+			f.Subject = "camera:" + f.Subject
+		}
+	}
+	db, keyPath := auditPaths(g, *dbPath, *key)
+	r, err := audit.OpenReader(db, audit.Options{KeyPath: keyPath, Logger: g.Log})
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
+		return 1
+	}
+	defer r.Close()
+	es, err := r.Query(ctx, f)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
+		return 1
+	}
+	if *format == "csv" {
+		err = audit.WriteCSV(g.Stdout, es)
+	} else {
+		err = writeAuditHTML(ctx, g, r, es, describeFilter(f))
+	}
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func writeAuditHTML(ctx context.Context, g *globals, r *audit.Reader, es []audit.Entry, desc string) error {
+	rep, err := r.Verify(ctx)
+	var ce *audit.ChainError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(g.Stderr, "audit export: warning: chain broken at seq %d (%s); the report says so\n", ce.Seq, ce.Kind)
+	case err != nil:
+		// The page then says the chain was not verified.
+		fmt.Fprintf(g.Stderr, "audit export: warning: chain not verified: %v\n", err)
+		rep = audit.Report{}
+	}
+	return audit.WriteHTMLReport(g.Stdout, es, desc, rep)
+}
+
+func describeFilter(f audit.Filter) string {
+	parts := []string{fmt.Sprintf("from %s to %s (UTC)", f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))}
+	if f.User != "" {
+		parts = append(parts, "user "+f.User)
+	}
+	if f.Subject != "" {
+		parts = append(parts, f.Subject)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseAuditTime reads RFC 3339 or a UTC day; a day that ends a period
+// stands for the midnight after it, so that the day is included.
+func parseAuditTime(s string, end bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", s)
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
