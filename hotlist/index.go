@@ -174,8 +174,11 @@ func (b *builder) add(e Entry) bool {
 	return true
 }
 
-// build makes the bucket directory with a counting sort over the keys, so
-// the only large allocations are the two final arrays.
+// build makes the bucket directory. Scattering millions of postings
+// straight into a 30 MB array misses the cache on every write, so the
+// postings are first split by the top bits of their bucket into at most
+// 256 runs (sequential writes), and each run, whose part of dir and post
+// fits in the cache, is then counting-sorted into place.
 func (b *builder) build(t *classTable) *listIndex {
 	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, strs: b.strs, country: b.country}
 	b.intern = nil
@@ -183,31 +186,62 @@ func (b *builder) build(t *classTable) *listIndex {
 	for i := range ix.recs {
 		t.entryKeys(ix.plate(i), func(uint64, uint32) { nkeys++ })
 	}
-	// About two postings per bucket: the fingerprint drops most strangers.
+	// About one posting per bucket; the fingerprint drops most strangers.
 	lg := bits.Len(uint(nkeys/2)) + 1
 	if lg < 4 {
 		lg = 4
 	}
 	ix.shift = uint(64 - lg)
 	nb := 1 << lg
-	ix.dir = make([]uint32, nb+1)
+	hiBits := min(8, lg)
+	loBits := lg - hiBits
+	loMask := uint64(1)<<loBits - 1
+
+	// Pass 1: run sizes. Pass 2: postings into their run, tagged with the
+	// low bucket bits.
+	var start [1<<8 + 1]int
 	for i := range ix.recs {
-		t.entryKeys(ix.plate(i), func(k uint64, _ uint32) { ix.dir[mix(k)>>ix.shift+1]++ })
+		t.entryKeys(ix.plate(i), func(k uint64, _ uint32) { start[mix(k)>>ix.shift>>loBits+1]++ })
 	}
-	for i := 1; i <= nb; i++ {
-		ix.dir[i] += ix.dir[i-1]
+	for r := 1; r <= 1<<hiBits; r++ {
+		start[r] += start[r-1]
 	}
-	ix.post = make([]uint32, nkeys)
-	fill := make([]uint32, nb)
-	copy(fill, ix.dir[:nb])
+	runs := make([]uint64, nkeys)
+	fillRun := start
 	for i := range ix.recs {
 		t.entryKeys(ix.plate(i), func(k uint64, tag uint32) {
 			h := mix(k)
 			bk := h >> ix.shift
-			ix.post[fill[bk]] = uint32(i) | tag<<postIdxBits | fingerprint(h, ix.shift)<<(postIdxBits+postTagBits)
-			fill[bk]++
+			r := bk >> loBits
+			runs[fillRun[r]] = (bk&loMask)<<32 | uint64(uint32(i)|tag<<postIdxBits|fingerprint(h, ix.shift)<<(postIdxBits+postTagBits))
+			fillRun[r]++
 		})
 	}
+
+	// Pass 3: each run sorted into its own slice of dir and post.
+	ix.dir = make([]uint32, nb+1)
+	ix.post = make([]uint32, nkeys)
+	for r := 0; r < 1<<hiBits; r++ {
+		seg := runs[start[r]:start[r+1]]
+		base := r << loBits
+		dir := ix.dir[base : base+1<<loBits+1]
+		for _, p := range seg {
+			dir[p>>32+1]++
+		}
+		dir[0] = uint32(start[r])
+		for i := 1; i < len(dir); i++ {
+			dir[i] += dir[i-1]
+		}
+		for _, p := range seg {
+			lo := p >> 32
+			ix.post[dir[lo]] = uint32(p)
+			dir[lo]++
+		}
+		// The scatter advanced each bucket's start to its end; shift back.
+		copy(dir[1:], dir[:len(dir)-1])
+		dir[0] = uint32(start[r])
+	}
+	ix.dir[nb] = uint32(nkeys)
 	return ix
 }
 
