@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+func auditStore(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	l, err := audit.Open(filepath.Join(dir, "audit.db"), audit.Options{CheckpointEvery: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	for i := range n {
+		e := audit.Entry{Time: t0.Add(time.Duration(i) * time.Hour), User: []string{"ann", "bob"}[i%2], Role: "dispatcher",
+			Console: "c1", Action: audit.ActLiveStart, Subject: []string{"camera:a", "camera:b", "camera:c"}[i%3],
+			JustKind: "shift", JustText: "=cmd", Outcome: audit.OutcomeAllowed, Detail: "view=1"}
+		if _, err := l.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func runAudit(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	g := &globals{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
+	code := cmdAudit(context.Background(), g, args)
+	return code, out.String(), errb.String()
+}
+
+func TestCmdAudit(t *testing.T) {
+	dir := auditStore(t, 30)
+	other := t.TempDir()
+	notStore := filepath.Join(other, "x.db")
+	if err := os.WriteFile(notStore, bytes.Repeat([]byte("not sqlite\n"), 100), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string
+		rows int // CSV data rows, -1 when not CSV
+	}{
+		{"verify default store", []string{"verify"}, 0, "intact", -1},
+		{"verify explicit store", []string{"verify", filepath.Join(dir, "audit.db")}, 0, "30 entries", -1},
+		{"verify missing store", []string{"verify", filepath.Join(other, "missing.db")}, 2, "", -1},
+		{"verify not a store", []string{"verify", "--key", filepath.Join(dir, "keys", "audit.ed25519"), notStore}, 2, "", -1},
+		{"no subcommand", nil, 2, "", -1},
+		{"unknown subcommand", []string{"shred"}, 2, "", -1},
+		{"export csv by day", []string{"export", "--from", "2026-11-03", "--to", "2026-11-03"}, 0, "seq,time,user", 16},
+		{"export csv by user", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "bob"}, 0, "", 15},
+		{"export csv by camera", []string{"export", "--from", "2026-11-03T08:00:00Z", "--to", "2026-11-03T20:00:00+01:00", "--camera", "b"}, 0, "", 4},
+		{"export html", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "html"}, 0, "Chain intact: 30 entries verified", -1},
+		{"export without --to", []string{"export", "--from", "2026-11-01"}, 2, "", -1},
+		{"export bad time", []string{"export", "--from", "yesterday", "--to", "2026-11-30"}, 2, "", -1},
+		{"export bad format", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "pdf"}, 2, "", -1},
+		{"export empty period", []string{"export", "--from", "2026-11-30", "--to", "2026-11-01"}, 2, "", -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runAudit(t, dir, c.args...)
+			if code != c.code || !strings.Contains(out, c.out) {
+				t.Fatalf("audit %q = %d, stdout %q, stderr %q; want %d and %q", c.args, code, out, errs, c.code, c.out)
+			}
+			if c.rows >= 0 {
+				recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+				if err != nil || len(recs)-1 != c.rows {
+					t.Fatalf("audit %q: %d CSV rows (%v), want %d:\n%s", c.args, len(recs)-1, err, c.rows, out)
+				}
+			}
+		})
+	}
+
+	// An intruder edits one entry with plain SQL: verify exits 1 and names it.
+	db, err := sql.Open("sqlite", filepath.Join(dir, "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER entries_no_update`, `UPDATE entries SET just_kind='judicial' WHERE seq=7`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	code, out, _ := runAudit(t, dir, "verify")
+	if code != 1 || !strings.Contains(out, "first bad entry: seq 7: hash mismatch") || !strings.Contains(out, `justification=judicial`) {
+		t.Fatalf("verify after edit = %d:\n%s", code, out)
+	}
+	code, out, errs := runAudit(t, dir, "export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "html")
+	if code != 0 || !strings.Contains(out, "Chain BROKEN at entry 7") || !strings.Contains(errs, "chain broken at seq 7") {
+		t.Fatalf("html export after edit = %d, stderr %q", code, errs)
+	}
+}
