@@ -5,11 +5,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // Format is the syntax of an imported file.
@@ -60,20 +61,33 @@ func parseFile(format Format, data []byte) ([]Entry, *errorList) {
 	var (
 		errs    errorList
 		entries []Entry
-		seen    = make(map[string]int)
+		seed    = maphash.MakeSeed()
+		seen    = make(map[uint64]int) // hash of dupKey -> index in entries
+		clashes = make(map[dupKey]int) // the rare hash clash of different entries
 	)
 	sink := func(r record) {
 		e, ok := r.validate(&errs)
 		if !ok {
 			return
 		}
-		key := strings.Join([]string{e.Plate, e.Country, e.Source, e.Measure,
-			e.ValidFrom.Format(time.RFC3339Nano), e.ValidUntil.Format(time.RFC3339Nano)}, "\x00")
-		if first, dup := seen[key]; dup {
+		key := dupKey{e.Plate, e.Country, e.Source, e.Measure, e.ValidFrom.Unix(), e.ValidUntil.Unix()}
+		h := key.hash(seed)
+		first := -1
+		if i, ok := seen[h]; ok {
+			if entries[i].dupKey() == key {
+				first = entries[i].Line
+			} else if line, ok := clashes[key]; ok {
+				first = line
+			} else {
+				clashes[key] = r.line
+			}
+		} else {
+			seen[h] = len(entries)
+		}
+		if first >= 0 {
 			errs.add(r.line, "plate", fmt.Sprintf("duplicate of line %d (%s %s, same source, measure and validity)", first, e.Plate, e.Country))
 			return
 		}
-		seen[key] = r.line
 		entries = append(entries, e)
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
@@ -83,6 +97,31 @@ func parseFile(format Format, data []byte) ([]Entry, *errorList) {
 		parseCSV(data, sink, &errs)
 	}
 	return entries, &errs
+}
+
+// dupKey is what makes two entries the same alert.
+type dupKey struct {
+	plate, country, source, measure string
+	from, until                     int64
+}
+
+func (e Entry) dupKey() dupKey {
+	return dupKey{e.Plate, e.Country, e.Source, e.Measure, e.ValidFrom.Unix(), e.ValidUntil.Unix()}
+}
+
+// hash is cheaper to keep for a million entries than the key itself.
+func (k dupKey) hash(seed maphash.Seed) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, s := range [...]string{k.plate, k.country, k.source, k.measure} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(k.from))
+	binary.LittleEndian.PutUint64(b[8:], uint64(k.until))
+	h.Write(b[:])
+	return h.Sum64()
 }
 
 // parseCSV reads the header line and then one entry per record. A CSV syntax

@@ -259,9 +259,9 @@ func (s *Store) store(ctx context.Context, v *Version, entries []Entry) (prev in
 }
 
 // rowsPerInsert batches entries into multi-row INSERTs: one statement per
-// row costs more in the driver than in SQLite. 10 columns x 50 rows stays
-// under SQLite's 999-parameter limit of older builds.
-const rowsPerInsert = 50
+// row costs more in the driver than in SQLite. 10 columns x 200 rows stays
+// well under SQLite's 32766-parameter limit.
+const rowsPerInsert = 200
 
 func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, entries []Entry) error {
 	const cols = 10
