@@ -228,6 +228,15 @@ func TestRefreshSeesOtherProcess(t *testing.T) {
 	if hits := console.Matcher().Match("1ABC123", "BE", fixedNow); len(hits) != 0 {
 		t.Fatalf("console hit before Refresh")
 	}
+	// An import in the console counts its changes against the version the
+	// other process made, which its matcher has not seen yet.
+	r, err := importText(t, console, "local", "b.csv", header+"1ABC123,BE,local,stop,3,,,\n2XYZ999,BE,local,stop,3,,,\n")
+	if err != nil || r.Version.Version != 2 || r.Previous != 1 || r.Added != 1 || r.Removed != 0 {
+		t.Fatalf("console import = %+v, %v; want v2, +1 -0", r, err)
+	}
+	if _, err := importText(t, cli, "local", "c.csv", header+"1ABC123,BE,local,stop,3,,,\n"); err != nil {
+		t.Fatal(err)
+	}
 	if err := console.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -268,5 +277,30 @@ func TestExpiry(t *testing.T) {
 		if got != tc.hit {
 			t.Errorf("Match(%s, %s) hit = %v, want %v", tc.plate, tc.at.Format(time.RFC3339), got, tc.hit)
 		}
+	}
+}
+
+func TestStoreDurability(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data #1?")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, dir)
+	var mode string
+	var sync int
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	if err := s.db.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
+		t.Errorf("synchronous = %d, %v; want 2 (FULL)", sync, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hotlist.db")); err != nil {
+		t.Errorf("database not at the path given: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }

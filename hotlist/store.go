@@ -53,8 +53,8 @@ type Version struct {
 type ImportResult struct {
 	Version
 	Previous int64 // the version this one replaced as active, 0 if none
-	Added    int   // plate+country pairs not in the previous version
-	Removed  int   // plate+country pairs of the previous version no longer listed
+	Added    int   // plate+country pairs not in the previous version (-1: not counted, see log)
+	Removed  int   // plate+country pairs of the previous version no longer listed (-1: not counted)
 }
 
 // ImportRequest is one file to import.
@@ -108,7 +108,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// A file: URI, so the path is escaped ('?' or '#' in a directory name).
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("hotlist: open %s: %w", path, err)
 	}
@@ -167,6 +168,9 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if errs.len() > 0 {
 		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.errs, Omitted: errs.omitted}
 	}
+	if err := ctx.Err(); err != nil {
+		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
+	}
 
 	s.importMu.Lock()
 	defer s.importMu.Unlock()
@@ -177,7 +181,11 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
 	}
 	res := ImportResult{Version: v, Previous: prev}
-	res.Added, res.Removed = s.diff(req.List, entries)
+	if res.Added, res.Removed, err = s.diff(ctx, req.List, prev, entries); err != nil {
+		// The version is committed; the counts are only a summary for the audit.
+		s.log.Error("counting changes against the previous version", "list", v.List, "version", v.Version, "err", err)
+		res.Added, res.Removed = -1, -1
+	}
 	if err := s.matcher.Load(v.List, v.Version, entries); err != nil {
 		// Cannot happen for validated entries; the version is stored all the same.
 		s.log.Error("matcher load after import", "list", v.List, "version", v.Version, "err", err)
@@ -187,28 +195,38 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	return res, nil
 }
 
-// diff counts plate+country pairs added and removed against what the
-// matcher holds for the list (the previous active version).
-func (s *Store) diff(list string, entries []Entry) (added, removed int) {
-	var old *listIndex
+// diff counts plate+country pairs added and removed against the previous
+// version: from the matcher when it holds that version, else (another
+// process imported it) from the database.
+func (s *Store) diff(ctx context.Context, list string, prev int64, entries []Entry) (added, removed int, err error) {
+	type pc struct{ plate, country string }
+	oldSet := make(map[pc]struct{})
+	var held *listIndex
 	for _, ix := range *s.matcher.snap.Load() {
-		if ix.name == list {
-			old = ix
+		if ix.name == list && ix.version == prev {
+			held = ix
 		}
 	}
-	type pc struct{ plate, country string }
+	switch {
+	case held != nil:
+		for i := range held.recs {
+			oldSet[pc{held.plate(i), held.country[held.recs[i].country]}] = struct{}{}
+		}
+	case prev > 0:
+		if _, err := s.eachEntry(ctx, list, prev, func(e Entry) error {
+			oldSet[pc{e.Plate, e.Country}] = struct{}{}
+			return nil
+		}); err != nil {
+			return 0, 0, err
+		}
+	}
 	newSet := make(map[pc]struct{}, len(entries))
 	for _, e := range entries {
-		newSet[pc{e.Plate, e.Country}] = struct{}{}
-	}
-	oldSet := make(map[pc]struct{})
-	if old != nil {
-		oldSet = make(map[pc]struct{}, len(old.recs))
-		for i := range old.recs {
-			oldSet[pc{old.plate(i), old.country[old.recs[i].country]}] = struct{}{}
+		k := pc{e.Plate, e.Country}
+		if _, dup := newSet[k]; dup {
+			continue
 		}
-	}
-	for k := range newSet {
+		newSet[k] = struct{}{}
 		if _, ok := oldSet[k]; !ok {
 			added++
 		}
@@ -218,7 +236,7 @@ func (s *Store) diff(list string, entries []Entry) (added, removed int) {
 			removed++
 		}
 	}
-	return added, removed
+	return added, removed, nil
 }
 
 // store writes a version and its entries in one transaction and returns the
