@@ -2,10 +2,10 @@ package hotlist
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"io"
