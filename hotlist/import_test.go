@@ -213,6 +213,9 @@ func TestImportEmptiesList(t *testing.T) {
 
 func TestImportBadListName(t *testing.T) {
 	s := openStore(t, t.TempDir())
+	if _, err := s.Import(context.Background(), ImportRequest{List: "local", Data: strings.NewReader(header)}); !errors.Is(err, ErrNoUser) {
+		t.Errorf("Import without user error = %v, want ErrNoUser", err)
+	}
 	if _, err := importText(t, s, "Nat ional", "a.csv", header); !errors.Is(err, ErrInvalidList) {
 		t.Errorf("Import(\"Nat ional\") error = %v, want ErrInvalidList", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,10 @@ type ImportRequest struct {
 	Format   Format
 	Data     io.Reader // the file; read to the end (at most MaxFileSize)
 }
+
+// ErrNoUser is returned by Import without ImportRequest.User: every version
+// names who imported it.
+var ErrNoUser = errors.New("import needs the importing user")
 
 // MaxFileSize bounds an imported file (a million entries are about 100 MB).
 const MaxFileSize = 1 << 30
@@ -154,6 +159,9 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if !listName.MatchString(req.List) {
 		return ImportResult{}, fmt.Errorf("hotlist: list %q: %w (want [a-z0-9_-]{1,32})", req.List, ErrInvalidList)
 	}
+	if strings.TrimSpace(req.User) == "" {
+		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, ErrNoUser)
+	}
 	data, err := io.ReadAll(io.LimitReader(req.Data, MaxFileSize+1))
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: read %s: %w", req.List, req.FileName, err)
@@ -165,6 +173,9 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	format := detectFormat(req.Format, req.FileName, data)
 	entries, errs := parseFile(format, data)
 	data = nil
+	if len(entries) > maxListEntries {
+		errs.add(0, "file", fmt.Sprintf("%d entries, a list holds at most %d", len(entries), maxListEntries))
+	}
 	if errs.len() > 0 {
 		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.errs, Omitted: errs.omitted}
 	}
