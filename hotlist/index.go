@@ -114,6 +114,7 @@ func newBuilder(name string, version int64, sizeHint int) *builder {
 	b.intern[""] = 0
 	if sizeHint > 0 {
 		b.recs = make([]rec, 0, sizeHint)
+		adviseHuge(b.recs[:sizeHint])
 	}
 	return b
 }
@@ -221,6 +222,8 @@ func (b *builder) build(t *classTable) *listIndex {
 	// Pass 3: each run sorted into its own slice of dir and post.
 	ix.dir = make([]uint32, nb+1)
 	ix.post = make([]uint32, nkeys)
+	adviseHuge(ix.dir)
+	adviseHuge(ix.post)
 	for r := 0; r < 1<<hiBits; r++ {
 		seg := runs[start[r]:start[r+1]]
 		base := r << loBits

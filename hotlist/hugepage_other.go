@@ -1,0 +1,5 @@
+//go:build !linux
+
+package hotlist
+
+func adviseHuge[T any](s []T) {}
