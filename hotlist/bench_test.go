@@ -153,9 +153,9 @@ func benchReads(entries []Entry, kind, n int, seed uint64) []string {
 	return reads
 }
 
-func loadBench(b *testing.B, entries []Entry) *Matcher {
+func loadBench(b *testing.B, entries []Entry, opt MatchOptions) *Matcher {
 	b.Helper()
-	m, err := NewMatcher(MatchOptions{})
+	m, err := NewMatcher(opt)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -173,7 +173,10 @@ func loadBench(b *testing.B, entries []Entry) *Matcher {
 // local list: the even mix, then each kind alone.
 func BenchmarkMatch(b *testing.B) {
 	entries := benchList(benchEntries, 1)
-	m := loadBench(b, entries)
+	m := loadBench(b, entries, MatchOptions{})
+	// The same list with one-edit hits limited to an inserted or dropped
+	// character, to show how much of the one-edit noise substitutions are.
+	strict := loadBench(b, entries, MatchOptions{NoSubstitution: true})
 	const perKind = 1 << 14
 	var mix []string
 	byKind := make([][]string, len(readKindNames))
@@ -191,10 +194,11 @@ func BenchmarkMatch(b *testing.B) {
 	// that the garbage collector does not scan them during the timing.
 	entries = nil
 	runtime.GC()
-	run := func(name string, reads []string) {
+	run := func(name string, m *Matcher, reads []string) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			hits, withHit := 0, 0
+			var byKind [KindOneEdit + 1]int
 			// Wall time on a shared machine counts the time other processes
 			// hold the core; thread CPU time does not. Both are reported.
 			runtime.LockOSThread()
@@ -207,6 +211,9 @@ func BenchmarkMatch(b *testing.B) {
 				if len(h) > 0 {
 					withHit++
 				}
+				for _, x := range h {
+					byKind[x.Kind]++
+				}
 			}
 			b.StopTimer()
 			if cpu := threadCPU() - cpu0; cpu > 0 {
@@ -215,12 +222,17 @@ func BenchmarkMatch(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "µs/read")
 			b.ReportMetric(float64(hits)/float64(b.N), "hits/read")
 			b.ReportMetric(float64(withHit)/float64(b.N), "hit_rate")
+			for k := KindExact; k <= KindOneEdit; k++ {
+				b.ReportMetric(float64(byKind[k])/float64(b.N), k.String()+"/read")
+			}
 		})
 	}
-	run("mix", mix)
+	run("mix", m, mix)
 	for k, name := range readKindNames {
-		run(name, byKind[k])
+		run(name, m, byKind[k])
 	}
+	run("mix_no_substitution", strict, mix)
+	run("random_no_substitution", strict, byKind[readRandom])
 }
 
 func heapInUse() uint64 {

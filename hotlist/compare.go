@@ -62,9 +62,10 @@ type Diff struct {
 
 // compare classifies a normalised read against a listed plate. maxLook
 // bounds the look-alike differences a hit may have; minEdit is the shortest
-// listed plate a one-edit hit is allowed on. diffs is appended to and
+// listed plate a one-edit hit is allowed on; noSubst refuses a one-edit hit
+// by substitution. diffs is appended to and
 // returned so that the caller can avoid an allocation for a miss.
-func (t *classTable) compare(read, listed string, maxLook, minEdit int, diffs []Diff) (Kind, []Diff, bool) {
+func (t *classTable) compare(read, listed string, maxLook, minEdit int, noSubst bool, diffs []Diff) (Kind, []Diff, bool) {
 	nr, nl := len(read), len(listed)
 	switch {
 	case nr == nl:
@@ -89,7 +90,7 @@ func (t *classTable) compare(read, listed string, maxLook, minEdit int, diffs []
 		case look > maxLook:
 			return 0, diffs[:0], false
 		case subs == 1:
-			if nl < minEdit {
+			if nl < minEdit || noSubst {
 				return 0, diffs[:0], false
 			}
 			return KindOneEdit, diffs, true

@@ -24,6 +24,15 @@ type MatchOptions struct {
 	MinEditLen int
 	// NoOneEdit turns one-edit matching off (look-alikes stay on).
 	NoOneEdit bool
+	// NoSubstitution limits one-edit hits to one inserted or dropped
+	// character (a crest or sticker read as a character, a lost I or 1), the
+	// misreads the ANPR notes report; an unrelated substituted character is
+	// the largest part of a plate's one-edit neighbourhood, so of the noise.
+	NoSubstitution bool
+	// OneEditMaxPriority, when set, allows one-edit hits only on entries of
+	// that priority or more urgent (PriorityHigh: critical and high): on a
+	// large list most one-edit hits are other vehicles (see BenchmarkMatch).
+	OneEditMaxPriority Priority
 }
 
 // Hit is one listed entry a read matched.
@@ -47,6 +56,8 @@ type Matcher struct {
 	maxLook int
 	minEdit int
 	oneEdit bool
+	noSubst bool
+	oePrio  Priority
 
 	mu   sync.Mutex // serialises writers; readers never take it
 	snap atomic.Pointer[[]*listIndex]
@@ -62,7 +73,10 @@ func NewMatcher(opt MatchOptions) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{ct: ct, maxLook: 2, minEdit: 5, oneEdit: !opt.NoOneEdit}
+	m := &Matcher{ct: ct, maxLook: 2, minEdit: 5, oneEdit: !opt.NoOneEdit, noSubst: opt.NoSubstitution, oePrio: PriorityInfo}
+	if opt.OneEditMaxPriority.Valid() {
+		m.oePrio = opt.OneEditMaxPriority
+	}
 	if opt.MaxLookalikes != 0 {
 		m.maxLook = max(opt.MaxLookalikes, 0)
 	}
@@ -234,7 +248,11 @@ func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, s
 	if country != "" && ec != "" && ec != country {
 		return Hit{}, false
 	}
-	kind, diffs, ok := m.ct.compare(read, ix.plate(i), m.maxLook, m.minEdit, scratch)
+	minEdit := m.minEdit
+	if r.prio > m.oePrio {
+		minEdit = maxPlateLen + 2 // no one-edit hit on this entry
+	}
+	kind, diffs, ok := m.ct.compare(read, ix.plate(i), m.maxLook, minEdit, m.noSubst, scratch)
 	if !ok {
 		return Hit{}, false
 	}

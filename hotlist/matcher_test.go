@@ -128,6 +128,22 @@ func TestMatchOptions(t *testing.T) {
 			t.Errorf("strict Match(%s) hit = %v, want %v", tc.read, got, tc.hit)
 		}
 	}
+	lists["l"] = append(lists["l"], Entry{Plate: "2XYZ789", Country: "BE", Source: "s", Measure: "m", Priority: PriorityCritical, Line: 3})
+	tuned := newTestMatcher(t, MatchOptions{NoSubstitution: true, OneEditMaxPriority: PriorityHigh}, lists)
+	for _, tc := range []struct {
+		read string
+		hit  bool
+	}{
+		{"1ABC123", true}, {"1A8C123", true},
+		{"2XYZ7X89", true},  // extra character, critical entry
+		{"2XYZ78", true},    // dropped character, critical entry
+		{"2XYZ7K9", false},  // substitution refused
+		{"1ABCX123", false}, // extra character, but a normal-priority entry
+	} {
+		if got := len(tuned.Match(tc.read, "BE", now)) > 0; got != tc.hit {
+			t.Errorf("tuned Match(%s) hit = %v, want %v", tc.read, got, tc.hit)
+		}
+	}
 	if _, err := NewMatcher(MatchOptions{Lookalikes: []string{"O0", "0D"}}); err == nil {
 		t.Error("overlapping look-alike classes accepted")
 	}
@@ -164,7 +180,7 @@ func TestMatchAgreesWithScan(t *testing.T) {
 		read := randPlate(3 + rng.IntN(7))
 		var want []int
 		for _, e := range entries {
-			if _, _, ok := ct.compare(read, e.Plate, m.maxLook, m.minEdit, nil); ok {
+			if _, _, ok := ct.compare(read, e.Plate, m.maxLook, m.minEdit, false, nil); ok {
 				want = append(want, e.Line)
 			}
 		}
