@@ -86,6 +86,10 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(g.Stdout, "BROKEN: %s\n", db)
+		if ce.Seq == 0 {
+			fmt.Fprintf(g.Stdout, "the store's tables were changed: %s\n  want %s\n  got  %s\n", ce.Kind, ce.Want, ce.Got)
+			return 1
+		}
 		fmt.Fprintf(g.Stdout, "first bad entry: seq %d: %s\n  want %s\n  got  %s\n", ce.Seq, ce.Kind, ce.Want, ce.Got)
 		if e, err := r.EntryAt(ctx, ce.Seq); err == nil {
 			fmt.Fprintf(g.Stdout, "  entry: %s\n", describeEntry(e))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -97,6 +98,26 @@ func TestCorruptionProbes(t *testing.T) {
 		{"NUL smuggled into a field", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `UPDATE entries SET role=role||char(0)||'x' WHERE seq=8`)
 		}, 8, KindHash},
+		{"table rebuilt without STRICT to hide a row from the user filter", func(t *testing.T, f fixture, db *sql.DB) {
+			var ddl string
+			if err := db.QueryRow(`SELECT sql FROM sqlite_master WHERE name='entries'`).Scan(&ddl); err != nil {
+				t.Fatal(err)
+			}
+			sqlExec(t, db, `ALTER TABLE entries RENAME TO old`, strings.TrimSuffix(ddl, " STRICT"),
+				`INSERT INTO entries SELECT * FROM old`, `DROP TABLE old`,
+				`UPDATE entries SET user=CAST(user AS BLOB) WHERE seq=13`)
+		}, 0, KindSchema},
+		{"a column retyped", func(t *testing.T, f fixture, db *sql.DB) {
+			var ddl string
+			if err := db.QueryRow(`SELECT sql FROM sqlite_master WHERE name='entries'`).Scan(&ddl); err != nil {
+				t.Fatal(err)
+			}
+			sqlExec(t, db, `ALTER TABLE entries RENAME TO old`, strings.Replace(ddl, "user      TEXT", "user      ANY", 1),
+				`INSERT INTO entries SELECT * FROM old`, `DROP TABLE old`)
+		}, 0, KindSchema},
+		{"a byte moved from user into hash", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `UPDATE entries SET hash=CAST(hash||substr(user,1,1) AS BLOB), user=substr(user,2) WHERE seq=15`)
+		}, 15, KindHash},
 		{"short hash", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `UPDATE entries SET hash=x'00' WHERE seq=1`)
 		}, 1, KindHash},

@@ -122,6 +122,7 @@ const (
 	KindSignature  ChainErrorKind = "bad signature"       // a checkpoint or the head file does not verify
 	KindCheckpoint ChainErrorKind = "checkpoint mismatch" // a signed head hash differs from the chain's
 	KindUnsigned   ChainErrorKind = "unsigned entry"      // entries past the signed head: appended without the key
+	KindSchema     ChainErrorKind = "schema changed"      // the tables were rebuilt; Seq is 0 (the whole store)
 )
 
 // ChainError names the first bad entry found by Verify.

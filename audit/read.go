@@ -14,7 +14,9 @@ import (
 // a row then costs five column conversions in the driver instead of
 // sixteen, which is most of what Verify spends. Append refuses NUL bytes in
 // text, so the split is unambiguous; a stored NUL or NULL is tampering and
-// shows as a malformed entry.
+// shows as a malformed entry. (Folding the hashes into the string too, with
+// SQL checks of their length, measured slower: 4.6 s instead of 3.6 s CPU
+// per million rows.)
 const selectColumns = `seq, time, prev_hash, hash, ` +
 	`user||char(0)||role||char(0)||console||char(0)||action||char(0)||subject||char(0)||` +
 	`just_kind||char(0)||just_text||char(0)||just_ref||char(0)||auth_ref||char(0)||` +
@@ -22,21 +24,20 @@ const selectColumns = `seq, time, prev_hash, hash, ` +
 
 const textFields = 12
 
-// malformedError is a row whose text cannot be split into its fields.
+// malformedError is a row that cannot be read back as an entry.
 type malformedError struct {
-	seq    int64
-	fields int
+	seq int64
+	why string
 }
 
-func (e *malformedError) Error() string {
-	return fmt.Sprintf("entry %d: %d text fields, want %d", e.seq, e.fields, textFields)
-}
+func (e *malformedError) Error() string { return fmt.Sprintf("entry %d: malformed: %s", e.seq, e.why) }
 
 func (e *malformedError) chainError() *ChainError {
-	return &ChainError{Seq: e.seq, Kind: KindHash, Want: fmt.Sprintf("%d text fields", textFields), Got: fmt.Sprintf("%d (NUL or NULL stored)", e.fields)}
+	return &ChainError{Seq: e.seq, Kind: KindHash, Want: "a well-formed row", Got: e.why}
 }
 
-// scanner reads entry rows with reused buffers for the hashes.
+// scanner reads entry rows; the fields of an entry are substrings of one
+// string, so a row costs a handful of allocations, not sixteen.
 type scanner struct {
 	ns         int64
 	txt        sql.NullString
@@ -49,14 +50,15 @@ func (s *scanner) scan(rows *sql.Rows, e *Entry) error {
 		return fmt.Errorf("read entry: %w", err)
 	}
 	e.Time = nanosTime(s.ns)
-	// A hash of the wrong length is tampering too; it shows as a mismatch.
-	e.PrevHash, e.Hash = Digest{}, Digest{}
+	// A hash of another length could hide bytes moved between columns.
+	if len(s.prev) != HashSize || len(s.hash) != HashSize {
+		return &malformedError{seq: e.Seq, why: fmt.Sprintf("hash of %d and %d bytes", len(s.prev), len(s.hash))}
+	}
 	copy(e.PrevHash[:], s.prev)
 	copy(e.Hash[:], s.hash)
 	if !s.txt.Valid {
-		return &malformedError{seq: e.Seq}
+		return &malformedError{seq: e.Seq, why: "a NULL text field"}
 	}
-	// The fields are substrings of one string: no allocation per field.
 	t, n := s.txt.String, 0
 	for n < textFields-1 {
 		i := strings.IndexByte(t, 0)
@@ -68,11 +70,62 @@ func (s *scanner) scan(rows *sql.Rows, e *Entry) error {
 	s.f[n] = t
 	n++
 	if n != textFields || strings.IndexByte(t, 0) >= 0 {
-		return &malformedError{seq: e.Seq, fields: n + strings.Count(t, "\x00")}
+		return &malformedError{seq: e.Seq, why: "a NUL byte stored in a text field"}
 	}
 	e.User, e.Role, e.Console, e.Action, e.Subject = s.f[0], s.f[1], s.f[2], Action(s.f[3]), s.f[4]
 	e.JustKind, e.JustText, e.JustRef, e.AuthRef = s.f[5], s.f[6], s.f[7], s.f[8]
 	e.Outcome, e.Reason, e.Detail = Outcome(s.f[9]), s.f[10], s.f[11]
+	return nil
+}
+
+// wantColumns are the entries table's columns and STRICT types, in order.
+var wantColumns = []string{"seq INTEGER", "time INTEGER", "user TEXT", "role TEXT", "console TEXT",
+	"action TEXT", "subject TEXT", "just_kind TEXT", "just_text TEXT", "just_ref TEXT", "auth_ref TEXT",
+	"outcome TEXT", "reason TEXT", "detail TEXT", "prev_hash BLOB", "hash BLOB"}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// checkSchema returns a *ChainError of KindSchema when the entries table is
+// no longer the STRICT table this package creates.
+func checkSchema(ctx context.Context, q querier) error {
+	var strict int
+	err := q.QueryRowContext(ctx, `SELECT strict FROM pragma_table_list WHERE schema='main' AND name='entries'`).Scan(&strict)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &ChainError{Kind: KindSchema, Want: "table entries", Got: "none"}
+	}
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	if strict != 1 {
+		return &ChainError{Kind: KindSchema, Want: "STRICT table entries", Got: "a table without STRICT"}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT name, type, "notnull" FROM pragma_table_info('entries') ORDER BY cid`)
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name, typ string
+		var notNull int
+		if err := rows.Scan(&name, &typ, &notNull); err != nil {
+			return fmt.Errorf("schema: %w", err)
+		}
+		c := name + " " + typ
+		if notNull == 0 && name != "seq" {
+			c += " NULL"
+		}
+		got = append(got, c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	if strings.Join(got, ", ") != strings.Join(wantColumns, ", ") {
+		return &ChainError{Kind: KindSchema, Want: strings.Join(wantColumns, ", "), Got: strings.Join(got, ", ")}
+	}
 	return nil
 }
 

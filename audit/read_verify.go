@@ -31,6 +31,14 @@ func (r *Reader) Verify(ctx context.Context) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	if err := checkSchema(ctx, tx); err != nil {
+		var ce *ChainError
+		if errors.As(err, &ce) {
+			rep := Report{Err: ce, Duration: time.Since(started)}
+			return rep, ce
+		}
+		return Report{}, fmt.Errorf("audit verify: %w", err)
+	}
 	cps, err := readCheckpoints(ctx, tx)
 	if err != nil {
 		return Report{}, err

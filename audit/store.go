@@ -59,6 +59,11 @@ func (o *Options) fill(dbPath string) {
 	}
 }
 
+// The tables are STRICT: a BLOB user or a TEXT time would hash the same
+// bytes as the real value yet slip past the review's WHERE clauses, and
+// STRICT makes SQLite refuse them. Verify checks the tables are still
+// STRICT with these column types (checkSchema), so rebuilding them loosely
+// is caught too.
 const schema = `
 CREATE TABLE IF NOT EXISTS entries (
 	seq       INTEGER PRIMARY KEY,
@@ -77,7 +82,7 @@ CREATE TABLE IF NOT EXISTS entries (
 	detail    TEXT NOT NULL,
 	prev_hash BLOB NOT NULL,
 	hash      BLOB NOT NULL
-);
+) STRICT;
 CREATE INDEX IF NOT EXISTS entries_time ON entries(time);
 CREATE INDEX IF NOT EXISTS entries_user ON entries(user, time);
 CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject, time);
@@ -88,7 +93,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 	hash BLOB NOT NULL,
 	time INTEGER NOT NULL,
 	sig  BLOB NOT NULL
-);
+) STRICT;
 -- Defence in depth only: anyone with the file can drop these. The chain,
 -- the checkpoints and the signed head are what make tampering visible.
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -232,6 +237,9 @@ func (l *Log) init(path string) error {
 	}
 	if _, err := l.wdb.Exec(schema); err != nil {
 		return fmt.Errorf("audit store %s: schema: %w", path, err)
+	}
+	if err := checkSchema(context.Background(), l.wdb); err != nil {
+		return fmt.Errorf("audit store %s: %w", path, err)
 	}
 	last, found, err := lastEntry(l.wdb)
 	if err != nil {
