@@ -12,7 +12,6 @@ type console interface {
 	Zone() app.Zone
 	Login(ctx context.Context, name, password string) (*app.Session, error)
 	Logout(ctx context.Context, s *app.Session) error
-	Can(s *app.Session, act app.Action) bool
 	Watching(ctx context.Context, s *app.Session) ([]app.Watch, error)
 	// open shows a camera to the session; see liveOpener.
 }

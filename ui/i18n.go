@@ -39,13 +39,36 @@ func pickLanguage(asked string) string {
 			}
 		}
 	}
-	sys := strings.ToLower(string(lang.SystemLocale()))
+	sys := systemLanguage()
 	for _, l := range []string{"fr", "en", "nl"} {
 		if strings.HasPrefix(sys, l) {
 			return l
 		}
 	}
 	return defaultLanguage
+}
+
+// systemLanguage reads the user's language the way gettext does (LANGUAGE,
+// then LC_ALL, LC_MESSAGES, LANG); "" under the C locale. lang.SystemLocale
+// is not used: it reports English for C, and we want Dutch then.
+func systemLanguage() string {
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			loc = v
+			break
+		}
+	}
+	if loc == "C" || loc == "POSIX" {
+		return ""
+	}
+	if l := os.Getenv("LANGUAGE"); l != "" {
+		loc = strings.Split(l, ":")[0]
+	}
+	if loc == "C" || strings.HasPrefix(loc, "C.") {
+		return ""
+	}
+	return strings.ToLower(loc)
 }
 
 // setLanguage loads the translations and makes code the language of lang.L.
@@ -89,4 +112,3 @@ func currentLanguage() string {
 	}
 	return defaultLanguage
 }
-

@@ -19,10 +19,14 @@ const defaultShiftText = "operationeel toezicht, dispatchdienst"
 
 // shiftReason is what the prompt offers first: one click confirms it.
 func shiftReason(s *app.Session) app.Reason {
+	r := app.Reason{Kind: app.JustShift}
 	if s != nil && s.Shift.Kind != "" {
-		return s.Shift
+		r = s.Shift
 	}
-	return app.Reason{Kind: app.JustShift, Text: defaultShiftText}
+	if r.Kind == app.JustShift && r.Text == "" {
+		r.Text = defaultShiftText
+	}
+	return r
 }
 
 // reasonPrompt asks why a wall, a tile or a round is opened. It checks the
@@ -80,6 +84,7 @@ func (s *shell) askReason(act app.Action, initial app.Reason, done func(app.Reas
 	p.d.Resize(fyne.NewSize(560, p.d.MinSize().Height))
 	p.d.Show()
 	s.w.Canvas().Focus(p.confirm)
+	s.prompt = p
 	return p
 }
 

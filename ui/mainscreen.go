@@ -27,13 +27,17 @@ type mainScreen struct {
 	reasonBtn *widget.Button
 	watch     *watchPanel
 	review    *reviewScreen
+	logoutBtn *widget.Button
 }
 
 func newMainScreen(s *shell) *mainScreen {
 	m := &mainScreen{s: s, layoutBtn: map[int]*widget.Button{}}
 	m.tabs = container.NewAppTabs()
 	for _, sc := range screens() {
-		if !s.c.Can(s.sess, sc.needs) {
+		// The tab shows when the role has the key (app's role table); whether
+		// the door opens now (a guard's supervisor, a grant) is the console's
+		// answer to each consultation, shown where it happens.
+		if !app.RoleMay(s.sess.User.Role, sc.needs) {
 			continue
 		}
 		m.shown = append(m.shown, sc)
@@ -45,8 +49,8 @@ func newMainScreen(s *shell) *mainScreen {
 	who := widget.NewLabel(fmt.Sprintf("%s — %s", displayName(u), roleLabel(u.Role)))
 	zone := widget.NewLabel(s.c.Zone().Name)
 	zone.TextStyle.Italic = true
-	logout := widget.NewButtonWithIcon(lang.L("action.logout"), theme.LogoutIcon(), s.logout)
-	header := container.NewHBox(zone, layout.NewSpacer(), who, logout)
+	m.logoutBtn = widget.NewButtonWithIcon(lang.L("action.logout"), theme.LogoutIcon(), s.logout)
+	header := container.NewHBox(zone, layout.NewSpacer(), who, m.logoutBtn)
 
 	var body fyne.CanvasObject = m.tabs
 	if len(m.shown) == 0 {

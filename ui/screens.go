@@ -13,7 +13,7 @@ import (
 type screen struct {
 	id    string
 	title func() string
-	// needs is the action app.Console.Can must allow; the UI holds no rule.
+	// needs is the action the role must have (app.RoleMay); the UI holds no rule.
 	needs app.Action
 	build func(m *mainScreen) fyne.CanvasObject
 	// active runs when the tab is shown or hidden (live panel refresh).

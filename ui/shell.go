@@ -28,6 +28,7 @@ type shell struct {
 	reason *app.Reason // the justification the wall was opened under
 	main   *mainScreen
 	login  *loginScreen
+	prompt *reasonPrompt // the justification prompt last shown
 
 	wg       sync.WaitGroup // goroutines started by screens and tiles
 	shutOnce sync.Once

@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"text/template"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/politiezone/zoneconsole/assets"
+)
+
+func loadMessages(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, code := range languages {
+		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
+		if err != nil {
+			t.Fatalf("translations for %s: %v", code, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s.json: %v", code, err)
+		}
+		out[code] = m
+	}
+	return out
+}
+
+// usedKeys scans the package's sources for literal lang.L keys.
+func usedKeys(t *testing.T) map[string][]string {
+	t.Helper()
+	re := regexp.MustCompile(`lang\.(?:L|X)\("([^"]+)"`)
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string][]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = append(used[m[1]], f)
+		}
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d lang.L keys in the sources: is the scan broken?", len(used))
+	}
+	return used
+}
+
+func TestTranslationsComplete(t *testing.T) {
+	msgs := loadMessages(t)
+	used := usedKeys(t)
+	for _, code := range languages {
+		m := msgs[code]
+		for key, files := range used {
+			if strings.TrimSpace(m[key]) == "" {
+				t.Errorf("%s.json: key %q (used in %s) is missing or empty", code, key, strings.Join(files, ", "))
+			}
+		}
+		for key, text := range m {
+			if _, ok := msgs["en"][key]; !ok {
+				t.Errorf("%s.json: key %q is not in en.json", code, key)
+			}
+			if _, err := template.New(key).Parse(text); err != nil {
+				t.Errorf("%s.json: key %q: template: %v", code, key, err)
+			}
+		}
+		for key := range msgs["en"] {
+			if _, ok := m[key]; !ok {
+				t.Errorf("%s.json: key %q of en.json is missing", code, key)
+			}
+		}
+		if m["lang.code"] != code {
+			t.Errorf("%s.json: lang.code = %q, want %q", code, m["lang.code"], code)
+		}
+	}
+	var unused []string
+	for key := range msgs["en"] {
+		if _, ok := used[key]; !ok {
+			unused = append(unused, key)
+		}
+	}
+	sort.Strings(unused)
+	if len(unused) > 0 {
+		t.Errorf("keys in the JSON that no source uses (remove them or use them): %v", unused)
+	}
+}
+
+// TestTemplatesAgree checks that a translation uses the same placeholders
+// as the English text, so no value silently disappears from a message.
+func TestTemplatesAgree(t *testing.T) {
+	msgs := loadMessages(t)
+	re := regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+	for key, en := range msgs["en"] {
+		want := strings.Join(sortedMatches(re, en), ",")
+		for _, code := range languages {
+			if got := strings.Join(sortedMatches(re, msgs[code][key]), ","); got != want {
+				t.Errorf("%s.json %q: placeholders %q, en.json has %q", code, key, got, want)
+			}
+		}
+	}
+}
+
+func sortedMatches(re *regexp.Regexp, s string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestLanguageChoice(t *testing.T) {
+	for _, tc := range []struct {
+		name, asked, system, want string
+	}{
+		{"asked wins", "fr", "en_GB.UTF-8", "fr"},
+		{"asked with region", "en-GB", "nl_BE.UTF-8", "en"},
+		{"system French", "", "fr_BE.UTF-8", "fr"},
+		{"system English", "", "en_US.UTF-8", "en"},
+		{"system German falls back to Dutch", "", "de_DE.UTF-8", "nl"},
+		{"C locale falls back to Dutch", "", "C.UTF-8", "nl"},
+		{"unknown asked falls back to system", "xx", "fr_FR.UTF-8", "fr"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("LC_ALL", "")
+			t.Setenv("LC_MESSAGES", "")
+			t.Setenv("LANGUAGE", "")
+			t.Setenv("LANG", tc.system)
+			if got := pickLanguage(tc.asked); got != tc.want {
+				t.Errorf("pickLanguage(%q) with LANG=%s = %q, want %q", tc.asked, tc.system, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSetLanguage(t *testing.T) {
+	t.Setenv("LANG", "C")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANGUAGE", "")
+	msgs := loadMessages(t)
+	for _, code := range []string{"fr", "en", "nl"} {
+		if err := setLanguage(code); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := lang.L("login.submit"), msgs[code]["login.submit"]; got != want {
+			t.Errorf("after setLanguage(%s): lang.L(login.submit) = %q, want %q", code, got, want)
+		}
+		if got := currentLanguage(); got != code {
+			t.Errorf("currentLanguage() = %q after setLanguage(%s)", got, code)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// TestWall drives the wall as a dispatcher would, over a real console and
+// the simulated zone, and checks the audit trail behind every tile.
+func TestWall(t *testing.T) {
+	c := openConsole(t, 4)
+	boss := chief(t, c)
+	h := newHarness(t, c)
+	h.login("dispatcher", app.DemoPassword)
+	h.confirmPrompt()
+	w := h.s.main.wall
+	cams := c.Zone().Cameras
+
+	// The simulated zone opens a 2x2 wall with the first four cameras.
+	if w.n != 2 || len(w.grid.Objects) != 4 {
+		t.Fatalf("wall after login: %dx%d with %d tiles, want 2x2", w.n, w.n, len(w.grid.Objects))
+	}
+	h.until("four live tiles", func() bool { return h.liveTiles() == 4 })
+	for i, tl := range w.visible() {
+		if cam, _ := tl.camera(); cam.ID != cams[i].ID {
+			t.Errorf("tile %d shows %q, want %q", i, cam.ID, cams[i].ID)
+		}
+		if img := tl.img.Image; img == nil || img.Bounds().Dx() == 0 {
+			t.Errorf("tile %d has no picture", i)
+		}
+	}
+
+	t.Run("each tile is an audited interval", func(t *testing.T) {
+		for _, cam := range cams[:4] {
+			if got := liveEntries(t, c, boss, cam.ID); !slices.Equal(got, []string{"live.start/allowed"}) {
+				t.Errorf("camera %s: audit %v, want one allowed live.start", cam.ID, got)
+			}
+		}
+		ws, err := c.Watching(context.Background(), boss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ws) != 4 {
+			t.Errorf("Watching lists %d views, want 4", len(ws))
+		}
+		for _, v := range ws {
+			if v.User != "dispatcher" || v.Reason.Kind != app.JustShift || v.Reason.Text != defaultShiftText {
+				t.Errorf("watch %+v: want dispatcher under the shift's justification", v)
+			}
+		}
+	})
+
+	t.Run("layouts", func(t *testing.T) {
+		for _, n := range []int{3, 4, 1, 2} {
+			test.Tap(h.s.main.layoutBtn[n])
+			if w.n != n || len(w.grid.Objects) != n*n {
+				t.Fatalf("layout %d: wall is %dx%d with %d tiles", n, w.n, w.n, len(w.grid.Objects))
+			}
+			if h.s.main.layoutBtn[n].Importance != widget.HighImportance {
+				t.Errorf("layout %d: its button is not highlighted", n)
+			}
+		}
+		// Going to 1 took tiles 2-4 off the wall: their views closed.
+		h.until("three views closed", func() bool {
+			for _, cam := range cams[1:4] {
+				if got := liveEntries(t, c, boss, cam.ID); len(got) != 2 || got[1] != "live.stop/allowed" {
+					return false
+				}
+			}
+			return true
+		})
+		if cam, ok := w.tiles[0].camera(); !ok || cam.ID != cams[0].ID {
+			t.Errorf("tile 1 lost its camera in the layout change")
+		}
+		for _, tl := range w.tiles[1:] {
+			if tl.feed != nil {
+				t.Errorf("tile %d still has a camera after 1x1", tl.index+1)
+			}
+		}
+	})
+
+	t.Run("double-click a camera puts it on a tile", func(t *testing.T) {
+		cam := cams[2]
+		before := len(liveEntries(t, c, boss, cam.ID))
+		leaf := newCamLeaf(h.s.main.tree)
+		leaf.set("c:"+cam.ID, cam, stIdle)
+		test.DoubleTap(leaf)
+		// Tile 1 is taken and selected, so the first free tile gets it.
+		tl := w.tiles[1]
+		if got, ok := tl.camera(); !ok || got.ID != cam.ID {
+			t.Fatalf("tile 2 shows %q, want %q", got.ID, cam.ID)
+		}
+		h.until("the camera live on tile 2", func() bool { return tl.state == stLive && tl.frames() > 0 })
+		if got := liveEntries(t, c, boss, cam.ID); len(got) != before+1 || got[len(got)-1] != "live.start/allowed" {
+			t.Errorf("audit for %s after double-click: %v", cam.ID, got)
+		}
+		if st := h.s.main.tree.wall.cameraState(cam.ID); st != stLive {
+			t.Errorf("tree state of %s = %s, want live", cam.ID, st)
+		}
+	})
+
+	t.Run("drag a camera onto a tile", func(t *testing.T) {
+		cam := cams[3]
+		target := w.tiles[3]
+		leaf := newCamLeaf(h.s.main.tree)
+		leaf.set("c:"+cam.ID, cam, stIdle)
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(target).Add(fyne.NewPos(20, 40))
+		leaf.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: pos}})
+		leaf.DragEnd()
+		if got, ok := target.camera(); !ok || got.ID != cam.ID {
+			t.Fatalf("tile 4 shows %q after the drop, want %q", got.ID, cam.ID)
+		}
+		h.until("the dropped camera live", func() bool { return target.state == stLive && target.frames() > 0 })
+	})
+
+	t.Run("enlarge switches to the main stream and back", func(t *testing.T) {
+		tl := w.tiles[1]
+		test.DoubleTap(tl)
+		if w.enlarged != tl || len(w.grid.Objects) != 1 {
+			t.Fatalf("double-tap did not enlarge the tile")
+		}
+		h.until("a main-stream frame", func() bool {
+			return tl.feed.front != nil && tl.feed.front.Bounds().Dx() >= 1280
+		})
+		test.DoubleTap(tl)
+		if w.enlarged != nil || len(w.grid.Objects) != 4 {
+			t.Fatalf("second double-tap did not restore the grid")
+		}
+		h.until("a sub-stream frame", func() bool {
+			return tl.feed.front != nil && tl.feed.front.Bounds().Dx() < 1280
+		})
+	})
+
+	t.Run("closing a tile closes its view", func(t *testing.T) {
+		tl := w.tiles[3]
+		cam, _ := tl.camera()
+		test.Tap(tl.closeBtn)
+		if tl.feed != nil {
+			t.Fatal("tile still has a camera")
+		}
+		h.until("live.stop", func() bool {
+			got := liveEntries(t, c, boss, cam.ID)
+			return len(got) > 0 && got[len(got)-1] == "live.stop/allowed"
+		})
+	})
+
+	t.Run("logout closes every view", func(t *testing.T) {
+		test.Tap(h.s.main.logoutBtn)
+		if h.s.login == nil || h.s.sess != nil {
+			t.Fatal("not back at the login screen")
+		}
+		h.until("no views left", func() bool {
+			ws, err := c.Watching(context.Background(), boss)
+			return err == nil && len(ws) == 0
+		})
+		for _, cam := range cams[:4] {
+			got := liveEntries(t, c, boss, cam.ID)
+			starts, stops := count(got, "live.start/allowed"), count(got, "live.stop/allowed")
+			if starts != stops {
+				t.Errorf("camera %s: %d starts, %d stops after logout: %v", cam.ID, starts, stops, got)
+			}
+		}
+	})
+}
+
+// TestGuardWithoutSupervisor: the console refuses, and the tile says why in
+// the user's language.
+func TestGuardWithoutSupervisor(t *testing.T) {
+	c := openConsole(t, 1)
+	h := newHarness(t, c)
+	h.login("bewaker", app.DemoPassword)
+	h.confirmPrompt()
+	tl := h.s.main.wall.tiles[0]
+	h.until("the refusal", func() bool { return tl.state == stDenied })
+	if want := decisionText(app.CodeGuardWithoutSupervisor); tl.note != want || tl.hint.Text != want {
+		t.Errorf("tile note %q, hint %q; want %q", tl.note, tl.hint.Text, want)
+	}
+}
+
+// TestRolesSeeTheirTabs: a DPO has no wall, a team chief has the live panel
+// and the review, because the console says so.
+func TestRolesSeeTheirTabs(t *testing.T) {
+	c := openConsole(t, 1)
+	for _, tc := range []struct {
+		user string
+		want []string
+	}{
+		{"dispatcher", []string{"wall"}},
+		{"teamchef", []string{"wall", "watching", "review"}},
+		{"dpo", []string{"review"}},
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			h := newHarness(t, c)
+			h.login(tc.user, app.DemoPassword)
+			if h.s.main == nil {
+				t.Fatalf("login failed: %q", h.s.login.message.Text)
+			}
+			var got []string
+			for _, sc := range h.s.main.shown {
+				got = append(got, sc.id)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("tabs %v, want %v", got, tc.want)
+			}
+			h.s.logout()
+		})
+	}
+}
+
+func count(xs []string, x string) int {
+	n := 0
+	for _, v := range xs {
+		if v == x {
+			n++
+		}
+	}
+	return n
+}
