@@ -80,9 +80,10 @@ type command func(ctx context.Context, g *globals, args []string) int
 // commands maps each subcommand to its cli_<name>.go entry point.
 func commands() map[string]command {
 	return map[string]command{
-		"run":  cmdRun,
-		"sim":  cmdSim,
-		"user": cmdUser,
+		"run":   cmdRun,
+		"sim":   cmdSim,
+		"audit": cmdAudit,
+		"user":  cmdUser,
 	}
 }
 
@@ -94,6 +95,8 @@ commands:
   sim                     the simulated zone on its own
   anpr read IMAGE...      read the plates in images
   anpr eval --minutes N   score the plate reader on the simulated zone
+  audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable)
+  audit export            write audit entries (--from --to [--user] [--camera] [--format csv|html])
   user add|list|passwd    manage the console's users
   version                 print the version
 `)
