@@ -205,3 +205,51 @@ func TestAppendRejectsInvalid(t *testing.T) {
 		}
 	}
 }
+
+// Verify, from the log and from a separate read-only reader, never sees a
+// break while other goroutines append: the head file and the read snapshot
+// agree whatever moment Verify starts.
+func TestVerifyWhileAppending(t *testing.T) {
+	f := newFixture(t)
+	l := f.open(t, Options{CheckpointEvery: 25})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				if _, err := l.Append(context.Background(), sample(w*100000+i)); err != nil {
+					t.Errorf("Append: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	r, err := OpenReader(f.db, Options{KeyPath: f.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	runs := 0
+	for time.Now().Before(deadline) {
+		for _, v := range []interface {
+			Verify(context.Context) (Report, error)
+		}{l, r} {
+			if rep, err := v.Verify(context.Background()); err != nil {
+				cancel()
+				wg.Wait()
+				t.Fatalf("Verify during appends (after %d runs, %d entries) = %v", runs, rep.Entries, err)
+			}
+			runs++
+		}
+	}
+	cancel()
+	wg.Wait()
+	rep, err := l.Verify(context.Background())
+	if err != nil || rep.Entries < 50 {
+		t.Fatalf("final Verify = %+v, %v", rep, err)
+	}
+	t.Logf("%d verifications during %d appends", runs, rep.Entries)
+}

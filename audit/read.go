@@ -133,25 +133,27 @@ func checkSchema(ctx context.Context, q querier) error {
 // it. A writer in another process rewrites the head around each commit, so
 // the head is read before and after the snapshot is taken, and the one
 // whose committed or pending seq is the snapshot's end is used.
-func (r *Reader) snapshot(ctx context.Context, tx *sql.Tx) (*SignedHead, int64, error) {
+// ok is false when neither head names the snapshot's end and the head
+// moved meanwhile: a writer raced the snapshot, and it is worth another try.
+func (r *Reader) snapshot(ctx context.Context, tx *sql.Tx) (head *SignedHead, end int64, ok bool, err error) {
 	h1, err := r.readHead()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
-	var end int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM entries`).Scan(&end); err != nil {
-		return nil, 0, fmt.Errorf("audit verify: %w", err)
+		return nil, 0, false, fmt.Errorf("audit verify: %w", err)
 	}
 	h2, err := r.readHead()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	for _, h := range []*SignedHead{h2, h1} {
 		if h != nil && (h.Committed.Seq == end || h.Pending.Seq == end) {
-			return h, end, nil
+			return h, end, true, nil
 		}
 	}
-	return h2, end, nil
+	moved := h1 != nil && h2 != nil && h1.Counter != h2.Counter
+	return h2, end, !moved, nil
 }
 
 // readHead returns the newest valid head, the newest invalid one when none

@@ -22,15 +22,11 @@ func (r *Reader) Verify(ctx context.Context) (Report, error) {
 		return Report{}, fmt.Errorf("audit verify: %w", err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return Report{}, fmt.Errorf("audit verify: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only transaction
-	head, end, err := r.snapshot(ctx, tx)
+	tx, head, end, err := r.begin(ctx, conn)
 	if err != nil {
 		return Report{}, err
 	}
+	defer tx.Rollback() //nolint:errcheck // read-only transaction
 	if err := checkSchema(ctx, tx); err != nil {
 		var ce *ChainError
 		if errors.As(err, &ce) {
@@ -100,6 +96,33 @@ func (r *Reader) Verify(ctx context.Context) (Report, error) {
 		return rep, rep.Err
 	}
 	return rep, nil
+}
+
+// begin opens the read transaction whose snapshot Verify walks, with a
+// signed head that agrees with it. A writer that commits more than once
+// between the two head reads of snapshot leaves no head naming the
+// snapshot's end; that is a race, not tampering, so begin tries again.
+func (r *Reader) begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, *SignedHead, int64, error) {
+	for attempt := 0; ; attempt++ {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("audit verify: %w", err)
+		}
+		head, end, ok, err := r.snapshot(ctx, tx)
+		if err != nil || (!ok && attempt < 50) {
+			tx.Rollback() //nolint:errcheck // read-only transaction
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			select {
+			case <-ctx.Done():
+				return nil, nil, 0, fmt.Errorf("audit verify: %w", ctx.Err())
+			case <-time.After(time.Duration(attempt) * time.Millisecond):
+			}
+			continue
+		}
+		return tx, head, end, nil
+	}
 }
 
 func cpsIn(cps []Checkpoint, lo, hi int64, last bool) []Checkpoint {
