@@ -255,30 +255,26 @@ func (ix *listIndex) plate(i int) string {
 	return unsafe.String(&r.plate[0], int(r.plateLen))
 }
 
-// entry rebuilds entry i. read is reused as its plate when they are equal,
-// which saves the one allocation of an exact hit.
-func (ix *listIndex) entry(i int, read string) Entry {
+// fill rebuilds entry i into e. read is reused as its plate when they are
+// equal, which saves the one allocation of an exact hit.
+func (ix *listIndex) fill(i int, read string, e *Entry) {
 	r := &ix.recs[i]
-	p := read
-	if p != ix.plate(i) {
-		p = string(r.plate[:r.plateLen])
+	e.Plate = read
+	if read != ix.plate(i) {
+		e.Plate = string(r.plate[:r.plateLen])
 	}
-	e := Entry{
-		Plate:    p,
-		Country:  ix.country[r.country],
-		Source:   ix.strs[r.source],
-		Measure:  ix.strs[r.measure],
-		Priority: r.prio,
-		Remarks:  ix.strs[r.remarks],
-		Line:     int(r.line),
-	}
+	e.Country = ix.country[r.country]
+	e.Source = ix.strs[r.source]
+	e.Measure = ix.strs[r.measure]
+	e.Priority = r.prio
+	e.Remarks = ix.strs[r.remarks]
+	e.Line = int(r.line)
 	if r.from != math.MinInt64 {
 		e.ValidFrom = time.Unix(r.from, 0).UTC()
 	}
 	if r.until != math.MaxInt64 {
 		e.ValidUntil = time.Unix(r.until, 0).UTC()
 	}
-	return e
 }
 
 // bytes is the memory the index holds (arrays and string data), for Stats.

@@ -220,33 +220,36 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 			}
 		}
 		for _, c := range cands {
-			if hit, ok := m.check(ix, int(c), read, country, nowSec, scratch[:0], &store); ok {
-				if hits == nil {
-					hits = make([]Hit, 0, len(cands))
-				}
-				hits = append(hits, hit)
+			if len(hits) == cap(hits) {
+				hits = slices.Grow(hits, len(cands))
+			}
+			hits = hits[:len(hits)+1]
+			if !m.check(ix, int(c), read, country, nowSec, scratch[:0], &store, &hits[len(hits)-1]) {
+				hits = hits[:len(hits)-1]
 			}
 		}
 	}
+	if len(hits) == 0 {
+		return nil
+	}
 	if len(hits) > 1 {
-		slices.SortFunc(hits, func(a, b Hit) int {
-			return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Entry.Priority, b.Entry.Priority),
-				cmp.Compare(a.List, b.List), cmp.Compare(a.Entry.Line, b.Entry.Line))
-		})
+		slices.SortFunc(hits, compareHits)
 	}
 	return hits
 }
 
 // check decides one candidate. Accepted diffs are appended to *store, one
 // backing array shared by the hits of a read.
-func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff, store *[]Diff) (Hit, bool) {
+// check decides one candidate and fills *h when it hits. Accepted diffs
+// are appended to *store, one backing array shared by the hits of a read.
+func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff, store *[]Diff, h *Hit) bool {
 	r := &ix.recs[i]
 	if now < r.from || now >= r.until {
-		return Hit{}, false
+		return false
 	}
 	ec := ix.country[r.country]
 	if country != "" && ec != "" && ec != country {
-		return Hit{}, false
+		return false
 	}
 	minEdit := m.minEdit
 	if r.prio > m.oePrio {
@@ -254,10 +257,10 @@ func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, s
 	}
 	kind, diffs, ok := m.ct.compare(read, ix.plate(i), m.maxLook, minEdit, m.noSubst, scratch)
 	if !ok {
-		return Hit{}, false
+		return false
 	}
-	h := Hit{List: ix.name, Version: ix.version, Entry: ix.entry(i, read), Kind: kind, Read: read,
-		CountryUnknown: country == "" || ec == ""}
+	*h = Hit{List: ix.name, Version: ix.version, Kind: kind, Read: read, CountryUnknown: country == "" || ec == ""}
+	ix.fill(i, read, &h.Entry)
 	if len(diffs) > 0 {
 		if len(diffs) > 1 {
 			slices.SortFunc(diffs, func(a, b Diff) int { return cmp.Compare(a.ListedPos, b.ListedPos) })
@@ -269,7 +272,21 @@ func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, s
 		*store = append(*store, diffs...)
 		h.Diffs = (*store)[start:len(*store):len(*store)]
 	}
-	return h, true
+	return true
+}
+
+// compareHits orders hits: most certain kind, most urgent, list, line.
+func compareHits(a, b Hit) int {
+	if a.Kind != b.Kind {
+		return cmp.Compare(a.Kind, b.Kind)
+	}
+	if a.Entry.Priority != b.Entry.Priority {
+		return cmp.Compare(a.Entry.Priority, b.Entry.Priority)
+	}
+	if a.List != b.List {
+		return cmp.Compare(a.List, b.List)
+	}
+	return cmp.Compare(a.Entry.Line, b.Entry.Line)
 }
 
 // normalised reports whether s is already in plate.Normalize's form, so
