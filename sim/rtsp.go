@@ -9,10 +9,16 @@ import (
 )
 
 // rtspHandler answers the RTSP requests of the zone's server.
-type rtspHandler struct{ z *Zone }
+type rtspHandler struct {
+	z *Zone
+	// ready is closed once the cameras exist: the server must listen before
+	// the cameras' URLs are known, and a request arriving in between waits.
+	ready chan struct{}
+}
 
 // lookup maps "/cam01/main" to its stream.
 func (h *rtspHandler) lookup(path string) (*camState, *stream) {
+	<-h.ready
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) != 2 {
 		return nil, nil

@@ -155,8 +155,11 @@ func (z *Zone) start(ctx context.Context) error {
 		return err
 	}
 	var ln net.Listener
+	handler := &rtspHandler{z: z, ready: make(chan struct{})}
+	// Requests that arrive if start fails half-way find no camera.
+	defer close(handler.ready)
 	z.srv = &gortsplib.Server{
-		Handler:        &rtspHandler{z: z},
+		Handler:        handler,
 		RTSPAddress:    z.cfg.Addr,
 		WriteQueueSize: 1024,
 		Listen: func(network, address string) (net.Listener, error) {

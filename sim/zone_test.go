@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,50 @@ func TestStampsThroughFFmpeg(t *testing.T) {
 				t.Errorf("%s frame %d: captured %v, %v before now", url, i, s.Captured, d)
 			}
 		}
+	}
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	z, err := Start(context.Background(), Config{Cameras: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := openReader(t, z.Cameras()[0].SubURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(3*time.Second, func() bool { return r.count() > 0 }) {
+		t.Fatal("no frame")
+	}
+	r.close()
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if !waitFor(3*time.Second, func() bool { return runtime.NumGoroutine() <= before }) {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before Start, %d after Close:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestStartContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	z, err := Start(ctx, Config{Cameras: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	done := make(chan error, 1)
+	go func() { done <- z.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hangs after the context ended")
 	}
 }
