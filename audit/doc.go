@@ -10,7 +10,10 @@
 // closed). Appends that arrive while a commit runs are group-committed
 // together: one transaction and one fsync for all of them, still in one
 // order. There is no Update or Delete, and triggers refuse both (defence in
-// depth only: anyone holding the file can drop them).
+// depth only: anyone holding the file can drop them). The tables are STRICT
+// and Verify checks that they still are, because a value stored with
+// another type (a BLOB user) hashes the same yet escapes the review's
+// filters.
 //
 // Chain. Each entry is hashed as SHA-256(0x00 ‖ previous hash ‖ canonical
 // bytes); the canonical bytes are a version byte, Seq and Time (UnixNano) as
@@ -52,6 +55,9 @@
 // Verification is a few pure functions over rows (verify.go: Verifier,
 // EntryHash, SelectHead) that know nothing of SQLite. Reader.Verify streams
 // rows into a Verifier inside one read snapshot and returns the first break
-// as *ChainError{Seq, Want, Got, Kind}. Reader opens a store read-only with
-// only the public key, for the review screen and `zoneconsole audit`.
+// as *ChainError{Seq, Want, Got, Kind}. It may run while another process
+// appends: the head file is read before and after the snapshot is taken,
+// and the snapshot is taken again when a writer raced it. Reader opens a
+// store read-only with only the public key, for the review screen and
+// `zoneconsole audit`.
 package audit
