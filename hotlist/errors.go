@@ -23,7 +23,7 @@ func (e FieldError) Error() string {
 
 // ValidationError is returned by Import when a file has problems; nothing of
 // the file was imported. Errors holds every problem found, in file order, up
-// to maxErrors; Omitted counts the ones left out.
+// to the first 500; Omitted counts the ones left out.
 type ValidationError struct {
 	List    string
 	Errors  []FieldError

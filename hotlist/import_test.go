@@ -50,6 +50,7 @@ func TestImportErrors(t *testing.T) {
 		{"bad json syntax", "bad_syntax.json", []string{"line 4: json: invalid character '}' looking for beginning of object key string"}},
 		{"json not an array", "not_array.json", []string{"line 1: json: want an array of entries"}},
 		{"json fields", "bad_fields.json", []string{
+			`line 3: brand: unknown key (want plate, country, source, measure, priority, valid_from, valid_until, remarks)`,
 			`line 3: colour: unknown key (want plate, country, source, measure, priority, valid_from, valid_until, remarks)`,
 			"line 4: priority: unknown \"7\" (1..5 or critical, high, normal, low, info)",
 			"line 5: plate: want a string, got 1234567",

@@ -160,7 +160,7 @@ func (m *Matcher) Stats() []ListStats {
 const maxRead = maxPlateLen + 1
 
 // Match returns the active entries the read hits at now, most certain kind
-// first, then by priority. plate is normalised here (plate.Normalize), and
+// first, then by priority. read is normalised here (plate.Normalize), and
 // country too (NormalizeCountry; a code it does not know counts as unknown).
 //
 // Country rule: a read and an entry that both have a country must agree;

@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -286,13 +287,26 @@ func jsonRecord(line int, obj map[string]json.RawMessage, errs *errorList) recor
 		"plate": &r.plate, "country": &r.country, "source": &r.source, "measure": &r.measure,
 		"priority": &r.priority, "valid_from": &r.from, "valid_until": &r.until, "remarks": &r.remarks,
 	}
-	for k, raw := range obj {
-		p, ok := dst[k]
-		if !ok {
-			errs.add(line, k, "unknown key (want "+strings.Join(fields[:], ", ")+")")
-			continue
+	// Known keys in header order, then unknown ones sorted: the errors of
+	// one object come out in the same order every time.
+	keys := make([]string, 0, len(obj))
+	for _, f := range fields {
+		if _, ok := obj[f]; ok {
+			keys = append(keys, f)
 		}
-		raw = bytes.TrimSpace(raw)
+	}
+	var unknown []string
+	for k := range obj {
+		if _, ok := dst[k]; !ok {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	for _, k := range unknown {
+		errs.add(line, k, "unknown key (want "+strings.Join(fields[:], ", ")+")")
+	}
+	for _, k := range keys {
+		p, raw := dst[k], bytes.TrimSpace(obj[k])
 		switch {
 		case bytes.Equal(raw, []byte("null")):
 		case len(raw) > 0 && raw[0] == '"':
