@@ -308,3 +308,26 @@ func TestStoreDurability(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+// A list saved from a spreadsheet under a Belgian locale: byte-order mark,
+// CRLF line ends, ';' between fields, names for priorities.
+func TestImportSpreadsheetCSV(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	file := "\xEF\xBB\xBFplate;country;source;measure;priority;valid_from;valid_until;remarks\r\n" +
+		"1-ABC-123;BE;lokale lijst;staande houden, controle;hoog;2026-11-01;;\"PV 12,3\"\r\n" +
+		"2-DEF-456;B;lokale lijst;controle;normaal;;;\r\n"
+	r, err := importText(t, s, "local", "lijst.csv", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Entries != 2 || r.Format != FormatCSV {
+		t.Fatalf("import = %+v", r)
+	}
+	es, err := s.Entries(context.Background(), "local", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es[0].Measure != "staande houden, controle" || es[0].Remarks != "PV 12,3" || es[0].Priority != PriorityHigh || es[1].Country != "BE" || es[1].Line != 3 {
+		t.Errorf("entries = %+v", es)
+	}
+}

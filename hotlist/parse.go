@@ -125,10 +125,17 @@ func (k dupKey) hash(seed maphash.Seed) uint64 {
 	return h.Sum64()
 }
 
-// parseCSV reads the header line and then one entry per record. A CSV syntax
+// parseCSV reads the header line and then one entry per record; the
+// separator is ',' or, when the header uses it, ';'. A CSV syntax
 // error (a stray quote) ends the parse: what follows cannot be trusted.
 func parseCSV(data []byte, sink func(record), errs *errorList) {
 	cr := csv.NewReader(bytes.NewReader(data))
+	// A spreadsheet saved as CSV under a Belgian (nl-BE, fr-BE) locale
+	// separates with ';', since ',' is the decimal mark there.
+	first, _, _ := bytes.Cut(data, []byte{'\n'})
+	if bytes.Count(first, []byte{';'}) == len(fields)-1 && !bytes.Contains(first, []byte{','}) {
+		cr.Comma = ';'
+	}
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
