@@ -331,3 +331,11 @@ func TestImportSpreadsheetCSV(t *testing.T) {
 		t.Errorf("entries = %+v", es)
 	}
 }
+
+func TestImportDetectsJSONWithoutExtension(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	r, err := importText(t, s, "local", "export", ` [{"plate":"1ABC123","country":"BE","source":"s","measure":"m","priority":"info"}]`)
+	if err != nil || r.Format != FormatJSON || r.Entries != 1 {
+		t.Fatalf("import = %+v, %v; want one JSON entry", r, err)
+	}
+}

@@ -224,3 +224,20 @@ func TestMatcherSwapWhileReading(t *testing.T) {
 		}
 	}
 }
+
+func TestMatcherLoadSkipsUnindexable(t *testing.T) {
+	m, err := NewMatcher(MatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.Load("l", 1, []Entry{ent("1-abc-123", "BE", 2), ent(" - ", "BE", 3), ent("1ABC1231ABC123", "BE", 4)})
+	if err == nil || !strings.Contains(err.Error(), "2 entries could not be indexed") {
+		t.Errorf("Load error = %v, want 2 skipped", err)
+	}
+	if st := m.Stats(); len(st) != 1 || st[0].Entries != 1 || st[0].Bytes <= 0 {
+		t.Errorf("Stats = %+v", st)
+	}
+	if hits := m.Match("1ABC123", "BE", time.Now()); len(hits) != 1 || hits[0].Entry.Plate != "1ABC123" {
+		t.Errorf("Match = %+v", hits)
+	}
+}
