@@ -78,10 +78,9 @@ func (s *shell) askReason(act app.Action, initial app.Reason, done func(app.Reas
 	p.confirm.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("action.cancel"), func() { p.d.Hide() })
 
-	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.NewVBox(intro, p.form, p.message), s.w)
+	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.New(fixedWidth{w: 540}, container.NewVBox(intro, p.form, p.message)), s.w)
 	p.d.SetButtons([]fyne.CanvasObject{cancel, p.confirm})
 	p.set(initial)
-	p.d.Resize(fyne.NewSize(560, p.d.MinSize().Height))
 	p.d.Show()
 	s.w.Canvas().Focus(p.confirm)
 	s.prompt = p

@@ -73,8 +73,7 @@ func newLoginScreen(s *shell) *loginScreen {
 	if zone.Simulated {
 		rows = append(rows, widget.NewSeparator(), demoHint())
 	}
-	card := container.NewVBox(rows...)
-	box := container.NewGridWrap(fyne.NewSize(440, card.MinSize().Height+120), container.NewPadded(card))
+	box := container.NewPadded(container.New(fixedWidth{w: 420}, container.NewVBox(rows...)))
 	l.content = container.NewStack(canvas.NewRectangle(colBackground),
 		container.NewVBox(layout.NewSpacer(), container.NewHBox(layout.NewSpacer(), box, layout.NewSpacer()), layout.NewSpacer()))
 	return l

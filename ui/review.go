@@ -105,7 +105,7 @@ func buildReviewTab(m *mainScreen) fyne.CanvasObject {
 	rs.csvBtn.Disable()
 	rs.htmlBtn.Disable()
 	rs.status = widget.NewLabel("")
-	rs.status.Wrapping = fyne.TextWrapWord
+	rs.status.Truncation = fyne.TextTruncateEllipsis
 	if rs.r == nil {
 		rs.search.Disable()
 		rs.status.SetText(lang.L("review.unavailable"))

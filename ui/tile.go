@@ -59,7 +59,7 @@ func newTile(w *wall, index int) *tile {
 	t.border.StrokeWidth = 1
 	t.content = container.NewStack(t.bg, t.img,
 		container.NewVBox(t.caption, layout.NewSpacer()),
-		container.NewCenter(t.hint), t.border)
+		container.New(centredText{pad: 12}, t.hint), t.border)
 	t.ExtendBaseWidget(t)
 	t.refreshCaption()
 	return t

@@ -81,17 +81,25 @@ func newCameraTree(zone app.Zone, w *wall) *cameraTree {
 }
 
 // place is where a camera hangs in the tree: its street or square, without
-// house number or town ("Stationsstraat 12, Borgloon" -> "Stationsstraat").
+// house number, kilometre mark or town ("Stationsstraat 12, Borgloon" ->
+// "Stationsstraat"; "Tongersesteenweg (N79) km 12.4" -> "Tongersesteenweg (N79)").
 func place(c app.Camera) string {
 	a := c.Address
 	if i := strings.IndexByte(a, ','); i >= 0 {
 		a = a[:i]
 	}
-	a = strings.TrimRightFunc(a, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsSpace(r) || r == '-' || r == '/' })
-	if strings.TrimSpace(a) == "" {
+	words := strings.Fields(a)
+	for len(words) > 1 {
+		last := words[len(words)-1]
+		if !unicode.IsDigit([]rune(last)[0]) && !strings.EqualFold(last, "km") {
+			break
+		}
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
 		return c.Location()
 	}
-	return strings.TrimSpace(a)
+	return strings.Join(words, " ")
 }
 
 func (ct *cameraTree) refresh() { ct.tree.Refresh() }
