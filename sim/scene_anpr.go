@@ -35,30 +35,41 @@ func (r *renderer) drawANPR(p yuvImage, t time.Duration) {
 	}
 }
 
-func (r *renderer) drawCarFront(p yuvImage, e *entity, s float64) {
-	W, H := float64(p.W), float64(p.H)
+// carFront is where a vehicle is drawn at scale s in a w×h picture.
+func carFront(e *entity, s float64, w, h int) (cx, vw, vh, bottom float64) {
+	W, H := float64(w), float64(h)
 	lane := -1.0
 	if e.lane%2 == 1 {
 		lane = 1
 	}
-	cx := W * (0.5 + lane*anprLaneX*s)
-	vw := anprCarW * W * s
-	vh := 0.8 * vw
+	cx = W * (0.5 + lane*anprLaneX*s)
+	vw = anprCarW * W * s
+	vh = 0.8 * vw
 	if e.kind == kindVan {
 		vh = 1.05 * vw
 	}
-	bottom := H * (anprHorizon + 0.68*s)
+	bottom = H * (anprHorizon + 0.68*s)
+	return cx, vw, vh, bottom
+}
+
+// plateBox is where the plate of e is at scale s in a w×h picture.
+func plateBox(e *entity, s float64, w, h int) image.Rectangle {
+	cx, vw, vh, bottom := carFront(e, s, w, h)
+	pw := anprPlateW * vw
+	ph := pw / plateAspect
+	pcy := bottom - vh + 0.64*vh
+	return image.Rect(int(cx-pw/2), int(pcy-ph/2), int(cx+pw/2), int(pcy+ph/2))
+}
+
+func (r *renderer) drawCarFront(p yuvImage, e *entity, s float64) {
+	cx, vw, vh, bottom := carFront(e, s, p.W, p.H)
 	x0, y0 := cx-vw/2, bottom-vh
 	rect := func(fx0, fy0, fx1, fy1 float64) image.Rectangle {
 		return image.Rect(int(x0+fx0*vw), int(y0+fy0*vh), int(x0+fx1*vw), int(y0+fy1*vh))
 	}
 	// Proportions are in fractions of the vehicle's box; the plate sits
 	// between grille and bumper where real cars carry it.
-	roofTop := 0.0
-	if e.kind == kindVan {
-		roofTop = 0.0
-	}
-	p.fill(rect(0.1, roofTop, 0.9, 0.4), e.body)
+	p.fill(rect(0.1, 0, 0.9, 0.4), e.body)
 	glassTop, glassBottom := 0.06, 0.38
 	if e.kind == kindVan {
 		glassTop, glassBottom = 0.18, 0.42
@@ -74,10 +85,7 @@ func (r *renderer) drawCarFront(p yuvImage, e *entity, s float64) {
 	p.fill(rect(0, 0.72, 1, 0.86), e.accent)            // bumper
 	p.fill(rect(0.04, 0.86, 0.2, 1), rgb(20, 20, 20))   // tyres
 	p.fill(rect(0.8, 0.86, 0.96, 1), rgb(20, 20, 20))
-	pw := anprPlateW * vw
-	ph := pw / plateAspect
-	pcy := y0 + 0.64*vh
-	r.drawPlate(p, image.Rect(int(cx-pw/2), int(pcy-ph/2), int(cx+pw/2), int(pcy+ph/2)), e.plate)
+	r.drawPlate(p, plateBox(e, s, p.W, p.H), e.plate)
 }
 
 // drawPlate paints a plate into box: background, border, the blue EU band

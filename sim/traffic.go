@@ -29,6 +29,8 @@ type entity struct {
 	plate  plateInfo
 	// emitted is set once the passage has gone to the ground truth.
 	emitted bool
+	// injected vehicles keep the plate a test gave them.
+	injected bool
 }
 
 // frac is how far through the view the entity is at t (0 entering, 1 gone).
@@ -217,7 +219,7 @@ func (s *schedule) inject(after time.Duration, p plateInfo) (entity, bool) {
 		s.extendLocked(horizon)
 		var next *entity
 		for _, e := range s.ents {
-			if e.kind == kindPerson || e.start < after || e.emitted {
+			if e.kind == kindPerson || e.start < after || e.emitted || e.injected {
 				continue
 			}
 			if next == nil || e.start < next.start {
@@ -226,6 +228,7 @@ func (s *schedule) inject(after time.Duration, p plateInfo) (entity, bool) {
 		}
 		if next != nil {
 			next.plate = p
+			next.injected = true
 			return *next, true
 		}
 	}

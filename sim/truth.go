@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"sync"
@@ -18,6 +19,9 @@ type Passage struct {
 	Plate   string    `json:"plate"`   // normalised, plate.Normalize(Display)
 	Display string    `json:"display"` // as written on the plate, "1-ABC-123"
 	Country string    `json:"country"` // BE, NL, FR, DE, LU
+	// PlateBox is where the plate is at Time on the main stream (1280x720
+	// pixels); scale it for the sub stream.
+	PlateBox image.Rectangle `json:"plate_box"`
 }
 
 // truthLog keeps the passages in memory and appends them to a JSON-lines
@@ -119,7 +123,8 @@ func (z *Zone) collectPassages(now time.Time) {
 
 func (z *Zone) passageOf(c *camState, e entity) Passage {
 	return Passage{Camera: c.pub.ID, Time: z.epoch.Add(e.best()).Round(time.Millisecond),
-		Plate: e.plate.Norm, Display: e.plate.Display, Country: e.plate.Country}
+		Plate: e.plate.Norm, Display: e.plate.Display, Country: e.plate.Country,
+		PlateBox: plateBox(&e, anprScale(bestFrac), streamSizes[0][0], streamSizes[0][1])}
 }
 
 func sortPassages(ps []Passage) {

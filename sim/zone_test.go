@@ -195,3 +195,25 @@ func TestStartContextEnds(t *testing.T) {
 		t.Fatal("Close hangs after the context ended")
 	}
 }
+
+func TestUDPTransport(t *testing.T) {
+	needFFmpeg(t)
+	z := startZone(t, Config{Cameras: 1, UDP: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", "udp", "-i", z.Cameras()[0].SubURL,
+		"-frames:v", "3", "-f", "image2pipe", "-vcodec", "png", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ffmpeg over UDP: %v: %s", err, stderr.String())
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ReadStamp(img); !ok {
+		t.Error("no stamp in a frame received over UDP")
+	}
+}
