@@ -220,17 +220,14 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 			}
 		}
 		for _, c := range cands {
-			if len(hits) == cap(hits) {
-				hits = slices.Grow(hits, len(cands))
-			}
-			hits = hits[:len(hits)+1]
-			if !m.check(ix, int(c), read, country, nowSec, scratch[:0], &store, &hits[len(hits)-1]) {
-				hits = hits[:len(hits)-1]
+			var h Hit
+			if m.check(ix, int(c), read, country, nowSec, scratch[:0], &store, &h) {
+				if hits == nil {
+					hits = make([]Hit, 0, len(cands))
+				}
+				hits = append(hits, h)
 			}
 		}
-	}
-	if len(hits) == 0 {
-		return nil
 	}
 	if len(hits) > 1 {
 		slices.SortFunc(hits, compareHits)
@@ -238,8 +235,6 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 	return hits
 }
 
-// check decides one candidate. Accepted diffs are appended to *store, one
-// backing array shared by the hits of a read.
 // check decides one candidate and fills *h when it hits. Accepted diffs
 // are appended to *store, one backing array shared by the hits of a read.
 func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff, store *[]Diff, h *Hit) bool {
