@@ -82,27 +82,33 @@ func BenchmarkMillion(b *testing.B) {
 	start := time.Now()
 	f.build(b, million, Options{})
 	buildRate := float64(million) / time.Since(start).Seconds()
-	b.Run("verify", func(b *testing.B) {
-		r, err := OpenReader(f.db, Options{KeyPath: f.key})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer r.Close()
-		runtime.GC() // leave the fixture's garbage out of the figure
-		b.ResetTimer()
-		start, c0 := time.Now(), cpuNow()
-		rep, err := r.Verify(context.Background())
-		el, cpu := time.Since(start), cpuNow()-c0
-		if err != nil || rep.Entries != million {
-			b.Fatalf("Verify = %+v, %v", rep, err)
-		}
-		b.ReportMetric(el.Seconds(), "s/verify")
-		b.ReportMetric(float64(million)/el.Seconds(), "entries/s")
-		b.ReportMetric(cpu.Seconds(), "cpu-s/verify")
-		// A parent benchmark's own metrics are not printed; the fixture's
-		// build rate (AppendBatch of 5000, durable) is reported here.
-		b.ReportMetric(buildRate, "fixture-appends/s")
-	})
+	for _, c := range []struct {
+		name   string
+		ranges int
+	}{{"verify", 0}, {"verify-1range", 1}} {
+		b.Run(c.name, func(b *testing.B) {
+			r, err := OpenReader(f.db, Options{KeyPath: f.key})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			r.ranges = c.ranges
+			runtime.GC() // leave the fixture's garbage out of the figure
+			b.ResetTimer()
+			start, c0 := time.Now(), cpuNow()
+			rep, err := r.Verify(context.Background())
+			el, cpu := time.Since(start), cpuNow()-c0
+			if err != nil || rep.Entries != million {
+				b.Fatalf("Verify = %+v, %v", rep, err)
+			}
+			b.ReportMetric(el.Seconds(), "s/verify")
+			b.ReportMetric(float64(million)/el.Seconds(), "entries/s")
+			b.ReportMetric(cpu.Seconds(), "cpu-s/verify")
+			// A parent benchmark's own metrics are not printed; the
+			// fixture's build rate (AppendBatch of 5000, durable) is here.
+			b.ReportMetric(buildRate, "fixture-appends/s")
+		})
+	}
 	b.Run("query", func(b *testing.B) {
 		r, err := OpenReader(f.db, Options{KeyPath: f.key})
 		if err != nil {
