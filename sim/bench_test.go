@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -60,5 +62,56 @@ func BenchmarkRenderEncode(b *testing.B) {
 				b.ReportMetric(float64(bytes)*8*15/n/1000, "kbit/s@15fps")
 			})
 		}
+	}
+}
+
+// BenchmarkZoneCPU runs a whole zone with readers (gortsplib clients that
+// do not decode) on every sub stream and on the ANPR main streams, the
+// console's usual load, and reports the process's CPU use per wall second.
+func BenchmarkZoneCPU(b *testing.B) {
+	for _, n := range []int{8, 16} {
+		b.Run(fmt.Sprintf("cameras=%d", n), func(b *testing.B) {
+			z := startZone(b, Config{Cameras: n})
+			var readers []*testReader
+			open := func(url string) {
+				r, err := openReader(b, url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				readers = append(readers, r)
+			}
+			for _, c := range z.Cameras() {
+				if c.Username != "" {
+					c.SubURL = withAuth(c, c.SubURL)
+					c.MainURL = withAuth(c, c.MainURL)
+				}
+				open(c.SubURL)
+				if c.ANPR {
+					open(c.MainURL)
+				}
+			}
+			time.Sleep(time.Second) // encoders open, first keyframes out
+			var ru0, ru1 syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+			t0 := time.Now()
+			frames0 := 0
+			for _, r := range readers {
+				frames0 += r.count()
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				time.Sleep(time.Second)
+			}
+			wall := time.Since(t0)
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+			cpu := time.Duration(ru1.Utime.Nano()-ru0.Utime.Nano()) + time.Duration(ru1.Stime.Nano()-ru0.Stime.Nano())
+			frames := -frames0
+			for _, r := range readers {
+				frames += r.count()
+			}
+			b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu-s/s")
+			b.ReportMetric(float64(frames)/wall.Seconds()/float64(len(readers)), "fps/stream")
+			b.ReportMetric(float64(len(readers)), "streams")
+		})
 	}
 }
