@@ -208,6 +208,10 @@ func openHeadFile(path string, priv ed25519.PrivateKey, create bool) (*headFile,
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit head file: %w", err)
 	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("audit head file %s: another Log has this store open: %w", path, err)
+	}
 	b := make([]byte, 2*headSlotSize)
 	n, err := f.ReadAt(b, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
