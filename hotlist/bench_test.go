@@ -304,6 +304,7 @@ func BenchmarkImportCSV(b *testing.B) {
 	csvPath := filepath.Join(dir, "national.csv")
 	size := writeBenchCSV(b, csvPath, benchList(benchEntries, 1))
 	var importTook, openTook time.Duration
+	var dbBytes int64
 	for i := 0; i < b.N; i++ {
 		sdir := filepath.Join(dir, fmt.Sprint(i))
 		if err := os.Mkdir(sdir, 0o755); err != nil {
@@ -328,6 +329,9 @@ func BenchmarkImportCSV(b *testing.B) {
 			b.Fatalf("imported %d entries, want %d", res.Entries, benchEntries)
 		}
 		s.Close()
+		if fi, err := os.Stat(filepath.Join(sdir, "hotlist.db")); err == nil {
+			dbBytes = fi.Size()
+		}
 		start = time.Now()
 		s, err = Open(ctx, filepath.Join(sdir, "hotlist.db"), Options{})
 		openTook += time.Since(start)
@@ -343,4 +347,5 @@ func BenchmarkImportCSV(b *testing.B) {
 	b.ReportMetric(float64(size)*float64(b.N)/importTook.Seconds()/(1<<20), "MB/s")
 	b.ReportMetric(importTook.Seconds()/float64(b.N), "s_import")
 	b.ReportMetric(openTook.Seconds()/float64(b.N), "s_open")
+	b.ReportMetric(float64(dbBytes)/(1<<20), "MB_db")
 }

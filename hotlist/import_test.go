@@ -3,8 +3,10 @@ package hotlist
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -337,5 +339,76 @@ func TestImportDetectsJSONWithoutExtension(t *testing.T) {
 	r, err := importText(t, s, "local", "export", ` [{"plate":"1ABC123","country":"BE","source":"s","measure":"m","priority":"info"}]`)
 	if err != nil || r.Format != FormatJSON || r.Entries != 1 {
 		t.Fatalf("import = %+v, %v; want one JSON entry", r, err)
+	}
+}
+
+func TestPruneEntries(t *testing.T) {
+	ctx := context.Background()
+	saved := fixedNow
+	defer func() { fixedNow = saved }()
+	s := openStore(t, t.TempDir())
+	for i, body := range []string{"1AAA111,BE,l,m,3,,,\n", "1BBB222,BE,l,m,3,,,\n", "1CCC333,BE,l,m,3,,,\n"} {
+		fixedNow = fixedNow.Add(time.Hour)
+		if _, err := importText(t, s, "local", fmt.Sprintf("v%d.csv", i+1), header+body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := importText(t, s, "national", "n.csv", header+"1DDD444,BE,n,m,1,,,\n"); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := fixedNow.Add(-90 * time.Minute) // after v1, before v2 and v3
+	n, err := s.PruneEntries(ctx, cutoff)
+	if err != nil || n != 1 {
+		t.Fatalf("PruneEntries = %d, %v; want 1 (local v1)", n, err)
+	}
+	vs, err := s.Versions(ctx, "local")
+	if err != nil || len(vs) != 3 {
+		t.Fatalf("Versions = %+v, %v; want all three records kept", vs, err)
+	}
+	if vs[2].Version != 1 || vs[2].Pruned.IsZero() || vs[2].Entries != 1 || vs[2].SHA256 == "" || !vs[1].Pruned.IsZero() {
+		t.Errorf("version records after prune = %+v", vs)
+	}
+	if _, err := s.Entries(ctx, "local", 1); !errors.Is(err, ErrPruned) {
+		t.Errorf("Entries(v1) error = %v, want ErrPruned", err)
+	}
+	if es, err := s.Entries(ctx, "local", 2); err != nil || len(es) != 1 {
+		t.Errorf("Entries(v2) = %v, %v", es, err)
+	}
+	// The active versions are never pruned, whatever the cutoff.
+	fixedNow = fixedNow.Add(time.Hour)
+	if n, err := s.PruneEntries(ctx, fixedNow); err != nil || n != 1 {
+		t.Errorf("second PruneEntries = %d, %v; want 1 (local v2)", n, err)
+	}
+	if hits := s.Matcher().Match("1CCC333", "BE", fixedNow); len(hits) != 1 {
+		t.Errorf("active version after prune: %d hits", len(hits))
+	}
+	if es, err := s.Entries(ctx, "national", 0); err != nil || len(es) != 1 {
+		t.Errorf("Entries(national active) = %v, %v", es, err)
+	}
+}
+
+// A store created before versions had pruned_at opens and gains the column.
+func TestOpenMigratesOldSchema(t *testing.T) {
+	dir := t.TempDir()
+	old := strings.Replace(schema, "\tpruned_at   TEXT NOT NULL DEFAULT '', -- when PruneEntries deleted its entries\n", "", 1)
+	if old == schema {
+		t.Fatal("test does not remove the column")
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "hotlist.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO versions (list, version, imported_at, imported_by, file_name, format, sha256, entries)
+		VALUES ('local', 1, '2026-11-01T00:00:00Z', 'x', 'a.csv', 'csv', 'ab', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s := openStore(t, dir)
+	vs, err := s.Versions(context.Background(), "local")
+	if err != nil || len(vs) != 1 || !vs[0].Pruned.IsZero() {
+		t.Errorf("Versions after migration = %+v, %v", vs, err)
 	}
 }

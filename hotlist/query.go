@@ -11,16 +11,23 @@ import (
 // ErrNoVersion is returned when a list or version does not exist.
 var ErrNoVersion = errors.New("no such list version")
 
-const versionCols = `id, list, version, imported_at, imported_by, file_name, format, sha256, entries`
+const versionCols = `id, list, version, imported_at, imported_by, file_name, format, sha256, entries, pruned_at`
 
 func scanVersion(sc interface{ Scan(...any) error }) (int64, Version, error) {
 	var (
-		id       int64
-		v        Version
-		at, form string
+		id               int64
+		v                Version
+		at, form, pruned string
 	)
-	if err := sc.Scan(&id, &v.List, &v.Version, &at, &v.ImportedBy, &v.FileName, &form, &v.SHA256, &v.Entries); err != nil {
+	if err := sc.Scan(&id, &v.List, &v.Version, &at, &v.ImportedBy, &v.FileName, &form, &v.SHA256, &v.Entries, &pruned); err != nil {
 		return 0, v, err
+	}
+	if pruned != "" {
+		t, err := time.Parse(time.RFC3339Nano, pruned)
+		if err != nil {
+			return 0, v, fmt.Errorf("version %s v%d: pruned_at %q: %w", v.List, v.Version, pruned, err)
+		}
+		v.Pruned = t
 	}
 	t, err := time.Parse(time.RFC3339Nano, at)
 	if err != nil {
@@ -105,6 +112,9 @@ func (s *Store) eachEntry(ctx context.Context, list string, version int64, fn fu
 	id, v, err := s.versionID(ctx, list, version)
 	if err != nil {
 		return v, err
+	}
+	if !v.Pruned.IsZero() {
+		return v, fmt.Errorf("hotlist: list %s v%d: %w on %s", list, v.Version, ErrPruned, v.Pruned.Format(time.RFC3339))
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT line, plate, country, source, measure, priority, valid_from, valid_until, remarks
 		FROM entries WHERE version_id = ? ORDER BY line`, id)

@@ -48,6 +48,9 @@ type Version struct {
 	Format     Format
 	SHA256     string // hex, of the file as given
 	Entries    int
+	// Pruned is when PruneEntries deleted this version's entries (zero while
+	// they are kept); the record itself is never deleted.
+	Pruned time.Time
 }
 
 // ImportResult is what the caller audits after an import ("list:<name>").
@@ -87,6 +90,7 @@ CREATE TABLE IF NOT EXISTS versions (
 	format      TEXT NOT NULL,
 	sha256      TEXT NOT NULL,
 	entries     INTEGER NOT NULL,
+	pruned_at   TEXT NOT NULL DEFAULT '', -- when PruneEntries deleted its entries
 	UNIQUE (list, version)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -122,6 +126,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("hotlist: create schema in %s: %w", path, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hotlist: migrate %s: %w", path, err)
 	}
 	m, err := NewMatcher(opt.Match)
 	if err != nil {
