@@ -177,10 +177,10 @@ func (rs *reviewScreen) query() (reviewQuery, error) {
 	}
 	var err error
 	if q.From, err = time.ParseInLocation(periodLayout, strings.TrimSpace(rs.from.Text), time.Local); err != nil {
-		return q, fmt.Errorf("%s", lang.L("review.error.period", map[string]any{"Layout": "JJJJ-MM-DD UU:MM"}))
+		return q, fmt.Errorf("%s", lang.L("review.error.period", map[string]any{"Layout": lang.L("review.period.layout")}))
 	}
 	if q.To, err = time.ParseInLocation(periodLayout, strings.TrimSpace(rs.to.Text), time.Local); err != nil {
-		return q, fmt.Errorf("%s", lang.L("review.error.period", map[string]any{"Layout": "JJJJ-MM-DD UU:MM"}))
+		return q, fmt.Errorf("%s", lang.L("review.error.period", map[string]any{"Layout": lang.L("review.period.layout")}))
 	}
 	q.From, q.To = q.From.UTC(), q.To.UTC()
 	if !q.To.After(q.From) {

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// TestTeamChiefScreens: the live panel lists who watches what, and the
+// review finds the audited intervals and exports them.
+func TestTeamChiefScreens(t *testing.T) {
+	c := openConsole(t, 2)
+	// A dispatcher elsewhere on this console watches a camera.
+	disp, err := c.Login(context.Background(), "dispatcher", app.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam := c.Zone().Cameras[1]
+	why := app.Reason{Kind: app.JustEvent, Ref: "Wijnfeesten", Text: "drukte aan de Markt"}
+	v, err := c.OpenLive(context.Background(), disp, cam.ID, app.StreamSub, why)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	h := newHarness(t, c)
+	h.login("teamchef", app.DemoPassword)
+	h.confirmPrompt()
+	m := h.s.main
+
+	t.Run("live panel", func(t *testing.T) {
+		m.tabs.SelectIndex(indexOf(m.shown, "watching"))
+		h.until("the dispatcher's view in the panel", func() bool {
+			for _, w := range m.watch.rows {
+				if w.User == "dispatcher" && w.Camera.ID == cam.ID {
+					return true
+				}
+			}
+			return false
+		})
+		for row, w := range m.watch.rows {
+			if w.User != "dispatcher" {
+				continue
+			}
+			cells := []string{}
+			for col := 0; col < 5; col++ {
+				cells = append(cells, m.watch.cell(widget.TableCellID{Row: row, Col: col}))
+			}
+			got := strings.Join(cells, " | ")
+			for _, want := range []string{"dispatcher", cam.Name, "Wijnfeesten", "drukte aan de Markt", justKindLabel(app.JustEvent)} {
+				if !strings.Contains(got, want) {
+					t.Errorf("panel row %q lacks %q", got, want)
+				}
+			}
+		}
+		// Leaving the tab stops the refresh.
+		m.tabs.SelectIndex(indexOf(m.shown, "wall"))
+		if m.watch.cancel != nil {
+			t.Error("live panel still refreshing on another tab")
+		}
+	})
+
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("review", func(t *testing.T) {
+		m.tabs.SelectIndex(indexOf(m.shown, "review"))
+		rs := m.review
+		if rs.r == nil {
+			t.Fatal("review screen has no reviewer")
+		}
+		rs.camera.SetSelectedIndex(2) // the second camera
+		rs.user.SetText("dispatcher")
+		test.Tap(rs.search)
+		h.until("review rows", func() bool { return rs.search.Disabled() == false && rs.last != nil })
+		var actions []string
+		for _, r := range rs.rows {
+			actions = append(actions, r.Action)
+			if r.User != "dispatcher" || r.Subject != "camera:"+cam.ID {
+				t.Errorf("row outside the filter: %+v", r)
+			}
+		}
+		if strings.Join(actions, ",") != "live.start,live.stop" {
+			t.Errorf("review actions %v, want live.start,live.stop", actions)
+		}
+		if !strings.Contains(rs.status.Text, "intact") && !strings.Contains(rs.status.Text, loadMessages(t)["nl"]["review.chain.intact"]) {
+			t.Errorf("status %q does not state the chain's verification", rs.status.Text)
+		}
+		if rs.csvBtn.Disabled() || rs.htmlBtn.Disabled() {
+			t.Error("export buttons still disabled after a search")
+		}
+
+		var csv, html bytes.Buffer
+		if err := rs.r.Export(context.Background(), h.s.sess, *rs.last, "csv", &csv); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(strings.TrimSpace(csv.String()), "\n"); n != 2 {
+			t.Errorf("CSV has %d data lines, want 2:\n%s", n, csv.String())
+		}
+		if err := rs.r.Export(context.Background(), h.s.sess, *rs.last, "html", &html); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(html.String(), "<html") || !strings.Contains(html.String(), cam.ID) {
+			t.Errorf("HTML report lacks the page or the camera")
+		}
+	})
+
+	t.Run("a bad period says so", func(t *testing.T) {
+		rs := m.review
+		rs.from.SetText("gisteren")
+		test.Tap(rs.search)
+		if !strings.Contains(rs.status.Text, lang.L("review.period.layout")) {
+			t.Errorf("status %q", rs.status.Text)
+		}
+	})
+}
+
+func indexOf(ss []screen, id string) int {
+	for i, s := range ss {
+		if s.id == id {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"image"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/video"
+)
+
+// fakeView is a camera whose frames and state the test sets.
+type fakeView struct {
+	mu     sync.Mutex
+	ready  chan struct{}
+	next   *image.RGBA
+	state  video.State
+	stream app.Stream
+	closed int
+	taken  int
+}
+
+func newFakeView() *fakeView {
+	return &fakeView{ready: make(chan struct{}, 1), state: video.StateConnecting}
+}
+
+func (v *fakeView) push(c uint8, w, h int) {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = c
+	}
+	v.mu.Lock()
+	v.next = img
+	v.state = video.StateLive
+	v.mu.Unlock()
+	select {
+	case v.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (v *fakeView) set(s video.State) {
+	v.mu.Lock()
+	v.state = s
+	v.mu.Unlock()
+}
+
+func (v *fakeView) Ready() <-chan struct{} { return v.ready }
+
+func (v *fakeView) Latest() *app.Frame {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.next == nil {
+		return nil
+	}
+	f := &app.Frame{Image: v.next}
+	v.next = nil
+	v.taken++
+	return f
+}
+
+func (v *fakeView) Status() app.CameraStatus {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return app.CameraStatus{State: v.state}
+}
+
+func (v *fakeView) SwitchStream(st app.Stream) error {
+	v.mu.Lock()
+	v.stream = st
+	v.mu.Unlock()
+	return nil
+}
+
+func (v *fakeView) Close() error {
+	v.mu.Lock()
+	v.closed++
+	v.mu.Unlock()
+	return nil
+}
+
+func (v *fakeView) get(fn func(v *fakeView)) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	fn(v)
+}
+
+// tileShell is a logged-in shell whose views come from open.
+func tileShell(t *testing.T, open liveOpener) (*shell, *loop) {
+	t.Helper()
+	test.NewTempApp(t)
+	if err := setLanguage("nl"); err != nil {
+		t.Fatal(err)
+	}
+	l := newLoop()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := newShell(ctx, nil, open, test.NewWindow(nil), testLogger(), l.do)
+	s.sess = &app.Session{User: app.User{Name: "dispatcher", Role: app.RoleDispatcher}}
+	s.setReason(shiftReason(s.sess))
+	t.Cleanup(func() {
+		cancel()
+		done := make(chan struct{})
+		go func() { s.wait(); close(done) }()
+		for {
+			select {
+			case fn := <-l.ch:
+				fn()
+			case <-done:
+				return
+			}
+		}
+	})
+	return s, l
+}
+
+func TestTileFeed(t *testing.T) {
+	fv := newFakeView()
+	var opened []app.Stream
+	s, l := tileShell(t, func(_ context.Context, _ *app.Session, id string, st app.Stream, why app.Reason) (liveView, error) {
+		opened = append(opened, st)
+		if why.Kind != app.JustShift {
+			t.Errorf("view opened under %+v, want the wall's justification", why)
+		}
+		return fv, nil
+	})
+	w := newWall(s)
+	tl := w.tiles[0]
+	cam := app.Camera{ID: "cam01", Name: "Markt"}
+	w.place(tl, cam)
+	wait := func(what string, cond func() bool) { l.until(t, what, 5*time.Second, cond) }
+
+	wait("connecting", func() bool { return tl.state == stConnecting })
+	if tl.name.Text != "Markt" || tl.stateTxt.Text != lang.L("state.connecting") || tl.stateTxt.Color != colConnecting {
+		t.Errorf("caption %q / %q", tl.name.Text, tl.stateTxt.Text)
+	}
+
+	// Frames: the tile shows the newest and swaps between two buffers of
+	// its own, whatever the number of frames.
+	bufs := map[*image.RGBA]bool{}
+	for i := 1; i <= 20; i++ {
+		fv.push(uint8(i), 64, 36)
+		wait("frame shown", func() bool { return tl.frames() == uint64(i) })
+		bufs[tl.feed.front] = true
+		if got := tl.img.Image.(*image.RGBA); got != tl.feed.front || got.Pix[0] != uint8(i) {
+			t.Fatalf("frame %d: tile shows %v", i, got.At(0, 0))
+		}
+	}
+	if len(bufs) != 2 {
+		t.Errorf("tile used %d buffers for 20 frames, want 2", len(bufs))
+	}
+	wait("live", func() bool { return tl.state == stLive })
+	if tl.hint.Visible() {
+		t.Errorf("hint %q shown over live video", tl.hint.Text)
+	}
+
+	t.Run("a slow screen queues at most one frame", func(t *testing.T) {
+		before := tl.frames()
+		for i := 0; i < 50; i++ {
+			fv.push(200, 64, 36)
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if n := len(l.ch); n > 3 {
+			t.Errorf("%d updates queued for the UI thread after 50 frames, want at most a swap and a state", n)
+		}
+		wait("the newest frame", func() bool { return tl.frames() > before && tl.feed.front.Pix[0] == 200 })
+	})
+
+	t.Run("lost and back", func(t *testing.T) {
+		fv.set(video.StateLost)
+		wait("lost", func() bool { return tl.state == stLost })
+		if !tl.hint.Visible() || tl.hint.Text != lang.L("wall.tile.lost") || tl.stateTxt.Color != colLost {
+			t.Errorf("lost tile: hint %q visible=%v", tl.hint.Text, tl.hint.Visible())
+		}
+		if st := w.cameraState("cam01"); st != stLost {
+			t.Errorf("tree state %s, want lost", st)
+		}
+		fv.push(9, 64, 36)
+		wait("live again", func() bool { return tl.state == stLive })
+		if tl.hint.Visible() {
+			t.Errorf("hint still shown after the camera came back")
+		}
+	})
+
+	t.Run("enlarge uses the main stream", func(t *testing.T) {
+		test.DoubleTap(tl)
+		wait("main stream", func() bool {
+			var st app.Stream
+			fv.get(func(v *fakeView) { st = v.stream })
+			return st == app.StreamMain
+		})
+		fv.push(1, 128, 72)
+		wait("a main frame", func() bool { return tl.feed.front.Bounds().Dx() == 128 })
+		test.DoubleTap(tl)
+		wait("sub stream", func() bool {
+			var st app.Stream
+			fv.get(func(v *fakeView) { st = v.stream })
+			return st == app.StreamSub
+		})
+	})
+
+	t.Run("clearing closes the view once", func(t *testing.T) {
+		tl.clear()
+		wait("closed", func() bool {
+			n := 0
+			fv.get(func(v *fakeView) { n = v.closed })
+			return n == 1
+		})
+		if tl.img.Image != nil || !tl.hint.Visible() || tl.hint.Text != lang.L("wall.tile.empty") {
+			t.Errorf("cleared tile still shows something")
+		}
+	})
+	if len(opened) != 1 || opened[0] != app.StreamSub {
+		t.Errorf("views opened: %v, want one sub stream", opened)
+	}
+}
+
+func TestTileRefused(t *testing.T) {
+	s, l := tileShell(t, func(context.Context, *app.Session, string, app.Stream, app.Reason) (liveView, error) {
+		return nil, &app.DeniedError{Decision: app.Decision{Code: app.CodeGrantRequired, Message: "no grant"}}
+	})
+	w := newWall(s)
+	tl := w.tiles[0]
+	w.place(tl, app.Camera{ID: "cam01", Name: "Markt"})
+	l.until(t, "refusal", 5*time.Second, func() bool { return tl.state == stDenied })
+	if want := decisionText(app.CodeGrantRequired); tl.hint.Text != want {
+		t.Errorf("hint %q, want %q", tl.hint.Text, want)
+	}
+	if got := deniedText(errors.New("disk full")); got != lang.L("error.generic", map[string]any{"Error": "disk full"}) {
+		t.Errorf("deniedText(other error) = %q", got)
+	}
+}
