@@ -36,6 +36,11 @@ func cmdSim(ctx context.Context, g *globals, args []string) int {
 	}
 	for _, c := range z.Cameras() {
 		fmt.Fprintf(g.Stdout, "%s\t%s\t%s\t%s\n", c.ID, c.Name, c.MainURL, c.SubURL)
+		if c.Username != "" {
+			// A demo credential of a simulated camera, not a secret: the
+			// user needs it to open the camera by hand.
+			g.Log.Info("camera requires credentials", "camera", c.ID, "user", c.Username, "password", c.Password)
+		}
 	}
 	g.Log.Info("simulated zone serving", "patrol_feed", z.PatrolFeedAddr(), "truth", truth)
 	<-ctx.Done()

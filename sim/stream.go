@@ -234,8 +234,8 @@ func (st *stream) run(ctx context.Context) {
 			continue
 		}
 		now := time.Now()
-		k := now.Sub(st.z.epoch)/period + 1
-		next = st.z.epoch.Add(k * period)
+		// Frames fall on the zone's frame grid, whatever started them.
+		next = now.Add(period - st.z.since(now)%period)
 		if err := st.frame(Fault(st.cam.fault.Load())); err != nil {
 			log.Warn("frame", "err", err)
 			st.enc.close()
@@ -270,7 +270,7 @@ func (st *stream) frame(fault Fault) error {
 	}
 	captured := time.Now()
 	st.seq++
-	since := captured.Sub(st.z.epoch)
+	since := st.z.since(captured)
 	st.rend.draw(pic, since, st.seq, captured)
 	pts := int64(since) * 90000 / int64(time.Second)
 	st.buf, err = st.enc.encode(st.buf[:0], pts, st.takeIDR())

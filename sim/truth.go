@@ -109,7 +109,7 @@ func (z *Zone) runTruth(ctx context.Context) {
 func (z *Zone) collectPassages(now time.Time) {
 	var batch []Passage
 	for _, c := range z.cams {
-		for _, e := range c.sched.passagesUntil(now.Sub(z.epoch)) {
+		for _, e := range c.sched.passagesUntil(z.since(now)) {
 			batch = append(batch, z.passageOf(c, e))
 		}
 	}
@@ -148,7 +148,7 @@ func (z *Zone) Inject(cameraID, display, country string) (Passage, error) {
 		return Passage{}, fmt.Errorf("inject on %s: not an ANPR camera", cameraID)
 	}
 	p := newPlateInfo(display, country)
-	e, ok := c.sched.inject(time.Since(z.epoch)+300*time.Millisecond, p)
+	e, ok := c.sched.inject(z.since(time.Now())+300*time.Millisecond, p)
 	if !ok {
 		return Passage{}, fmt.Errorf("inject on %s: no vehicle scheduled", cameraID)
 	}

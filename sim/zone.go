@@ -69,7 +69,8 @@ var ErrUnknownCamera = errors.New("unknown camera")
 type Zone struct {
 	cfg    Config
 	log    *slog.Logger
-	epoch  time.Time
+	epoch  time.Time // wall clock, whole milliseconds, UTC
+	mono   time.Time // the same instant with its monotonic reading
 	ttf    []byte
 	srv    *gortsplib.Server
 	addr   string
@@ -127,7 +128,9 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	log.Debug("font", "file", fontName)
 
 	ctx, cancel := context.WithCancel(ctx)
-	z := &Zone{cfg: cfg, log: log, epoch: time.Now().UTC().Truncate(time.Millisecond), ttf: ttf, byID: map[string]*camState{}, cancel: cancel}
+	now := time.Now()
+	ms := now.UTC().Truncate(time.Millisecond)
+	z := &Zone{cfg: cfg, log: log, epoch: ms, mono: now.Add(-now.UTC().Sub(ms)), ttf: ttf, byID: map[string]*camState{}, cancel: cancel}
 	if err := z.start(ctx); err != nil {
 		cancel()
 		z.wg.Wait()
@@ -246,6 +249,11 @@ func (z *Zone) Cameras() []Camera {
 // Epoch is the zone's time zero: the schedule of every camera (and so the
 // ground truth) is fixed relative to it by the seed.
 func (z *Zone) Epoch() time.Time { return z.epoch }
+
+// since is the scene time at t: the time since the epoch on the monotonic
+// clock, so that a step of the wall clock does not make the scene (or the
+// RTP timestamps) jump.
+func (z *Zone) since(t time.Time) time.Duration { return t.Sub(z.mono) }
 
 // RTSPAddr is the host:port the RTSP server listens on.
 func (z *Zone) RTSPAddr() string { return z.addr }
