@@ -1,0 +1,478 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/politiezone/zoneconsole/anpr"
+	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/hotlist"
+)
+
+// ANPRConfig configures the plate reading of the zone's ANPR cameras.
+type ANPRConfig struct {
+	// ModelDir holds the reader's models (anpr/install-models.sh DIR);
+	// empty means $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
+	ModelDir string
+	// Reader replaces the model-based reader (tests, another engine).
+	Reader anpr.FrameReader
+	// Workers is the number of frames read at once (default GOMAXPROCS).
+	Workers int
+	// Tracker tunes when reads become one passage.
+	Tracker anpr.TrackerConfig
+	// RefreshLists is how often lists imported by another process
+	// (`zoneconsole hotlist import`) are picked up (default 15 s).
+	RefreshLists time.Duration
+}
+
+// Read is one plate read of an ANPR camera, for the wall's overlay.
+type Read struct {
+	Camera     string
+	Time       time.Time // when the frame arrived
+	Plate      string    // normalised
+	Display    string
+	Country    string
+	Confidence float64
+	Crop       image.Image
+}
+
+// Passage is one vehicle passing one ANPR camera (see anpr.Passage).
+type Passage = anpr.Passage
+
+// ANPRStats are the reading pipeline's counters; DropRate is the share of
+// offered frames not read (the pipeline drops rather than falls behind).
+type ANPRStats = anpr.PipelineStats
+
+// readsKept is how many reads per camera LatestReads can return.
+const readsKept = 32
+
+// dispatchStates holds each console's ANPR, hit and patrol state until
+// console.go carries it in a field (see the dispatch report): keyed by the
+// console, so two consoles in one test never share anything.
+var dispatchStates sync.Map // *Console -> *dispatchState
+
+// dispatchState is what the ANPR, hit and patrol parts of a console keep.
+type dispatchState struct {
+	storesOnce sync.Once
+	storesErr  error
+	hot        *hotlist.Store
+	passages   *anpr.Passages
+
+	hits    *hitBook
+	patrols *patrolDesk
+
+	mu      sync.Mutex
+	pipe    *anpr.Pipeline
+	reader  interface{ Close() error }
+	reads   map[string][]Read // camera -> newest last, at most readsKept
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	running bool
+	closed  bool
+}
+
+func (c *Console) dsp() *dispatchState {
+	if v, ok := dispatchStates.Load(c); ok {
+		return v.(*dispatchState)
+	}
+	v, _ := dispatchStates.LoadOrStore(c, &dispatchState{reads: map[string][]Read{}, hits: newHitBook(), patrols: newPatrolDesk()})
+	return v.(*dispatchState)
+}
+
+// stores opens the hotlist store (DATA/hotlist.db) and the passage store
+// (DATA/passages.db and DATA/images) once.
+func (c *Console) stores(ctx context.Context) (*hotlist.Store, *anpr.Passages, error) {
+	d := c.dsp()
+	d.storesOnce.Do(func() {
+		d.hot, d.storesErr = hotlist.Open(ctx, filepath.Join(c.cfg.DataDir, "hotlist.db"),
+			hotlist.Options{Logger: c.cfg.Logger, Now: c.now})
+		if d.storesErr != nil {
+			return
+		}
+		d.passages, d.storesErr = anpr.OpenPassages(c.cfg.DataDir, anpr.PassagesOptions{Now: c.now, Logger: c.cfg.Logger})
+		if d.storesErr != nil {
+			d.hot.Close()
+			d.hot = nil
+		}
+	})
+	if d.storesErr != nil {
+		return nil, nil, d.storesErr
+	}
+	return d.hot, d.passages, nil
+}
+
+// StartDispatch starts plate reading on the zone's ANPR cameras and the
+// patrol feed, with defaults. Console.Open calls it; a zone without models
+// or without a feed still opens (the failure is logged and returned).
+func (c *Console) StartDispatch(ctx context.Context) error {
+	errA := c.StartANPR(ctx, ANPRConfig{})
+	if errA != nil {
+		c.log.Warn("ANPR not started", "err", errA)
+	}
+	errP := c.StartPatrols(ctx, PatrolConfig{})
+	if errP != nil {
+		c.log.Warn("patrol feed not started", "err", errP)
+	}
+	return errors.Join(errA, errP)
+}
+
+// StartANPR reads the plates of every ANPR camera of the zone: it subscribes
+// to each camera's main stream through the shared pool (the wall's enlarged
+// tile decodes the same stream once), offers the frames to one bounded
+// pipeline, stores the passages and matches every read against the
+// hotlists. Background reading is not a consultation: nothing is audited per
+// frame; a person's search is (SearchPassages), and so is handling a hit.
+func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
+	d := c.dsp()
+	hot, passages, err := c.stores(ctx)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return errors.New("anpr: console closed")
+	}
+	if d.pipe != nil {
+		return errors.New("anpr: already started")
+	}
+	rd := cfg.Reader
+	if rd == nil {
+		dir := cfg.ModelDir
+		if dir == "" {
+			dir = os.Getenv("ZONECONSOLE_ANPR_MODELS")
+		}
+		if dir == "" {
+			dir = filepath.Join(c.cfg.DataDir, "models", "anpr")
+		}
+		r, err := anpr.NewReader(anpr.Config{ModelDir: dir, Logger: c.cfg.Logger})
+		if err != nil {
+			return fmt.Errorf("anpr: reader: %w", err)
+		}
+		d.reader = r
+		rd = r
+	}
+	if cfg.RefreshLists <= 0 {
+		cfg.RefreshLists = 15 * time.Second
+	}
+	pipe, err := anpr.NewPipeline(anpr.PipelineConfig{
+		Reader: rd, Workers: cfg.Workers, Tracker: cfg.Tracker, Store: passages, Logger: c.cfg.Logger,
+		OnRead:    func(cam string, at time.Time, rs []anpr.Read) { c.onReads(hot, cam, at, rs) },
+		OnPassage: func(p anpr.Passage) { c.onPassage(hot, p) },
+	})
+	if err != nil {
+		c.closeReaderLocked()
+		return err
+	}
+	d.pipe = pipe
+	ctx, d.cancel = context.WithCancel(ctx)
+	d.running = true
+	d.wg.Add(2)
+	go func() {
+		defer d.wg.Done()
+		if err := pipe.Run(ctx); err != nil {
+			c.log.Error("anpr pipeline", "err", err)
+		}
+	}()
+	go func() {
+		defer d.wg.Done()
+		c.refreshLists(ctx, hot, cfg.RefreshLists)
+	}()
+	n := 0
+	for _, cam := range c.zone.Cameras {
+		if !cam.Kind.ANPR() || cam.MainURL == "" {
+			continue
+		}
+		u, err := c.creds.WithCredential(cam.MainURL, cam.Credential)
+		if err != nil {
+			c.log.Warn("anpr camera skipped", "camera", cam.ID, "err", err)
+			continue
+		}
+		n++
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			c.feedCamera(ctx, pipe, cam, u)
+		}()
+	}
+	c.log.Info("anpr started", "cameras", n)
+	return nil
+}
+
+// feedCamera offers the camera's decoded main-stream frames to the pipeline
+// until ctx ends. The pipeline refuses what it cannot read in time.
+func (c *Console) feedCamera(ctx context.Context, pipe *anpr.Pipeline, cam Camera, url string) {
+	// The same pool key as a LiveView on the main stream: one decode.
+	src, release := c.pool.Acquire(cam.ID+"/"+StreamMain.String(), url)
+	defer release()
+	sub := src.Subscribe()
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub.Ready():
+			f := sub.Latest()
+			if f == nil {
+				continue
+			}
+			if len(cam.Masks) == 0 {
+				pipe.Offer(cam.ID, f.Image, f.Received, f.Release)
+				continue
+			}
+			// A masked area is private ground: no plate is read there either.
+			img := image.NewRGBA(f.Image.Rect)
+			copy(img.Pix, f.Image.Pix)
+			at := f.Received
+			f.Release()
+			applyMasks(img, cam.Masks)
+			pipe.Offer(cam.ID, img, at, nil)
+		}
+	}
+}
+
+func (c *Console) refreshLists(ctx context.Context, hot *hotlist.Store, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := hot.Refresh(ctx); err != nil && ctx.Err() == nil {
+				c.log.Warn("hotlist refresh", "err", err)
+			}
+		}
+	}
+}
+
+// onReads runs on a pipeline worker: keep the reads for the overlay and
+// match them. It must not block.
+func (c *Console) onReads(hot *hotlist.Store, cam string, at time.Time, rs []anpr.Read) {
+	d := c.dsp()
+	now := c.now()
+	d.mu.Lock()
+	prev := d.reads[cam]
+	kept := make([]Read, 0, len(rs))
+	for _, r := range rs {
+		kept = append(kept, Read{Camera: cam, Time: at, Plate: r.Plate, Display: r.Display, Country: r.Country,
+			Confidence: r.Confidence, Crop: r.Crop})
+	}
+	all := append(prev, kept...)
+	if len(all) > readsKept {
+		all = append([]Read(nil), all[len(all)-readsKept:]...)
+	}
+	d.reads[cam] = all
+	d.mu.Unlock()
+	for _, r := range kept {
+		if !alertable(r, prev) {
+			continue
+		}
+		for _, h := range hot.Matcher().Match(r.Plate, r.Country, now) {
+			c.raiseHit(h, r, 0)
+		}
+	}
+}
+
+// onPassage links a stored passage to the hits its reads raised, and raises
+// the hits no single read was sure enough to raise.
+func (c *Console) onPassage(hot *hotlist.Store, p anpr.Passage) {
+	c.dsp().hits.linkPassage(p)
+	r := Read{Camera: p.Camera, Time: p.Time, Plate: p.Plate, Display: p.Display, Country: p.Country,
+		Confidence: p.Confidence, Crop: p.Crop}
+	for _, h := range hot.Matcher().Match(p.Plate, p.Country, c.now()) {
+		c.raiseHit(h, r, p.ID, p.Vehicle)
+	}
+}
+
+// alertSure is the confidence at which one read raises an alert at once;
+// below it the plate must be read a second time (one character apart at
+// most) by the same camera within alertPair, so that van lettering read once
+// does not alarm the dispatcher.
+const (
+	alertSure = 0.8
+	alertPair = 2 * time.Second
+)
+
+func alertable(r Read, prev []Read) bool {
+	if r.Confidence >= alertSure {
+		return true
+	}
+	for i := len(prev) - 1; i >= 0; i-- {
+		p := prev[i]
+		if r.Time.Sub(p.Time) > alertPair {
+			break
+		}
+		if oneApart(p.Plate, r.Plate) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneApart reports whether two plates differ by at most one edit.
+func oneApart(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i+1:] == b[i:]
+}
+
+// LatestReads returns the camera's newest n reads, newest first.
+func (c *Console) LatestReads(cameraID string, n int) []Read {
+	d := c.dsp()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rs := d.reads[cameraID]
+	if n <= 0 || n > len(rs) {
+		n = len(rs)
+	}
+	out := make([]Read, 0, n)
+	for i := len(rs) - 1; i >= len(rs)-n; i-- {
+		out = append(out, rs[i])
+	}
+	return out
+}
+
+// ANPRStats returns the pipeline's counters (zero when ANPR is not running).
+func (c *Console) ANPRStats() ANPRStats {
+	d := c.dsp()
+	d.mu.Lock()
+	p := d.pipe
+	d.mu.Unlock()
+	if p == nil {
+		return ANPRStats{}
+	}
+	return p.Stats()
+}
+
+// ANPRRunning reports whether plate reading runs.
+func (c *Console) ANPRRunning() bool {
+	d := c.dsp()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.running
+}
+
+// SearchPassages is the retroactive search of passages: an investigator,
+// with an operational motivation and a mission or case reference, within
+// the footage rules (30 days; older only judicial with authorisation). The
+// decision is audited with the criteria before the search, and the result
+// count right after it.
+func (c *Console) SearchPassages(ctx context.Context, s *Session, pattern string, from, to time.Time, cameras []string, why Reason) ([]Passage, error) {
+	_, passages, err := c.stores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	oldest := from
+	if oldest.IsZero() {
+		oldest = now.Add(-PoliceAccessWindow)
+	}
+	pat := anpr.NormalizePattern(pattern)
+	criteria := fmt.Sprintf("pattern=%q from=%s to=%s cameras=%s", pat, fmtTime(from), fmtTime(to), strings.Join(cameras, ","))
+	res := Resource{Plate: pat, Case: why.Ref, FootageAge: now.Sub(oldest)}
+	if pat == "" {
+		res.Plate = "*"
+	}
+	if err := c.allow(ctx, s, ActANPRSearch, res, why, criteria); err != nil {
+		return nil, err
+	}
+	ps, serr := passages.Search(ctx, anpr.Query{Pattern: pattern, From: from, To: to, Cameras: cameras})
+	detail := fmt.Sprintf("%s results=%d", criteria, len(ps))
+	if serr != nil {
+		detail = fmt.Sprintf("%s failed=%q", criteria, serr.Error())
+	}
+	if err := c.access.Record(ctx, s, audit.ActANPRSearch, "plate:"+res.Plate, why, detail); err != nil {
+		// The result count could not be written: the result is not shown.
+		return nil, err
+	}
+	return ps, serr
+}
+
+// PassageImage is the file of a passage's crop or vehicle image (by its
+// SHA-256), "" when there is none.
+func (c *Console) PassageImage(sha string) string {
+	if sha == "" {
+		return ""
+	}
+	_, passages, err := c.stores(context.Background())
+	if err != nil {
+		return ""
+	}
+	return passages.ImagePath(sha)
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// CloseDispatch stops plate reading and the patrol feed and closes the
+// ANPR stores. Console.Close calls it before the pool and the audit log
+// close; it is idempotent.
+func (c *Console) CloseDispatch() error {
+	v, ok := dispatchStates.Load(c)
+	if !ok {
+		return nil
+	}
+	d := v.(*dispatchState)
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	cancel := d.cancel
+	d.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	d.wg.Wait()
+	errs := []error{d.patrols.close()}
+	d.hits.closeFeeds()
+	d.mu.Lock()
+	d.running = false
+	c.closeReaderLocked()
+	d.mu.Unlock()
+	if d.passages != nil {
+		errs = append(errs, d.passages.Close())
+	}
+	if d.hot != nil {
+		errs = append(errs, d.hot.Close())
+	}
+	dispatchStates.Delete(c)
+	return errors.Join(errs...)
+}
+
+func (c *Console) closeReaderLocked() {
+	d := c.dsp()
+	if d.reader != nil {
+		if err := d.reader.Close(); err != nil {
+			c.log.Warn("anpr reader close", "err", err)
+		}
+		d.reader = nil
+	}
+}
