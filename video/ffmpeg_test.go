@@ -1,7 +1,11 @@
 package video
 
 import (
+	"bytes"
 	"image"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -65,16 +69,45 @@ func TestUnauthorisedRelay(t *testing.T) {
 	runSource(t, bad)
 	waitState(t, bad, StateUnauthorised, 10*time.Second)
 
-	wrong := NewSource(SourceConfig{ID: "wrong", URL: "rtsp://agent:nope@" + r.addr + "/cam", Logger: testLogger(t)})
+	var logs lockedBuffer
+	debugLog := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	wrong := NewSource(SourceConfig{ID: "wrong", URL: "rtsp://agent:nope@" + r.addr + "/cam", Logger: debugLog})
 	runSource(t, wrong)
 	waitState(t, wrong, StateUnauthorised, 10*time.Second)
 	if u := wrong.URL(); u != "rtsp://"+r.addr+"/cam" {
 		t.Errorf("URL() = %q, want it without credentials", u)
 	}
 
-	good := NewSource(SourceConfig{ID: "good", URL: "rtsp://agent:s3cret@" + r.addr + "/cam", Logger: testLogger(t)})
+	good := NewSource(SourceConfig{ID: "good", URL: "rtsp://agent:s3cret@" + r.addr + "/cam", Logger: debugLog})
 	sub := good.Subscribe()
 	defer sub.Close()
 	runSource(t, good)
 	collect(t, sub, 2, 15*time.Second, false)
+	out := logs.String()
+	if !strings.Contains(out, "unauthorised") {
+		t.Errorf("log has no unauthorised state line:\n%s", out)
+	}
+	for _, secret := range []string{"nope", "s3cret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log reveals the password %q:\n%s", secret, out)
+		}
+	}
+}
+
+// lockedBuffer is a log sink shared by goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -5,6 +5,8 @@ import (
 	"image"
 	"log/slog"
 	"os"
+	"runtime/pprof"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,10 +26,27 @@ func runSource(t testing.TB, s *Source) {
 	go func() { done <- s.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run(%s) = %v", s.ID(), err)
-		}
+		waitOrDump(t, "Run("+s.ID()+") after cancel", func() {
+			if err := <-done; err != nil {
+				t.Errorf("Run(%s) = %v", s.ID(), err)
+			}
+		})
 	})
+}
+
+// waitOrDump runs wait, and if it has not returned after 15 s fails the test
+// with every goroutine's stack, instead of hanging until the test timeout.
+func waitOrDump(t testing.TB, what string, wait func()) {
+	t.Helper()
+	finished := make(chan struct{})
+	go func() { wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(15 * time.Second):
+		var buf strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&buf, 2)
+		t.Fatalf("%s: still waiting after 15 s; goroutines:\n%s", what, buf.String())
+	}
 }
 
 // frameInfo is what a test keeps of a frame after releasing it.

@@ -72,14 +72,27 @@ func NewPool(ctx context.Context, log *slog.Logger, opts ...PoolOption) *Pool {
 // function to call exactly once (extra calls are ignored). id names the camera
 // in logs. After Close, Acquire returns a Source that never connects.
 func (p *Pool) Acquire(id, url string) (*Source, func()) {
+	return p.AcquireConfig(SourceConfig{ID: id, URL: url})
+}
+
+// AcquireConfig is Acquire for a camera with settings of its own (transport,
+// timeouts); empty fields take the Pool's. The first Acquire of a URL decides
+// the settings of its Source.
+func (p *Pool) AcquireConfig(cfg SourceConfig) (*Source, func()) {
+	if cfg.Transport == "" {
+		cfg.Transport = p.transport
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = p.log
+	}
+	id, url := cfg.ID, cfg.URL
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		return NewSource(SourceConfig{ID: id, URL: url, Logger: p.log}), func() {}
+		return NewSource(cfg), func() {}
 	}
 	e := p.entries[url]
 	if e == nil {
-		cfg := SourceConfig{ID: id, URL: url, Transport: p.transport, Logger: p.log}
 		if p.adjust != nil {
 			p.adjust(&cfg)
 		}

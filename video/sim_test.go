@@ -16,7 +16,7 @@ func startSim(t testing.TB, cameras int, udp bool) *sim.Zone {
 	if err != nil {
 		t.Fatalf("sim.Start: %v", err)
 	}
-	t.Cleanup(func() { z.Close() })
+	t.Cleanup(func() { waitOrDump(t, "sim Zone.Close", func() { z.Close() }) })
 	return z
 }
 

@@ -199,12 +199,8 @@ func (s *Source) publish(f *Frame) {
 func (s *Source) setState(st State, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.status.State == st && errors.Is(s.status.Err, err) && errors.Is(err, s.status.Err) {
-		return
-	}
-	changed := s.status.State != st
 	s.status.Err = err
-	if !changed {
+	if s.status.State == st {
 		return
 	}
 	s.status.State = st
