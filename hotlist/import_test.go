@@ -252,7 +252,8 @@ func TestRefreshSeesOtherProcess(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	s := openStore(t, t.TempDir())
+	dir := t.TempDir()
+	s := openStore(t, dir)
 	_, err := importText(t, s, "local", "a.csv", header+
 		"1AAA111,BE,local,stop,3,2026-11-01T08:00:00Z,2026-11-30,window; until is a bare date: whole day\n"+
 		"1BBB222,BE,local,stop,3,2026-12-01T00:00:00+01:00,,starts later; open end\n"+
@@ -260,7 +261,9 @@ func TestExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := s.Matcher()
+	// The same table on the matcher built at import and on the one a second
+	// store loads from the database.
+	matchers := map[string]*Matcher{"import": s.Matcher(), "reload": openStore(t, dir).Matcher()}
 	tests := []struct {
 		plate string
 		at    time.Time
@@ -278,10 +281,12 @@ func TestExpiry(t *testing.T) {
 		// Expiry also holds for a misread of an expired entry.
 		{"ICCC333", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), false},
 	}
-	for _, tc := range tests {
-		got := len(m.Match(tc.plate, "BE", tc.at)) > 0
-		if got != tc.hit {
-			t.Errorf("Match(%s, %s) hit = %v, want %v", tc.plate, tc.at.Format(time.RFC3339), got, tc.hit)
+	for name, m := range matchers {
+		for _, tc := range tests {
+			got := len(m.Match(tc.plate, "BE", tc.at)) > 0
+			if got != tc.hit {
+				t.Errorf("%s: Match(%s, %s) hit = %v, want %v", name, tc.plate, tc.at.Format(time.RFC3339), got, tc.hit)
+			}
 		}
 	}
 }

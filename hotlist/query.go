@@ -168,13 +168,8 @@ func (s *Store) Refresh(ctx context.Context) error {
 		}
 		start := time.Now()
 		b := newBuilder(v.List, v.Version, v.Entries)
-		skipped := 0
-		if _, err := s.eachEntry(ctx, v.List, v.Version, func(e Entry) error {
-			if !b.add(e) {
-				skipped++
-			}
-			return nil
-		}); err != nil {
+		skipped, err := s.loadVersion(ctx, v, b)
+		if err != nil {
 			return err
 		}
 		if skipped > 0 {
