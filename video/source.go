@@ -102,6 +102,7 @@ type Source struct {
 
 	mu      sync.Mutex
 	subs    []*Subscription
+	last    *Frame // newest published frame, one reference held; nil when idle
 	status  Status
 	changed chan struct{}
 
@@ -164,9 +165,18 @@ func (s *Source) Subscribe() *Subscription {
 	s.mu.Lock()
 	s.subs = append(s.subs, sub)
 	s.nsubs.Store(int32(len(s.subs)))
+	// A Source that is already decoding hands over its newest picture at once:
+	// a tile switching to a warm camera shows it without waiting a frame.
+	if f := s.last; f != nil && s.status.State == StateLive && time.Since(f.Decoded) < freshFrame {
+		f.refs.Add(1)
+		sub.offer(f)
+	}
 	s.mu.Unlock()
 	return sub
 }
+
+// freshFrame is how old the newest picture may be to greet a new subscriber.
+const freshFrame = time.Second
 
 func (s *Source) unsubscribe(sub *Subscription) {
 	s.mu.Lock()
@@ -180,19 +190,27 @@ func (s *Source) unsubscribe(sub *Subscription) {
 		}
 	}
 	s.nsubs.Store(int32(len(s.subs)))
+	var old *Frame
+	if len(s.subs) == 0 {
+		old, s.last = s.last, nil // an idle Source keeps no pixels
+	}
 	s.mu.Unlock()
+	old.Release()
 }
 
 // publish hands f (holding one reference, ours) to every subscriber.
 func (s *Source) publish(f *Frame) {
 	s.mu.Lock()
-	f.refs.Add(int32(len(s.subs)))
+	f.refs.Add(int32(len(s.subs)) + 1) // each subscriber, and s.last
 	for _, sub := range s.subs {
 		if sub.offer(f) {
 			s.dropped.Add(1)
 		}
 	}
+	old := s.last
+	s.last = f
 	s.mu.Unlock()
+	old.Release()
 	f.Release()
 }
 
@@ -264,7 +282,10 @@ func (s *Source) Run(ctx context.Context) error {
 func (s *Source) closeSubscribers() {
 	s.mu.Lock()
 	subs := append([]*Subscription(nil), s.subs...)
+	last := s.last
+	s.last = nil
 	s.mu.Unlock()
+	last.Release()
 	for _, sub := range subs {
 		sub.Latest().Release()
 	}
