@@ -22,11 +22,7 @@ func BenchmarkRenderEncode(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				crf := float64(crfSub)
-				if k == 0 {
-					crf = crfMain
-				}
-				enc, err := newEncoder(sz[0], sz[1], 15, 15, crf)
+				enc, err := newEncoder(sz[0], sz[1], 15, 15, streamCRF[k])
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,6 +20,8 @@ type received struct {
 	at      time.Time
 	idr     bool
 	corrupt bool // a slice whose first_mb_in_slice is not 0 (the zone sends one slice per frame)
+	params  bool // SPS and PPS in-band
+	sdpSame bool // and equal to the SDP's
 }
 
 // testReader plays one stream with gortsplib's client over TCP and records
@@ -77,8 +80,13 @@ func openReader(t testing.TB, url string) (*testReader, error) {
 			return
 		}
 		rc := received{at: time.Now()}
+		var sps, pps []byte
 		for _, n := range au {
 			switch n[0] & 0x1f {
+			case 7:
+				sps = n
+			case 8:
+				pps = n
 			case 5:
 				rc.idr = true
 				fallthrough
@@ -88,6 +96,8 @@ func openReader(t testing.TB, url string) (*testReader, error) {
 				}
 			}
 		}
+		rc.params = sps != nil && pps != nil
+		rc.sdpSame = rc.params && bytes.Equal(sps, forma.SPS) && bytes.Equal(pps, forma.PPS)
 		r.mu.Lock()
 		r.aus = append(r.aus, rc)
 		r.mu.Unlock()

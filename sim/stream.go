@@ -18,6 +18,8 @@ import (
 var (
 	streamNames = [2]string{"main", "sub"}
 	streamSizes = [2][2]int{{1280, 720}, {640, 360}}
+	// streamCRF: the main stream is what ANPR reads, so it gets more bits.
+	streamCRF = [2]float64{21, 23}
 )
 
 const (
@@ -27,22 +29,20 @@ const (
 	// encoderIdle is how long an encoder is kept open with no reader, so
 	// that camera rounds hopping back and forth do not reopen it each time.
 	encoderIdle = 10 * time.Second
-	crfMain     = 21
-	crfSub      = 23
 )
 
 // h264Params are the SPS and PPS every encoder of one size emits.
 type h264Params struct{ sps, pps []byte }
 
-// probeParams opens one encoder per stream size, encodes a grey frame and
-// keeps its SPS/PPS for the SDP: every encoder of that size emits the same,
-// so clients know the picture size before the first frame arrives.
-func probeParams(fps int) (map[[2]int]h264Params, error) {
-	out := map[[2]int]h264Params{}
-	for _, sz := range streamSizes {
-		enc, err := newEncoder(sz[0], sz[1], fps, fps, crfSub)
+// probeParams opens one encoder per kind of stream, encodes a grey frame
+// and keeps its SPS/PPS for the SDP: every encoder with those settings
+// emits the same, so clients know the picture size before the first frame.
+func probeParams(fps int) ([2]h264Params, error) {
+	var out [2]h264Params
+	for k, sz := range streamSizes {
+		enc, err := newEncoder(sz[0], sz[1], fps, fps, streamCRF[k])
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		pic, err := enc.picture()
 		if err == nil {
@@ -61,11 +61,11 @@ func probeParams(fps int) (map[[2]int]h264Params, error) {
 			if err == nil && (p.sps == nil || p.pps == nil) {
 				err = fmt.Errorf("probe %dx%d: no SPS/PPS in the first frame", sz[0], sz[1])
 			}
-			out[sz] = p
+			out[k] = p
 		}
 		enc.close()
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 	}
 	return out, nil
@@ -99,15 +99,13 @@ type stream struct {
 	lastOut time.Time
 }
 
-func newStream(z *Zone, c *camState, name string, w, h int, p h264Params) (*stream, error) {
+func newStream(z *Zone, c *camState, k int, p h264Params) (*stream, error) {
+	name, w, h := streamNames[k], streamSizes[k][0], streamSizes[k][1]
 	forma := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: p.sps, PPS: p.pps}
 	medi := &description.Media{Type: description.MediaTypeVideo, Formats: []format.Format{forma}}
-	st := &stream{z: z, cam: c, name: name, w: w, h: h, medi: medi, crf: crfSub,
+	st := &stream{z: z, cam: c, name: name, w: w, h: h, medi: medi, crf: streamCRF[k],
 		sessions: map[*gortsplib.ServerSession]bool{}, wake: make(chan struct{}, 1),
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))}
-	if name == "main" {
-		st.crf = crfMain
-	}
 	st.rtpBase = st.rng.Uint32()
 	st.ss = &gortsplib.ServerStream{Server: z.srv, Desc: &description.Session{Medias: []*description.Media{medi}}}
 	if err := st.ss.Initialize(); err != nil {
@@ -137,7 +135,13 @@ func (st *stream) play(ss *gortsplib.ServerSession) {
 		st.playing++
 	}
 	st.mu.Unlock()
-	st.requestIDR(true)
+	// The keyframe for this reader is decided by run, after joinDelay: a
+	// frame being encoded right now may reach the reader only in part
+	// (its session becomes active after OnPlay returns).
+	select {
+	case st.wake <- struct{}{}:
+	default:
+	}
 }
 
 func (st *stream) leave(ss *gortsplib.ServerSession) {
@@ -157,18 +161,11 @@ func (st *stream) readers() int {
 	return st.playing
 }
 
-// requestIDR makes the next frame a keyframe; with soon, that frame comes
-// right away instead of at the next tick (a reader is waiting for it).
-func (st *stream) requestIDR(soon bool) {
+// requestIDR makes the next frame a keyframe.
+func (st *stream) requestIDR() {
 	st.mu.Lock()
 	st.idr = true
 	st.mu.Unlock()
-	if soon {
-		select {
-		case st.wake <- struct{}{}:
-		default:
-		}
-	}
 }
 
 func (st *stream) takeIDR() bool {
@@ -206,6 +203,7 @@ func (st *stream) run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	next := time.Now()
+	joined := false // a reader joined: the next frame is its keyframe
 	for {
 		active := st.readers() > 0
 		wait := time.Until(next)
@@ -223,6 +221,7 @@ func (st *stream) run(ctx context.Context) {
 				return
 			case <-st.wake:
 				next = time.Now().Add(joinDelay)
+				joined = true
 				continue
 			case <-timer.C:
 			}
@@ -236,7 +235,9 @@ func (st *stream) run(ctx context.Context) {
 		now := time.Now()
 		// Frames fall on the zone's frame grid, whatever started them.
 		next = now.Add(period - st.z.since(now)%period)
-		if err := st.frame(Fault(st.cam.fault.Load())); err != nil {
+		idr := joined
+		joined = false
+		if err := st.frame(Fault(st.cam.fault.Load()), idr); err != nil {
 			log.Warn("frame", "err", err)
 			st.enc.close()
 			st.enc = nil
@@ -245,7 +246,7 @@ func (st *stream) run(ctx context.Context) {
 }
 
 // frame renders, encodes and writes one frame.
-func (st *stream) frame(fault Fault) error {
+func (st *stream) frame(fault Fault, idr bool) error {
 	if fault == FaultStall || fault == FaultStop {
 		return nil
 	}
@@ -262,7 +263,7 @@ func (st *stream) frame(fault Fault) error {
 			return err
 		}
 		st.enc = enc
-		st.requestIDR(false)
+		idr = true
 	}
 	pic, err := st.enc.picture()
 	if err != nil {
@@ -273,7 +274,8 @@ func (st *stream) frame(fault Fault) error {
 	since := st.z.since(captured)
 	st.rend.draw(pic, since, st.seq, captured)
 	pts := int64(since) * 90000 / int64(time.Second)
-	st.buf, err = st.enc.encode(st.buf[:0], pts, st.takeIDR())
+	idr = st.takeIDR() || idr
+	st.buf, err = st.enc.encode(st.buf[:0], pts, idr)
 	if err != nil {
 		return err
 	}

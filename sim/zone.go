@@ -211,7 +211,7 @@ func (z *Zone) start(ctx context.Context) error {
 	return nil
 }
 
-func (z *Zone) addCamera(i int, params map[[2]int]h264Params) error {
+func (z *Zone) addCamera(i int, params [2]h264Params) error {
 	spec := specFor(i)
 	id := cameraID(i)
 	base := "rtsp://" + z.addr + "/" + id
@@ -225,8 +225,8 @@ func (z *Zone) addCamera(i int, params map[[2]int]h264Params) error {
 	if spec.auth {
 		c.pub.Username, c.pub.Password = "viewer", "Borgloon-"+strconv.Itoa(1000+int(uint64(z.cfg.Seed)%9000))
 	}
-	for k, sz := range streamSizes {
-		st, err := newStream(z, c, streamNames[k], sz[0], sz[1], params[sz])
+	for k := range streamSizes {
+		st, err := newStream(z, c, k, params[k])
 		if err != nil {
 			return fmt.Errorf("camera %s: %w", id, err)
 		}
@@ -278,7 +278,7 @@ func (z *Zone) SetFault(cameraID string, f Fault) error {
 		// Whatever the client saw last was broken or missing: start it
 		// again from a keyframe, as a camera coming back does.
 		for _, st := range c.streams {
-			st.requestIDR(false)
+			st.requestIDR()
 		}
 	}
 	return nil
