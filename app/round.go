@@ -1,0 +1,323 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Limits of a round as a team chief types it.
+const (
+	maxRoundName  = 80
+	maxRoundSteps = 200
+	maxDwell      = 30 * time.Minute
+)
+
+// ErrRoundNotFound is returned for a round name the zone does not have.
+var ErrRoundNotFound = errors.New("round not found")
+
+// ValidateRound checks one round against the zone's cameras: a name, 1 to 4
+// cameras per step that exist, a positive dwell of at most 30 minutes, and a
+// preset only on a PTZ camera.
+func ValidateRound(z Zone, r Round) error {
+	var errs []error
+	name := strings.TrimSpace(r.Name)
+	switch {
+	case name == "":
+		errs = append(errs, errors.New("round: the name is empty"))
+	case name != r.Name:
+		errs = append(errs, fmt.Errorf("round %q: the name starts or ends with spaces", r.Name))
+	case len(r.Name) > maxRoundName:
+		errs = append(errs, fmt.Errorf("round %q: the name is longer than %d bytes", r.Name, maxRoundName))
+	case strings.IndexFunc(r.Name, unicode.IsControl) >= 0:
+		errs = append(errs, fmt.Errorf("round %q: the name holds control characters", r.Name))
+	}
+	if strings.IndexFunc(r.Area, unicode.IsControl) >= 0 || len(r.Area) > maxRoundName {
+		errs = append(errs, fmt.Errorf("round %q: the area is too long or holds control characters", r.Name))
+	}
+	if len(r.Steps) == 0 {
+		errs = append(errs, fmt.Errorf("round %q: no steps", r.Name))
+	}
+	if len(r.Steps) > maxRoundSteps {
+		errs = append(errs, fmt.Errorf("round %q: more than %d steps", r.Name, maxRoundSteps))
+	}
+	for i, s := range r.Steps {
+		where := fmt.Sprintf("round %q step %d", r.Name, i+1)
+		if len(s.Cameras) == 0 || len(s.Cameras) > 4 {
+			errs = append(errs, fmt.Errorf("%s: needs 1 to 4 cameras", where))
+		}
+		seen := map[string]bool{}
+		for _, id := range s.Cameras {
+			cam, ok := z.Camera(id)
+			switch {
+			case !ok:
+				errs = append(errs, fmt.Errorf("%s: unknown camera %q", where, id))
+			case seen[id]:
+				errs = append(errs, fmt.Errorf("%s: camera %q twice", where, id))
+			case s.Preset != "" && !cam.PTZ:
+				errs = append(errs, fmt.Errorf("%s: camera %q has no PTZ for preset %q", where, id, s.Preset))
+			}
+			seen[id] = true
+		}
+		if s.Dwell.Duration <= 0 || s.Dwell.Duration > maxDwell {
+			errs = append(errs, fmt.Errorf("%s: dwell %s must be more than 0 and at most %s", where, s.Dwell.Duration, maxDwell))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Rounds lists the zone's rounds as they stand now: read from the zone file
+// (another console may have edited it), or for the simulated zone the edited
+// set kept in DATA/rounds.db, else the rounds it ships.
+func (c *Console) Rounds(ctx context.Context) ([]Round, error) {
+	return loadRounds(ctx, c.cfg.DataDir, c.cfg.ZonePath, c.zone)
+}
+
+// Round returns one round by name.
+func (c *Console) Round(ctx context.Context, name string) (Round, error) {
+	rs, err := c.Rounds(ctx)
+	if err != nil {
+		return Round{}, err
+	}
+	for _, r := range rs {
+		if r.Name == name {
+			return r, nil
+		}
+	}
+	return Round{}, fmt.Errorf("round %q: %w", name, ErrRoundNotFound)
+}
+
+// ListRounds reads the rounds without a running console (the CLI): from
+// zonePath, else from the simulated zone's file DATA/sim/zone.toml with the
+// edits in DATA/rounds.db. ok is false when neither exists.
+func ListRounds(ctx context.Context, dataDir, zonePath string) (rounds []Round, ok bool, err error) {
+	if zonePath != "" {
+		z, err := LoadZone(zonePath)
+		if err != nil {
+			return nil, true, err
+		}
+		return z.Rounds, true, nil
+	}
+	simPath := filepath.Join(dataDir, "sim", "zone.toml")
+	if _, err := os.Stat(simPath); err != nil {
+		return nil, false, nil
+	}
+	z, err := LoadZone(simPath)
+	if err != nil {
+		return nil, true, err
+	}
+	rs, err := loadRounds(ctx, dataDir, "", z)
+	return rs, true, err
+}
+
+func loadRounds(ctx context.Context, dataDir, zonePath string, z Zone) ([]Round, error) {
+	if zonePath != "" {
+		fz, err := LoadZone(zonePath)
+		if err != nil {
+			return nil, err
+		}
+		return fz.Rounds, nil
+	}
+	db, err := openRoundsDB(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return simRoundsOf(ctx, db, z)
+}
+
+// simRoundsOf returns the edited rounds of the simulated zone, or those it
+// ships when none were edited or the edits no longer fit its cameras.
+func simRoundsOf(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, z Zone) ([]Round, error) {
+	var text string
+	err := q.QueryRowContext(ctx, `SELECT toml FROM round_defs WHERE zone = ?`, z.Name).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return slices.Clone(z.Rounds), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rounds of %s: %w", z.Name, err)
+	}
+	var doc struct {
+		Rounds []Round `toml:"round"`
+	}
+	if _, err := toml.Decode(text, &doc); err != nil {
+		return nil, fmt.Errorf("rounds of %s: %w", z.Name, err)
+	}
+	for _, r := range doc.Rounds {
+		if err := ValidateRound(z, r); err != nil {
+			// The simulated zone was started with fewer cameras than the
+			// edits name: show what it ships rather than nothing.
+			return slices.Clone(z.Rounds), nil
+		}
+	}
+	return doc.Rounds, nil
+}
+
+// SaveRound creates a round (old == "") or replaces the round named old
+// (possibly renaming it). Team chief or administrator only; the change is
+// checked and audited (round.edit) with a summary of what changed, then
+// written to the zone file, or for the simulated zone to DATA/rounds.db.
+func (c *Console) SaveRound(ctx context.Context, s *Session, old string, r Round) error {
+	return c.editRounds(ctx, s, old, &r)
+}
+
+// DeleteRound removes a round (audited as round.edit).
+func (c *Console) DeleteRound(ctx context.Context, s *Session, name string) error {
+	return c.editRounds(ctx, s, name, nil)
+}
+
+// editRounds is the one read-modify-write path of rounds. A write
+// transaction on rounds.db serialises edits, across processes too, so two
+// team chiefs saving at once do not lose one change.
+func (c *Console) editRounds(ctx context.Context, s *Session, old string, r *Round) error {
+	if r != nil {
+		if err := ValidateRound(c.zone, *r); err != nil {
+			return err
+		}
+	}
+	db, err := openRoundsDB(c.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("round edit: %w", err)
+	}
+	defer tx.Rollback()
+
+	var cur []Round
+	if c.cfg.ZonePath != "" {
+		fz, err := LoadZone(c.cfg.ZonePath)
+		if err != nil {
+			return err
+		}
+		cur = fz.Rounds
+	} else if cur, err = simRoundsOf(ctx, tx, c.zone); err != nil {
+		return err
+	}
+	next, diff, err := applyRoundEdit(cur, old, r)
+	if err != nil {
+		return err
+	}
+	target := old
+	if r != nil {
+		target = r.Name
+	}
+	if err := c.allow(ctx, s, ActRoundEdit, Resource{Target: "round:" + target}, s.Shift, diff); err != nil {
+		return fmt.Errorf("round %q: %w", target, err)
+	}
+	if c.cfg.ZonePath != "" {
+		fz, err := LoadZone(c.cfg.ZonePath)
+		if err != nil {
+			return err
+		}
+		fz.Rounds = next
+		if err := SaveZone(c.cfg.ZonePath, fz); err != nil {
+			return fmt.Errorf("round %q: %w", target, err)
+		}
+	} else {
+		var b bytes.Buffer
+		if err := toml.NewEncoder(&b).Encode(struct {
+			Rounds []Round `toml:"round"`
+		}{next}); err != nil {
+			return fmt.Errorf("round %q: %w", target, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO round_defs(zone, toml, updated) VALUES(?, ?, ?)
+			ON CONFLICT(zone) DO UPDATE SET toml = excluded.toml, updated = excluded.updated`,
+			c.zone.Name, b.String(), c.now().UnixNano()); err != nil {
+			return fmt.Errorf("round %q: %w", target, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("round %q: %w", target, err)
+	}
+	return nil
+}
+
+// applyRoundEdit returns the new list and a one-line summary of the change
+// for the audit detail ("update steps 4->5 +cam05 dwell 1m20s->1m40s").
+func applyRoundEdit(cur []Round, old string, r *Round) ([]Round, string, error) {
+	idx := slices.IndexFunc(cur, func(x Round) bool { return x.Name == old })
+	if old != "" && idx < 0 {
+		return nil, "", fmt.Errorf("round %q: %w", old, ErrRoundNotFound)
+	}
+	if r != nil {
+		for i, x := range cur {
+			if x.Name == r.Name && i != idx {
+				return nil, "", fmt.Errorf("round %q: a round of that name exists", r.Name)
+			}
+		}
+	}
+	next := slices.Clone(cur)
+	switch {
+	case r == nil:
+		next = slices.Delete(next, idx, idx+1)
+		return next, fmt.Sprintf("delete steps=%d dwell=%s", len(cur[idx].Steps), cur[idx].TotalDwell()), nil
+	case idx < 0:
+		next = append(next, *r)
+		return next, fmt.Sprintf("create steps=%d dwell=%s cameras=%s", len(r.Steps), r.TotalDwell(),
+			strings.Join(roundCameras(*r), ",")), nil
+	}
+	next[idx] = *r
+	return next, "update " + roundDiff(cur[idx], *r), nil
+}
+
+func roundDiff(a, b Round) string {
+	var d []string
+	if a.Name != b.Name {
+		d = append(d, fmt.Sprintf("name %q->%q", a.Name, b.Name))
+	}
+	if a.Area != b.Area {
+		d = append(d, fmt.Sprintf("area %q->%q", a.Area, b.Area))
+	}
+	if len(a.Steps) != len(b.Steps) {
+		d = append(d, fmt.Sprintf("steps %d->%d", len(a.Steps), len(b.Steps)))
+	}
+	ca, cb := roundCameras(a), roundCameras(b)
+	for _, id := range cb {
+		if !slices.Contains(ca, id) {
+			d = append(d, "+"+id)
+		}
+	}
+	for _, id := range ca {
+		if !slices.Contains(cb, id) {
+			d = append(d, "-"+id)
+		}
+	}
+	if a.TotalDwell() != b.TotalDwell() {
+		d = append(d, fmt.Sprintf("dwell %s->%s", a.TotalDwell(), b.TotalDwell()))
+	}
+	if len(d) == 0 {
+		if fmt.Sprint(a.Steps) != fmt.Sprint(b.Steps) {
+			return "order or presets changed"
+		}
+		return "no change"
+	}
+	return strings.Join(d, " ")
+}
+
+// roundCameras lists the round's cameras once each, in order of first use.
+func roundCameras(r Round) []string {
+	var out []string
+	for _, s := range r.Steps {
+		for _, id := range s.Cameras {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}

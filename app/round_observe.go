@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/politiezone/zoneconsole/audit"
+)
+
+// maxObservationNote keeps an observation a short note, not a report.
+const maxObservationNote = 280
+
+// snapshotWait is how long an observation waits for a frame to keep.
+const snapshotWait = 2 * time.Second
+
+// RoundObservation is a camera marked during a run: a short note and a
+// snapshot (JPEG in DATA/rounds/<run>/, Snapshot is relative to DATA).
+type RoundObservation struct {
+	RunID    string
+	Seq      int
+	Step     int
+	Camera   string
+	Time     time.Time
+	User     string
+	Note     string
+	Snapshot string
+}
+
+// ErrNoCameraOnScreen is returned by Observe when the step shows no camera.
+var ErrNoCameraOnScreen = errors.New("no camera of the current step is on screen")
+
+// Observe marks a camera of the current step (cameraID "" is the first one
+// on screen) with a note and a snapshot of its newest frame, privacy masks
+// applied. The observation is audited and belongs to the run's report. When
+// no frame can be had the note is kept without a snapshot and the error says
+// so.
+func (r *RoundRun) Observe(ctx context.Context, cameraID, note string) (RoundObservation, error) {
+	note = strings.TrimSpace(note)
+	if len(note) > maxObservationNote {
+		return RoundObservation{}, fmt.Errorf("observation: note longer than %d bytes", maxObservationNote)
+	}
+	if strings.IndexFunc(note, unicode.IsControl) >= 0 {
+		return RoundObservation{}, errors.New("observation: the note holds control characters")
+	}
+	st := r.State()
+	if st.Ended {
+		return RoundObservation{}, errors.New("observation: the round has ended")
+	}
+	var slot *RoundSlot
+	for i := range st.Slots {
+		if st.Slots[i].View != nil && (cameraID == "" || st.Slots[i].Camera.ID == cameraID) {
+			slot = &st.Slots[i]
+			break
+		}
+	}
+	if slot == nil {
+		return RoundObservation{}, fmt.Errorf("observation %s: %w", cameraID, ErrNoCameraOnScreen)
+	}
+	r.mu.Lock()
+	r.obs++
+	seq := r.obs
+	r.mu.Unlock()
+	o := RoundObservation{RunID: r.ID, Seq: seq, Step: st.Step, Camera: slot.Camera.ID, Time: r.c.now(),
+		User: r.sess.User.Name, Note: note}
+
+	var snapErr error
+	img, err := r.c.snapshot(ctx, slot.Camera, slot.View.Stream(), snapshotWait)
+	if err == nil {
+		var b bytes.Buffer
+		if err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err == nil {
+			rel := filepath.Join("rounds", r.ID, fmt.Sprintf("obs-%02d-%s.jpg", seq, slot.Camera.ID))
+			err = writeFileSync(filepath.Join(r.c.cfg.DataDir, rel), b.Bytes())
+			if err == nil {
+				o.Snapshot = rel
+			}
+		}
+	}
+	if err != nil {
+		snapErr = fmt.Errorf("observation snapshot: %w", err)
+		r.log.Warn("observation without snapshot", "camera", slot.Camera.ID, "err", err)
+	}
+	if err := r.c.access.Record(ctx, r.sess, audit.ActObservation, "camera:"+slot.Camera.ID, r.why,
+		fmt.Sprintf("run=%s step=%d obs=%d snapshot=%t note=%q", r.ID, st.Step+1, seq, o.Snapshot != "", note)); err != nil {
+		return o, fmt.Errorf("observation: %w", err)
+	}
+	if err := r.insertObservation(ctx, o); err != nil {
+		return o, err
+	}
+	r.emit(RoundEvent{Kind: RoundObserved, Step: st.Step, Camera: o.Camera})
+	return o, snapErr
+}
+
+// writeFileSync writes a private file and syncs it: a snapshot is evidence
+// of what was seen.
+func writeFileSync(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

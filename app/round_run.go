@@ -1,0 +1,601 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/video"
+)
+
+// VisitStatus is what became of one camera of one step.
+type VisitStatus string
+
+// The statuses a visit report shows. The strings are stored in rounds.db.
+const (
+	VisitOpening VisitStatus = "opening" // waiting for the first frame (live runs only)
+	VisitSeen    VisitStatus = "seen"    // a live frame reached the screen
+	VisitLost    VisitStatus = "lost"    // "not seen: camera lost": no frame within FrameTimeout, or lost
+	VisitRefused VisitStatus = "refused" // the policy refused this camera (covert, ...)
+)
+
+// End reasons of a run, stored in rounds.db and in the round.stop detail.
+const (
+	RoundCompleted = "completed" // every step was run
+	RoundStopped   = "stopped"   // the user stopped it
+	RoundAborted   = "aborted"   // the console closed or the audit store failed
+	// A policy code ("guard_without_supervisor", "session_invalid") when the
+	// ground of the run went away: the run ends with that code.
+)
+
+// RoundOptions tune a run. The zero value is what the console uses.
+type RoundOptions struct {
+	// NoLookAhead switches the look-ahead off: the next step's cameras are
+	// then connected only when the step starts (for the benchmark).
+	NoLookAhead bool
+	// FrameTimeout is how long a camera may take to show its first frame
+	// before it is skipped as lost; default 3 s.
+	FrameTimeout time.Duration
+	// Tick is how often a running step reports its progress; default 250 ms.
+	Tick time.Duration
+	// SubStream shows a single-camera step on the sub stream; by default it
+	// fills the screen and plays the main stream.
+	SubStream bool
+}
+
+func (o *RoundOptions) defaults() {
+	if o.FrameTimeout <= 0 {
+		o.FrameTimeout = 3 * time.Second
+	}
+	if o.Tick <= 0 {
+		o.Tick = 250 * time.Millisecond
+	}
+}
+
+// RoundEventKind says what changed in a run.
+type RoundEventKind int
+
+// The events a run sends.
+const (
+	RoundStepStarted RoundEventKind = iota // a step began; State().Slots hold its views
+	RoundTick                              // progress of the dwell
+	RoundSkipped                           // a camera was skipped (Camera), lost or refused
+	RoundPaused
+	RoundResumed
+	RoundObserved // an observation was recorded (Camera)
+	RoundEnded    // the run ended; State().EndReason says why
+)
+
+// RoundEvent is one change of a run. The full picture is State(); an event
+// says only that something changed (events are dropped, never queued without
+// bound, when the receiver is slow).
+type RoundEvent struct {
+	Kind   RoundEventKind
+	Step   int
+	Camera string
+}
+
+// RoundSlot is one camera of the current step.
+type RoundSlot struct {
+	Camera Camera
+	// View is the audited interval showing the camera; nil once skipped.
+	View   *LiveView
+	Status VisitStatus
+	// Note is the policy code of a refusal.
+	Note string
+}
+
+// RoundState is a snapshot of a run.
+type RoundState struct {
+	RunID string
+	Round Round
+	Step  int // 0-based
+	Steps int
+	// StepStarted is when the step began (monotonic clock), before its
+	// cameras were opened.
+	StepStarted time.Time
+	Slots       []RoundSlot
+	Elapsed     time.Duration // dwell time run in this step, pauses excluded
+	Dwell       time.Duration // planned plus extensions
+	Paused      bool
+	Ended       bool
+	EndReason   string
+	Visits      int // visits recorded so far
+}
+
+// RoundRun is one run of a round by one session. One goroutine owns its
+// clock, its views and its report; the methods only send it commands.
+type RoundRun struct {
+	ID    string
+	c     *Console
+	sess  *Session
+	round Round
+	why   Reason
+	opts  RoundOptions
+	log   *slog.Logger
+	db    *sql.DB
+
+	cmds    chan runCmd
+	events  chan RoundEvent
+	dropped atomic.Uint64
+	done    chan struct{}
+	started time.Time
+
+	mu    sync.Mutex
+	state RoundState
+	err   error
+	seq   int           // visits recorded
+	obs   int           // observations recorded
+	warm  []*warmStream // the next step's streams, decoding ahead of their turn
+}
+
+type runCmdKind int
+
+const (
+	cmdPause runCmdKind = iota
+	cmdResume
+	cmdNext
+	cmdPrev
+	cmdExtend
+	cmdStop
+)
+
+type runCmd struct {
+	kind runCmdKind
+	d    time.Duration
+}
+
+// RoundReason is the justification of a run: "virtuele patrouille: <round>".
+func RoundReason(round string) Reason { return Reason{Kind: JustRound, Ref: round} }
+
+// StartRound runs a round for the session under the justification
+// "virtual patrol: <round>". The policy decides first (a guard only with a
+// team chief in the room; roles without live view never) and round.start is
+// audited; every camera shown is then its own audited live view. ctx bounds
+// the run: when it ends, the run ends. text is an optional free motivation.
+func (c *Console) StartRound(ctx context.Context, s *Session, name, text string, opts RoundOptions) (*RoundRun, error) {
+	r, err := c.Round(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	opts.defaults()
+	why := RoundReason(name)
+	why.Text = strings.TrimSpace(text)
+	id := newID()
+	if err := c.allow(ctx, s, ActRoundRun, Resource{Target: "round:" + name}, why,
+		fmt.Sprintf("run=%s steps=%d dwell=%s", id, len(r.Steps), r.TotalDwell())); err != nil {
+		return nil, fmt.Errorf("round %q: %w", name, err)
+	}
+	db, err := openRoundsDB(c.cfg.DataDir)
+	if err != nil {
+		c.recordRoundStop(s, name, why, id, RoundAborted, 0, 0)
+		return nil, err
+	}
+	run := &RoundRun{ID: id, c: c, sess: s, round: r, why: why, opts: opts, db: db,
+		log:  c.log.With("component", "round", "round", name, "run", id),
+		cmds: make(chan runCmd, 16), events: make(chan RoundEvent, 64), done: make(chan struct{}),
+		started: c.now()}
+	run.state = RoundState{RunID: id, Round: r, Steps: len(r.Steps)}
+	if err := run.insertRun(ctx); err != nil {
+		db.Close()
+		c.recordRoundStop(s, name, why, id, RoundAborted, 0, 0)
+		return nil, err
+	}
+	go run.loop(ctx)
+	return run, nil
+}
+
+// Events delivers the run's changes. It is closed after RoundEnded.
+func (r *RoundRun) Events() <-chan RoundEvent { return r.events }
+
+// Done is closed when the run has ended and its report is written.
+func (r *RoundRun) Done() <-chan struct{} { return r.done }
+
+// State is a snapshot of the run.
+func (r *RoundRun) State() RoundState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.state
+	st.Slots = append([]RoundSlot(nil), st.Slots...)
+	return st
+}
+
+// Err is the first error the run met writing its report, if any.
+func (r *RoundRun) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Reason is the justification the run and its views are audited under.
+func (r *RoundRun) Reason() Reason { return r.why }
+
+// Pause holds the dwell clock; the cameras stay on screen.
+func (r *RoundRun) Pause() { r.send(runCmd{kind: cmdPause}) }
+
+// Resume restarts the dwell clock.
+func (r *RoundRun) Resume() { r.send(runCmd{kind: cmdResume}) }
+
+// TogglePause pauses a running step or resumes a paused one.
+func (r *RoundRun) TogglePause() {
+	if r.State().Paused {
+		r.Resume()
+	} else {
+		r.Pause()
+	}
+}
+
+// Next ends the current step now and goes to the next one.
+func (r *RoundRun) Next() { r.send(runCmd{kind: cmdNext}) }
+
+// Previous goes back to the step before (the first step restarts).
+func (r *RoundRun) Previous() { r.send(runCmd{kind: cmdPrev}) }
+
+// Extend adds d to the current step's dwell.
+func (r *RoundRun) Extend(d time.Duration) {
+	if d > 0 {
+		r.send(runCmd{kind: cmdExtend, d: d})
+	}
+}
+
+// Stop ends the run and waits until its views are closed and its report
+// is written. It is safe to call more than once and after the run ended.
+func (r *RoundRun) Stop() {
+	r.send(runCmd{kind: cmdStop})
+	<-r.done
+}
+
+// send never blocks a UI thread on a busy run: the queue is deep enough
+// for any human, and a run that ended takes no more commands.
+func (r *RoundRun) send(c runCmd) {
+	select {
+	case <-r.done:
+	case r.cmds <- c:
+	default:
+		r.log.Warn("round command dropped: queue full", "cmd", c.kind)
+	}
+}
+
+func (r *RoundRun) emit(e RoundEvent) {
+	select {
+	case r.events <- e:
+	default:
+		r.dropped.Add(1)
+	}
+}
+
+// loop is the run's goroutine: it owns the step clock, the views and the
+// warm streams, and writes the report.
+func (r *RoundRun) loop(ctx context.Context) {
+	defer close(r.done)
+	defer close(r.events)
+	defer r.db.Close()
+	steps := r.round.Steps
+	reason := RoundCompleted
+	idx := 0
+	for idx < len(steps) {
+		if d := r.c.access.Recheck(r.sess, ActRoundRun, Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
+			reason = d.Code
+			break
+		}
+		st, err := r.beginStep(ctx, idx)
+		if err != nil {
+			r.log.Error("round step could not start", "step", idx, "err", err)
+			reason = RoundAborted
+			if st != nil {
+				r.endStep(st)
+			}
+			break
+		}
+		if !r.opts.NoLookAhead && idx+1 < len(steps) {
+			r.warmStep(idx + 1)
+		}
+		next, end := r.dwell(ctx, st)
+		r.endStep(st)
+		if end != "" {
+			reason = end
+			break
+		}
+		idx = max(0, idx+next)
+	}
+	r.releaseWarm()
+	r.finish(reason)
+}
+
+// stepRun is the live part of one step.
+type stepRun struct {
+	idx      int
+	started  time.Time // c.now() at the start, for the report
+	mono     time.Time // time.Now() at the start, for durations
+	dwell    time.Duration
+	extended time.Duration
+	elapsed  time.Duration // run time before the last resume
+	resumed  time.Time     // zero while paused
+	slots    []*slotRun
+}
+
+type slotRun struct {
+	cam        Camera
+	view       *LiveView
+	status     VisitStatus
+	note       string
+	base       uint64 // source frames when the view subscribed
+	first      time.Duration
+	lostDuring bool
+	closed     bool
+}
+
+func (st *stepRun) runTime(now time.Time) time.Duration {
+	if st.resumed.IsZero() {
+		return st.elapsed
+	}
+	return st.elapsed + now.Sub(st.resumed)
+}
+
+func (r *RoundRun) stream(step RoundStep) Stream {
+	if len(step.Cameras) == 1 && !r.opts.SubStream {
+		return StreamMain
+	}
+	return StreamSub
+}
+
+// beginStep opens one audited view per camera of the step, then lets go of
+// the warm streams: the view subscribes first, so the shared Source never
+// stops decoding and the first frame is there at once.
+func (r *RoundRun) beginStep(ctx context.Context, idx int) (*stepRun, error) {
+	step := r.round.Steps[idx]
+	now := time.Now()
+	st := &stepRun{idx: idx, started: r.c.now(), mono: now, resumed: now, dwell: step.Dwell.Duration}
+	stream := r.stream(step)
+	for _, id := range step.Cameras {
+		cam, _ := r.c.zone.Camera(id)
+		sl := &slotRun{cam: cam, status: VisitOpening, first: -1}
+		st.slots = append(st.slots, sl)
+		v, err := r.c.OpenLive(ctx, r.sess, id, stream, r.why)
+		var denied *DeniedError
+		switch {
+		case errors.As(err, &denied):
+			sl.status, sl.note, sl.closed = VisitRefused, denied.Decision.Code, true
+			r.emit(RoundEvent{Kind: RoundSkipped, Step: idx, Camera: id})
+			continue
+		case err != nil:
+			r.releaseWarm()
+			return st, err
+		}
+		sl.view = v
+		sl.base = v.Status().Frames
+	}
+	r.releaseWarm()
+	r.publish(st, false)
+	r.emit(RoundEvent{Kind: RoundStepStarted, Step: idx})
+	return st, nil
+}
+
+// dwell runs the step's clock until it is over. It returns the step to go
+// to (+1, -1, 0 to repeat) or, to end the run, a reason.
+func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string) {
+	st.resumed = time.Now()
+	timer := time.NewTimer(st.dwell)
+	defer timer.Stop()
+	probe := time.NewTicker(25 * time.Millisecond)
+	defer probe.Stop()
+	lastTick := time.Now()
+	if !r.anyLive(st) {
+		return 1, ""
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return 0, RoundAborted
+		case <-timer.C:
+			return 1, ""
+		case c := <-r.cmds:
+			now := time.Now()
+			switch c.kind {
+			case cmdPause:
+				if !st.resumed.IsZero() {
+					st.elapsed = st.runTime(now)
+					st.resumed = time.Time{}
+					timer.Stop()
+					r.publish(st, false)
+					r.emit(RoundEvent{Kind: RoundPaused, Step: st.idx})
+				}
+			case cmdResume:
+				if st.resumed.IsZero() {
+					st.resumed = now
+					timer.Reset(max(0, st.dwell+st.extended-st.elapsed))
+					r.publish(st, false)
+					r.emit(RoundEvent{Kind: RoundResumed, Step: st.idx})
+				}
+			case cmdExtend:
+				st.extended += c.d
+				if !st.resumed.IsZero() {
+					timer.Reset(max(0, st.dwell+st.extended-st.runTime(now)))
+				}
+				r.publish(st, false)
+				r.emit(RoundEvent{Kind: RoundTick, Step: st.idx})
+			case cmdNext:
+				return 1, ""
+			case cmdPrev:
+				return -1, ""
+			case cmdStop:
+				return 0, RoundStopped
+			}
+		case <-probe.C:
+			if end := r.probe(st); end != "" {
+				return 0, end
+			}
+			if !r.anyLive(st) {
+				return 1, ""
+			}
+			if time.Since(lastTick) >= r.opts.Tick {
+				lastTick = time.Now()
+				r.publish(st, false)
+				r.emit(RoundEvent{Kind: RoundTick, Step: st.idx})
+			}
+		}
+	}
+}
+
+// probe checks the step's cameras: a first frame seen, a camera lost or
+// silent past FrameTimeout (skipped, never blocking the round), a view
+// ended by the console (the ground of the run went away).
+func (r *RoundRun) probe(st *stepRun) string {
+	since := time.Since(st.mono)
+	for _, sl := range st.slots {
+		if sl.closed || sl.view == nil {
+			continue
+		}
+		select {
+		case <-sl.view.Done():
+			// Not closed by us: the console ended it (policy or shutdown).
+			sl.closed = true
+			if d := r.c.access.Recheck(r.sess, ActRoundRun, Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
+				return d.Code
+			}
+			if code := sl.view.EndCode(); code != "" {
+				return code
+			}
+			return RoundAborted
+		default:
+		}
+		status := sl.view.Status()
+		lost := status.State == video.StateLost || status.State == video.StateUnauthorised
+		switch sl.status {
+		case VisitOpening:
+			switch {
+			case status.Frames > sl.base:
+				sl.status, sl.first = VisitSeen, since
+			case lost || since >= r.opts.FrameTimeout:
+				r.skip(st, sl)
+			}
+		case VisitSeen:
+			if lost && !sl.lostDuring {
+				sl.lostDuring = true
+				r.publish(st, false)
+			}
+		}
+	}
+	return ""
+}
+
+// skip marks a camera "not seen: camera lost" and takes it off the screen.
+func (r *RoundRun) skip(st *stepRun, sl *slotRun) {
+	sl.status = VisitLost
+	r.closeSlot(sl)
+	r.log.Info("round camera skipped: no frame", "camera", sl.cam.ID, "step", st.idx)
+	r.publish(st, false)
+	r.emit(RoundEvent{Kind: RoundSkipped, Step: st.idx, Camera: sl.cam.ID})
+}
+
+func (r *RoundRun) closeSlot(sl *slotRun) {
+	if sl.closed || sl.view == nil {
+		sl.closed = true
+		return
+	}
+	sl.closed = true
+	if err := sl.view.Close(); err != nil {
+		r.log.Error("round view close", "camera", sl.cam.ID, "err", err)
+	}
+}
+
+// anyLive reports whether a camera of the step is still on screen (or on
+// its way); when none is, the step is over.
+func (r *RoundRun) anyLive(st *stepRun) bool {
+	for _, sl := range st.slots {
+		if !sl.closed && (sl.status == VisitOpening || (sl.status == VisitSeen && !sl.lostDuring)) {
+			return true
+		}
+	}
+	return false
+}
+
+// endStep closes the step's views (live.stop for each) and records one
+// visit per camera.
+func (r *RoundRun) endStep(st *stepRun) {
+	now := time.Now()
+	actual := now.Sub(st.mono).Round(time.Millisecond)
+	ended := r.c.now()
+	for _, sl := range st.slots {
+		if sl.status == VisitOpening {
+			// The step ended (next, stop) before the first frame came.
+			if f := sl.view; f != nil && !sl.closed && f.Status().Frames > sl.base {
+				sl.status, sl.first = VisitSeen, now.Sub(st.mono)
+			} else {
+				sl.status = VisitLost
+			}
+		}
+		r.closeSlot(sl)
+	}
+	r.publish(st, true)
+	r.mu.Lock()
+	seq := r.seq
+	r.seq++
+	r.state.Visits = r.seq
+	r.mu.Unlock()
+	if err := r.insertVisits(seq, st, actual, ended); err != nil {
+		r.fail(err)
+	}
+}
+
+// publish copies the step into the snapshot the UI reads.
+func (r *RoundRun) publish(st *stepRun, ending bool) {
+	slots := make([]RoundSlot, len(st.slots))
+	for i, sl := range st.slots {
+		slots[i] = RoundSlot{Camera: sl.cam, Status: sl.status, Note: sl.note}
+		if !sl.closed && !ending {
+			slots[i].View = sl.view
+		}
+	}
+	now := time.Now()
+	r.mu.Lock()
+	r.state.Step = st.idx
+	r.state.StepStarted = st.mono
+	r.state.Slots = slots
+	r.state.Elapsed = st.runTime(now)
+	r.state.Dwell = st.dwell + st.extended
+	r.state.Paused = st.resumed.IsZero()
+	r.mu.Unlock()
+}
+
+func (r *RoundRun) fail(err error) {
+	r.log.Error("round report", "err", err)
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+}
+
+// finish writes round.stop and the end of the report.
+func (r *RoundRun) finish(reason string) {
+	r.mu.Lock()
+	visits := r.seq
+	r.state.Ended, r.state.EndReason, r.state.Slots, r.state.Paused = true, reason, nil, false
+	r.mu.Unlock()
+	dur := r.c.now().Sub(r.started)
+	seen, lost, err := r.endRun(reason)
+	if err != nil {
+		r.fail(err)
+	}
+	r.c.recordRoundStop(r.sess, r.round.Name, r.why, r.ID, reason, visits, dur,
+		fmt.Sprintf("seen=%d lost=%d", seen, lost))
+	r.emit(RoundEvent{Kind: RoundEnded})
+}
+
+func (c *Console) recordRoundStop(s *Session, name string, why Reason, id, reason string, visits int, dur time.Duration, extra ...string) {
+	detail := strings.Join(append([]string{fmt.Sprintf("run=%s end=%s steps_run=%d duration=%s", id, reason, visits,
+		dur.Round(time.Millisecond))}, extra...), " ")
+	// A background context: the stop belongs in the trail even when the
+	// run ended because its context did.
+	if err := c.access.Record(context.Background(), s, audit.ActRoundStop, "round:"+name, why, detail); err != nil {
+		c.log.Error("round.stop not audited", "round", name, "run", id, "err", err)
+	}
+}
