@@ -80,6 +80,9 @@ func TestTeamChiefScreens(t *testing.T) {
 		rs.user.SetText("dispatcher")
 		test.Tap(rs.search)
 		h.until("review rows", func() bool { return rs.search.Disabled() == false && rs.last != nil })
+		if got, want := rs.cell(widget.TableCellID{Row: 0, Col: 3}), actionLabel("live.start"); got != want || got == "live.start" {
+			t.Errorf("action cell %q, want %q", got, want)
+		}
 		var actions []string
 		for _, r := range rs.rows {
 			actions = append(actions, r.Action)

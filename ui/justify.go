@@ -115,6 +115,12 @@ func (p *reasonPrompt) kindChanged() {
 		return
 	}
 	k := p.selected()
+	switch {
+	case k != app.JustShift && p.text.Text == defaultShiftText:
+		p.text.SetText("")
+	case k == app.JustShift && p.text.Text == "":
+		p.text.SetText(defaultShiftText)
+	}
 	p.form.Items[1].Text = justRefLabel(k)
 	if k == app.JustJudicial {
 		p.form.Items[3].Widget.Show()

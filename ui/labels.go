@@ -217,3 +217,68 @@ func decisionText(code string) string {
 	}
 	return lang.L("deny.other", map[string]any{"Code": code})
 }
+
+// actionLabel names an audit action (the audit trail's stable id).
+func actionLabel(a string) string {
+	switch a {
+	case "live.start":
+		return lang.L("audit.live.start")
+	case "live.stop":
+		return lang.L("audit.live.stop")
+	case "playback":
+		return lang.L("audit.playback")
+	case "export":
+		return lang.L("audit.export")
+	case "anpr.search":
+		return lang.L("audit.anpr.search")
+	case "hit.confirm":
+		return lang.L("audit.hit.confirm")
+	case "hit.reject":
+		return lang.L("audit.hit.reject")
+	case "dispatch":
+		return lang.L("audit.dispatch")
+	case "ptz.move":
+		return lang.L("audit.ptz.move")
+	case "round.start":
+		return lang.L("audit.round.start")
+	case "round.stop":
+		return lang.L("audit.round.stop")
+	case "round.edit":
+		return lang.L("audit.round.edit")
+	case "observation":
+		return lang.L("audit.observation")
+	case "settings.change":
+		return lang.L("audit.settings.change")
+	case "list.change":
+		return lang.L("audit.list.change")
+	case "login":
+		return lang.L("audit.login")
+	case "logout":
+		return lang.L("audit.logout")
+	case "login.failed":
+		return lang.L("audit.login.failed")
+	case "grant":
+		return lang.L("audit.grant")
+	case "evidence.hold":
+		return lang.L("audit.evidence.hold")
+	case "live.review":
+		return lang.L("audit.live.review")
+	case "audit.review":
+		return lang.L("audit.audit.review")
+	case "dsar":
+		return lang.L("audit.dsar")
+	}
+	return a
+}
+
+// outcomeLabel says allowed, or refused and why, from the audit entry's
+// outcome and its decision code.
+func outcomeLabel(outcome, code string) string {
+	if outcome == "allowed" {
+		return lang.L("audit.outcome.allowed")
+	}
+	if code == "" || code == app.CodeAllowed {
+		return lang.L("audit.outcome.denied")
+	}
+	return lang.L("audit.outcome.denied") + ": " + decisionText(code)
+}

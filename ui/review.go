@@ -33,7 +33,8 @@ type reviewRow struct {
 	Action  string
 	Subject string
 	Reason  string
-	Outcome string
+	Outcome string // "allowed" or "denied"
+	Code    string // the decision code
 }
 
 // reviewResult is one answer: the rows and the chain's verification.
@@ -151,17 +152,20 @@ func (rs *reviewScreen) cell(id widget.TableCellID) string {
 	case 0:
 		return clock(r.Time)
 	case 1:
+		if r.Role == "" {
+			return r.User
+		}
 		return r.User + " (" + roleLabel(app.Role(r.Role)) + ")"
 	case 2:
 		return r.Console
 	case 3:
-		return r.Action
+		return actionLabel(r.Action)
 	case 4:
 		return r.Subject
 	case 5:
 		return r.Reason
 	case 6:
-		return r.Outcome
+		return outcomeLabel(r.Outcome, r.Code)
 	}
 	return ""
 }

@@ -31,12 +31,8 @@ func (r consoleReviewer) Review(ctx context.Context, s *app.Session, q reviewQue
 		if e.JustKind != "" {
 			reason = reasonLabel(why)
 		}
-		outcome := string(e.Outcome)
-		if e.Reason != "" && e.Reason != app.CodeAllowed {
-			outcome += ": " + e.Reason
-		}
 		res.Rows = append(res.Rows, reviewRow{Time: e.Time, User: e.User, Role: e.Role, Console: e.Console,
-			Action: string(e.Action), Subject: e.Subject, Reason: reason, Outcome: outcome})
+			Action: string(e.Action), Subject: e.Subject, Reason: reason, Outcome: string(e.Outcome), Code: e.Reason})
 	}
 	rep, err := r.c.VerifyAudit(ctx, s)
 	switch {
