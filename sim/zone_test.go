@@ -126,6 +126,7 @@ func TestStampsThroughFFmpeg(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, url := range []string{z.Cameras()[0].SubURL, z.Cameras()[1].MainURL} {
+		started := time.Now()
 		imgs, err := grabFrames(ctx, url, 5)
 		if err != nil {
 			t.Fatal(err)
@@ -144,9 +145,12 @@ func TestStampsThroughFFmpeg(t *testing.T) {
 				t.Errorf("%s frame %d: seq %d after %d", url, i, s.Seq, last)
 			}
 			last = s.Seq
-			if d := now.Sub(s.Captured); d < 0 || d > 5*time.Second {
-				t.Errorf("%s frame %d: captured %v, %v before now", url, i, s.Captured, d)
+			// Live frames: rendered after ffmpeg started, before it ended.
+			// (ffmpeg may buffer them for seconds while it probes.)
+			if s.Captured.Before(started.Add(-time.Millisecond)) || s.Captured.After(now) {
+				t.Errorf("%s frame %d: captured %v, not between %v and %v", url, i, s.Captured, started, now)
 			}
+			t.Logf("%s frame %d: seq %d captured %v", url, i, s.Seq, s.Captured.Format("15:04:05.000"))
 		}
 	}
 }
