@@ -196,7 +196,12 @@ func wallChild() int {
 		go func() {
 			defer close(done)
 			scriptErr = wallScript(ctx, s, out, filepath.Join(data, "tiles.json"))
-			cancel()
+			if scriptErr != nil {
+				cancel()
+				return
+			}
+			// Close the window as the user would: every view must end.
+			fyne.Do(s.w.Close)
 		}()
 	}}
 	runErr := Run(ctx, c, opts)
@@ -205,12 +210,48 @@ func wallChild() int {
 	case <-time.After(5 * time.Second):
 		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
 	}
+	openErr := checkAllClosed(c)
 	closeErr := c.Close()
-	if err := errors.Join(runErr, scriptErr, closeErr); err != nil {
+	if err := errors.Join(runErr, scriptErr, openErr, closeErr); err != nil {
 		fmt.Fprintln(os.Stderr, "window child:", err)
 		return 1
 	}
 	return 0
+}
+
+// checkAllClosed reads the audit trail: after the window closed, every
+// live.start has its live.stop.
+func checkAllClosed(c *app.Console) error {
+	ctx := context.Background()
+	boss, err := c.Login(ctx, "teamchef", app.DemoPassword)
+	if err != nil {
+		return err
+	}
+	defer c.Logout(ctx, boss)
+	es, err := c.Review(ctx, boss, app.ReviewFilter{User: "dispatcher"})
+	if err != nil {
+		return err
+	}
+	open := map[string]int{}
+	for _, e := range es {
+		switch e.Action {
+		case "live.start":
+			if e.Outcome == "allowed" {
+				open[e.Subject]++
+			}
+		case "live.stop":
+			open[e.Subject]--
+		}
+	}
+	if len(open) != 4 {
+		return fmt.Errorf("audit shows %d cameras opened, want 4", len(open))
+	}
+	for subj, n := range open {
+		if n != 0 {
+			return fmt.Errorf("%s: %d live views not closed after the window closed", subj, n)
+		}
+	}
+	return nil
 }
 
 // wallScript does what a dispatcher does at the start of a shift, through
