@@ -86,8 +86,8 @@ func logf(p float32) float32 {
 // nothing may be skipped: that is where dropping a character would hide a
 // misread.
 const (
-	junkEnd   = -1.5
-	junkInner = -2.5
+	junkEnd   = -3
+	junkInner = -3
 )
 
 // decoded is the best reading of a crop under one format.

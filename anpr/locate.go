@@ -334,3 +334,45 @@ func charLike(crop gocv.Mat) int {
 	}
 	return best
 }
+
+// bandEnd returns the column just right of the euro band (the blue strip
+// with the country letters at the left of EU plates), or 0 when the crop
+// has none. The band's letters ("NL", "B", "D") are smaller than the
+// plate's characters but the recogniser reads them all the same, and a
+// leading "N" or "M" can outvote the real first character: cutting the band
+// off is cheaper and surer than decoding around it.
+func bandEnd(crop gocv.Mat) int {
+	w, h := crop.Cols(), crop.Rows()
+	if w < 40 || h < 8 || crop.Channels() != 3 {
+		return 0
+	}
+	buf := crop.ToBytes()
+	limit := w * 30 / 100
+	runStart, runEnd := -1, -1
+	for x := 0; x < limit; x++ {
+		blue := 0
+		for y := 0; y < h; y++ {
+			o := (y*w + x) * 3
+			b, g, r := int(buf[o]), int(buf[o+1]), int(buf[o+2])
+			if b > 70 && b > r+40 && b > g+15 {
+				blue++
+			}
+		}
+		isBlue := blue*100 >= h*35
+		switch {
+		case isBlue && runStart < 0:
+			if x > w*20/100 {
+				return 0
+			}
+			runStart, runEnd = x, x
+		case isBlue:
+			runEnd = x
+		case runStart >= 0:
+			if runEnd-runStart+1 >= max(3, w*3/100) {
+				return runEnd + 1
+			}
+			runStart, runEnd = -1, -1
+		}
+	}
+	return 0
+}

@@ -249,7 +249,12 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 	if q.source != "text" && charLike(crop) < 3 {
 		return Read{}, false, nil
 	}
-	fr, err := r.rec.recognise(crop)
+	text := crop
+	if x := bandEnd(crop); x > 0 {
+		text = crop.Region(image.Rect(x, 0, crop.Cols(), crop.Rows()))
+		defer text.Close()
+	}
+	fr, err := r.rec.recognise(text)
 	if err != nil {
 		return Read{}, false, err
 	}

@@ -25,18 +25,18 @@ const beSpecialLead = "MWSQGOUVYZT"
 
 func beFormats() []Format {
 	out := []Format{
-		{Country: "BE", Name: "be-current", Kind: "car", Template: "n-lll-ddd", Prior: 1.5},
+		{Country: "BE", Name: "be-current", Kind: "car", Template: "n-lll-ddd", Prior: 0.8},
 	}
 	for i := 0; i < len(beSpecialLead); i++ {
 		c := beSpecialLead[i]
 		out = append(out, Format{Country: "BE", Name: "be-special-" + string(c), Kind: beSpecialKind(c),
-			Template: string(c) + "-lll-ddd", Prior: 0.8})
+			Template: string(c) + "-lll-ddd", Prior: 0.3})
 	}
 	return append(out, []Format{
-		{Country: "BE", Name: "be-taxi", Kind: "taxi", Template: "TX-lll-ddd", Prior: 0.3},
-		{Country: "BE", Name: "be-diplomatic", Kind: "diplomatic", Template: "CD-xxxx", Prior: 0.1},
-		{Country: "BE", Name: "be-1973", Kind: "car", Template: "lll-ddd", Prior: 1.0},
-		{Country: "BE", Name: "be-2008", Kind: "car", Template: "ddd-lll", Prior: 1.0},
+		{Country: "BE", Name: "be-taxi", Kind: "taxi", Template: "TX-lll-ddd", Prior: 0.1},
+		{Country: "BE", Name: "be-diplomatic", Kind: "diplomatic", Template: "CD-xxxx", Prior: 0},
+		{Country: "BE", Name: "be-1973", Kind: "car", Template: "lll-ddd", Prior: 0.5},
+		{Country: "BE", Name: "be-2008", Kind: "car", Template: "ddd-lll", Prior: 0.5},
 	}...)
 }
 
@@ -86,7 +86,7 @@ func nlFormats() []Format {
 	}
 	out := make([]Format, 0, len(codes))
 	for _, c := range codes {
-		f := Format{Country: "NL", Name: fmt.Sprintf("nl-sidecode-%d", c.n), Kind: "car", Template: c.tmpl, Prior: 0.2}
+		f := Format{Country: "NL", Name: fmt.Sprintf("nl-sidecode-%d", c.n), Kind: "car", Template: c.tmpl, Prior: 0.3}
 		if c.cons {
 			f.Letters = nlLetters
 		}
@@ -103,7 +103,7 @@ const frLetters = "ABCDEFGHJKLMNPQRSTVWXYZ"
 
 func frFormats() []Format {
 	return []Format{
-		{Country: "FR", Name: "fr-siv", Kind: "car", Template: "ll-ddd-ll", Letters: frLetters, Prior: 0.4},
+		{Country: "FR", Name: "fr-siv", Kind: "car", Template: "ll-ddd-ll", Letters: frLetters, Prior: 0.3},
 		// FNI (1950-2009), still seen: 123 AB 75, 1234 ABC 59.
 		{Country: "FR", Name: "fr-fni-3-2", Kind: "car", Template: "ddd-ll-dd", Seps: []string{" ", " "}, Prior: -0.3},
 		{Country: "FR", Name: "fr-fni-3-3", Kind: "car", Template: "ddd-lll-dd", Seps: []string{" ", " "}, Prior: -0.3},
@@ -124,9 +124,9 @@ func deFormats() []Format {
 				}
 				base := rep("l", city) + "-" + rep("l", mid) + "-n" + rep("d", num-1)
 				name := fmt.Sprintf("de-%d-%d-%d", city, mid, num)
-				prior := -0.2
+				prior := -0.1
 				if num < 2 {
-					prior = -0.8 // one-digit numbers are rare and match junk easily
+					prior = -0.6 // one-digit numbers are rare and match junk easily
 				}
 				out = append(out, Format{Country: "DE", Name: name, Kind: "car", Template: base, Seps: []string{"-", " "}, Prior: prior})
 				if city+mid+num < 8 {
