@@ -41,7 +41,11 @@ type tile struct {
 func newTile(w *wall, index int) *tile {
 	t := &tile{w: w, index: index, state: stIdle}
 	t.bg = canvas.NewRectangle(colTileBg)
-	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
+	// ImageScaleFastest: the frame's *image.RGBA goes to the GPU as it is
+	// (TexImage2D of its Pix) and is scaled there with linear filtering.
+	// ImageScaleSmooth would rescale every frame on the CPU (CatmullRom into
+	// a new NRGBA) before uploading it.
+	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
 	t.dot = canvas.NewText("●", colIdle)
 	t.name = canvas.NewText("", colForeground)
 	t.name.TextStyle.Bold = true
