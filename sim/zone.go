@@ -61,6 +61,9 @@ func (f Fault) String() string {
 	return "fault(" + strconv.Itoa(int(f)) + ")"
 }
 
+// maxCameras bounds a zone: each camera costs two encoders while watched.
+const maxCameras = 64
+
 // ErrUnknownCamera is returned for a camera id the zone does not have.
 var ErrUnknownCamera = errors.New("unknown camera")
 
@@ -119,6 +122,9 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	if cfg.PatrolAddr == "" {
 		cfg.PatrolAddr = "127.0.0.1:0"
 	}
+	if cfg.Cameras > maxCameras || cfg.FPS > 60 {
+		return nil, fmt.Errorf("sim: %d cameras at %d fps: at most %d cameras and 60 fps", cfg.Cameras, cfg.FPS, maxCameras)
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -134,10 +140,22 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	if err := z.start(ctx); err != nil {
 		cancel()
 		z.wg.Wait()
+		for _, c := range z.cams {
+			for _, st := range c.streams {
+				if st != nil {
+					st.ss.Close()
+				}
+			}
+		}
 		if z.srv != nil {
 			z.srv.Close()
 		}
-		z.truth.close()
+		if z.patrol != nil {
+			z.patrol.wait()
+		}
+		if cerr := z.truth.close(); cerr != nil {
+			log.Warn("closing ground truth after a failed start", "err", cerr)
+		}
 		return nil, err
 	}
 	z.wg.Add(1)
@@ -225,6 +243,10 @@ func (z *Zone) addCamera(i int, params [2]h264Params) error {
 	if spec.auth {
 		c.pub.Username, c.pub.Password = "viewer", "Borgloon-"+strconv.Itoa(1000+int(uint64(z.cfg.Seed)%9000))
 	}
+	// Listed before its streams exist so that a failed start closes those
+	// that were made.
+	z.cams = append(z.cams, c)
+	z.byID[id] = c
 	for k := range streamSizes {
 		st, err := newStream(z, c, k, params[k])
 		if err != nil {
@@ -232,8 +254,6 @@ func (z *Zone) addCamera(i int, params [2]h264Params) error {
 		}
 		c.streams[k] = st
 	}
-	z.cams = append(z.cams, c)
-	z.byID[id] = c
 	return nil
 }
 

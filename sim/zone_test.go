@@ -221,3 +221,24 @@ func TestUDPTransport(t *testing.T) {
 		t.Error("no stamp in a frame received over UDP")
 	}
 }
+
+func TestStartRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"too many cameras", Config{Cameras: 1000}},
+		{"absurd fps", Config{FPS: 1000}},
+		{"bad address", Config{Addr: "256.0.0.1:99999"}},
+		{"truth path in a file", Config{TruthPath: "/dev/null/truth.jsonl"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			z, err := Start(context.Background(), tc.cfg)
+			if err == nil {
+				z.Close()
+				t.Fatalf("Start(%+v) succeeded", tc.cfg)
+			}
+		})
+	}
+}
