@@ -54,8 +54,10 @@
 //
 // Verification is a few pure functions over rows (verify.go: Verifier,
 // EntryHash, SelectHead) that know nothing of SQLite. Reader.Verify streams
-// rows into a Verifier inside one read snapshot and returns the first break
-// as *ChainError{Seq, Want, Got, Kind}. It may run while another process
+// rows into a Verifier inside one read snapshot (from 100 000 entries, one
+// seq range per core, each on its own connection and bounded by the first
+// snapshot's end) and returns the first break as *ChainError{Seq, Want,
+// Got, Kind}. It may run while another process
 // appends: the head file is read before and after the snapshot is taken,
 // and the snapshot is taken again when a writer raced it. Reader opens a
 // store read-only with only the public key, for the review screen and
