@@ -193,3 +193,28 @@ func TestAuthRequired(t *testing.T) {
 		t.Fatal("no frame with the right credentials")
 	}
 }
+
+func TestPauseStopsEncoding(t *testing.T) {
+	z := startZone(t, Config{Cameras: 1})
+	st := z.cams[0].streams[1]
+	r, err := openReader(t, z.Cameras()[0].SubURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(2*time.Second, func() bool { return r.count() > 0 }) {
+		t.Fatal("no frame")
+	}
+	if n := st.readers(); n != 1 {
+		t.Fatalf("readers = %d while playing, want 1", n)
+	}
+	if _, err := r.c.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.readers(); n != 0 {
+		t.Errorf("readers = %d while paused, want 0", n)
+	}
+	r.close()
+	if !waitFor(2*time.Second, func() bool { return st.readers() == 0 }) {
+		t.Errorf("readers = %d after the session closed", st.readers())
+	}
+}

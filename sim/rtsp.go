@@ -93,3 +93,12 @@ func (h *rtspHandler) OnSessionClose(ctx *gortsplib.ServerHandlerOnSessionCloseC
 		st.leave(ctx.Session)
 	}
 }
+
+// OnPause implements gortsplib.ServerHandlerOnPause: a paused reader does
+// not keep the encoder busy.
+func (h *rtspHandler) OnPause(ctx *gortsplib.ServerHandlerOnPauseCtx) (*base.Response, error) {
+	if st, ok := ctx.Session.UserData().(*stream); ok {
+		st.pause(ctx.Session)
+	}
+	return &base.Response{StatusCode: base.StatusOK}, nil
+}

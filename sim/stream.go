@@ -144,6 +144,15 @@ func (st *stream) play(ss *gortsplib.ServerSession) {
 	}
 }
 
+func (st *stream) pause(ss *gortsplib.ServerSession) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.sessions[ss] {
+		st.sessions[ss] = false
+		st.playing--
+	}
+}
+
 func (st *stream) leave(ss *gortsplib.ServerSession) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
