@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -28,6 +29,7 @@ type mainScreen struct {
 	watch     *watchPanel
 	review    *reviewScreen
 	logoutBtn *widget.Button
+	shortcuts []fyne.Shortcut
 }
 
 func newMainScreen(s *shell) *mainScreen {
@@ -99,6 +101,10 @@ func (m *mainScreen) start() {
 
 // stop closes every view and stops the screen's goroutines.
 func (m *mainScreen) stop() {
+	for _, sc := range m.shortcuts {
+		m.s.w.Canvas().RemoveShortcut(sc)
+	}
+	m.shortcuts = nil
 	if m.wall != nil {
 		m.wall.closeAll()
 	}
@@ -142,6 +148,10 @@ func buildWallTab(m *mainScreen) fyne.CanvasObject {
 		b := widget.NewButton(label, func() { m.wall.setLayout(n) })
 		m.layoutBtn[n] = b
 		bar.Add(b)
+		// Ctrl+1..4 pick the layout without leaving the keyboard.
+		sc := &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(n)), Modifier: fyne.KeyModifierShortcutDefault}
+		s.w.Canvas().AddShortcut(sc, func(fyne.Shortcut) { m.wall.setLayout(n) })
+		m.shortcuts = append(m.shortcuts, sc)
 	}
 	m.reasonBtn = widget.NewButtonWithIcon(lang.L("wall.reason.none"), theme.DocumentCreateIcon(), func() {
 		cur := shiftReason(s.sess)

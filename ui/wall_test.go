@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -67,6 +68,13 @@ func TestWall(t *testing.T) {
 				t.Errorf("layout %d: its button is not highlighted", n)
 			}
 		}
+		ctrl3 := &desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault}
+		h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl3)
+		if w.n != 3 {
+			t.Errorf("Ctrl+3 gave a %dx%d wall", w.n, w.n)
+		}
+		test.Tap(h.s.main.layoutBtn[1])
+		test.Tap(h.s.main.layoutBtn[2])
 		// Going to 1 took tiles 2-4 off the wall: their views closed.
 		h.until("three views closed", func() bool {
 			for _, cam := range cams[1:4] {
