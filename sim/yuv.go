@@ -131,11 +131,6 @@ func (p yuvImage) blend(mask *image.Alpha, x, y int, c yuvColor) {
 			prow[px] = uint8((int(prow[px])*(255-a) + int(c.Y)*a) / 255)
 		}
 	}
-	if c.U == 128 && c.V == 128 {
-		// Grey text: the chroma under it is left as it was, which costs
-		// nothing and looks like a real camera's on-screen display.
-		return
-	}
 	for py := dst.Min.Y / 2; py < (dst.Max.Y+1)/2; py++ {
 		for px := dst.Min.X / 2; px < (dst.Max.X+1)/2; px++ {
 			a := 0
