@@ -70,20 +70,27 @@ func (d *Decoder) Codec() Codec { return d.codec }
 // bad input (the decoder stays usable and resynchronises at the next IDR), and
 // never nil, nil.
 func (d *Decoder) Decode(au [][]byte) (*image.RGBA, error) {
-	return d.decode(au, true)
+	return d.decode(au, true, nil)
+}
+
+// decodeInto is Decode writing the RGBA picture straight into the image into
+// returns for the picture's bounds (a pooled frame): no copy after swscale.
+// On error the image into returned, if any, is handed back too.
+func (d *Decoder) decodeInto(au [][]byte, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
+	return d.decode(au, true, into)
 }
 
 // skip decodes au to keep the reference pictures current but produces no
 // picture; nil means the codec accepted it.
 func (d *Decoder) skip(au [][]byte) error {
-	_, err := d.decode(au, false)
+	_, err := d.decode(au, false, nil)
 	if errors.Is(err, ErrNoFrame) {
 		return nil
 	}
 	return err
 }
 
-func (d *Decoder) decode(au [][]byte, convert bool) (*image.RGBA, error) {
+func (d *Decoder) decode(au [][]byte, convert bool, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
 	if d.av == nil {
 		return nil, ErrClosed
 	}
@@ -108,7 +115,7 @@ func (d *Decoder) decode(au [][]byte, convert bool) (*image.RGBA, error) {
 		}
 		off += copy(buf[off:], nalu)
 	}
-	return d.av.decodeStaged(n, convert)
+	return d.av.decodeStaged(n, convert, into)
 }
 
 // Close frees the codec. It is safe to call more than once.

@@ -51,7 +51,7 @@ type avDecoder struct {
 	swsW    C.int
 	swsH    C.int
 	swsFmt  C.int
-	out     *C.uint8_t // RGBA destination (av_malloc'd), rebuilt on size change
+	out     *C.uint8_t // RGBA destination of Decode (av_malloc'd), rebuilt on size change
 	outSize int
 
 	img image.RGBA // returned by decode; Pix points into out
@@ -148,8 +148,10 @@ func (d *avDecoder) stage(n int) ([]byte, error) {
 
 // decodeStaged hands the first n staged bytes to libavcodec and receives at
 // most one frame, converted to RGBA unless convert is false (a replay that
-// only has to bring the decoder's references up to date).
-func (d *avDecoder) decodeStaged(n int, convert bool) (*image.RGBA, error) {
+// only has to bring the decoder's references up to date). With into, the
+// RGBA pixels go straight into the image it returns (a pooled frame), so
+// nothing is copied after swscale; without, into the decoder's own buffer.
+func (d *avDecoder) decodeStaged(n int, convert bool, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
 	d.pkt.data = d.in
 	d.pkt.size = C.int(n)
 	res := C.avcodec_send_packet(d.ctx, d.pkt)
@@ -169,10 +171,10 @@ func (d *avDecoder) decodeStaged(n int, convert bool) (*image.RGBA, error) {
 	if !convert {
 		return nil, nil
 	}
-	return d.toRGBA()
+	return d.toRGBA(into)
 }
 
-func (d *avDecoder) toRGBA() (*image.RGBA, error) {
+func (d *avDecoder) toRGBA(into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
 	w, h, f := d.frame.width, d.frame.height, C.int(d.frame.format)
 	if w <= 0 || h <= 0 || f < 0 {
 		return nil, fmt.Errorf("%w: frame %dx%d format %d", ErrDecode, w, h, f)
@@ -183,12 +185,35 @@ func (d *avDecoder) toRGBA() (*image.RGBA, error) {
 		}
 	}
 	stride := 4 * int(w)
+	rect := image.Rect(0, 0, int(w), int(h))
+	if into != nil {
+		img := into(rect)
+		if img == nil || img.Rect != rect || img.Stride != stride || len(img.Pix) < stride*int(h) {
+			return nil, fmt.Errorf("decode target does not fit a %dx%d picture", w, h)
+		}
+		// A Go pointer to pointer-free memory, not kept by C after the call.
+		if res := C.zc_scale(d.sws, d.frame, (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])), C.int(stride)); res < 0 {
+			return img, fmt.Errorf("%w: sws_scale: %w", ErrDecode, avError(res))
+		}
+		return img, nil
+	}
+	if d.out == nil || d.outSize != stride*int(h) {
+		if d.out != nil {
+			C.av_free(unsafe.Pointer(d.out))
+		}
+		d.outSize = stride * int(h)
+		d.out = (*C.uint8_t)(C.av_malloc(C.size_t(d.outSize + inputPadding)))
+		if d.out == nil {
+			d.outSize = 0
+			return nil, fmt.Errorf("av_malloc(%d) failed", stride*int(h))
+		}
+	}
 	if res := C.zc_scale(d.sws, d.frame, d.out, C.int(stride)); res < 0 {
 		return nil, fmt.Errorf("%w: sws_scale: %w", ErrDecode, avError(res))
 	}
 	d.img.Pix = unsafe.Slice((*byte)(unsafe.Pointer(d.out)), d.outSize)
 	d.img.Stride = stride
-	d.img.Rect = image.Rect(0, 0, int(w), int(h))
+	d.img.Rect = rect
 	return &d.img, nil
 }
 
@@ -197,18 +222,9 @@ func (d *avDecoder) rebuildScaler(w, h, f C.int) error {
 		C.sws_freeContext(d.sws)
 		d.sws = nil
 	}
-	if d.out != nil {
-		C.av_free(unsafe.Pointer(d.out))
-		d.out = nil
-	}
 	d.sws = C.sws_getContext(w, h, int32(f), w, h, C.AV_PIX_FMT_RGBA, C.SWS_BILINEAR, nil, nil, nil)
 	if d.sws == nil {
 		return fmt.Errorf("%w: sws_getContext %dx%d format %d failed", ErrDecode, w, h, f)
-	}
-	d.outSize = int(w) * int(h) * 4
-	d.out = (*C.uint8_t)(C.av_malloc(C.size_t(d.outSize + inputPadding)))
-	if d.out == nil {
-		return fmt.Errorf("av_malloc(%d) failed", d.outSize)
 	}
 	d.swsW, d.swsH, d.swsFmt = w, h, f
 	return nil

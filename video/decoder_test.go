@@ -2,6 +2,7 @@ package video
 
 import (
 	"errors"
+	"image"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -157,6 +158,25 @@ func TestDecoderNoAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("Decode allocates %.1f times per frame, want 0", allocs)
+	}
+
+	// The Source's path: swscale writes into a pooled frame.
+	pool := newFramePool(4)
+	into := func(r image.Rectangle) *image.RGBA {
+		f := pool.get(r)
+		f.Release() // straight back: the next get reuses it
+		return f.Image
+	}
+	allocs = testing.AllocsPerRun(len(aus)*2, func() {
+		_, _ = d.decodeInto(aus[i%len(aus)], into)
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("decodeInto allocates %.1f times per frame, want 0", allocs)
+	}
+	img, err := d.decodeInto(aus[0], into)
+	if err != nil || !notBlank(img) {
+		t.Errorf("decodeInto(IDR) = %v, %v; want a picture", img != nil, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"math"
 	"sync/atomic"
 	"time"
@@ -143,8 +144,11 @@ type track struct {
 	needKey bool      // wait for a random access unit before decoding
 	idle    bool      // no subscriber when the last access unit came
 	gop     gopCache  // access units since the last IDR, for a fast resume
-	one     [1][]byte // MJPEG access unit holder, reused
-	paramAU [1][]byte // one parameter set at a time, reused
+
+	into    func(image.Rectangle) *image.RGBA // t.target, bound once
+	pending *Frame                            // the pooled frame the decoder is writing
+	one     [1][]byte                         // MJPEG access unit holder, reused
+	paramAU [1][]byte                         // one parameter set at a time, reused
 
 	fpsCount int
 	fpsStart time.Time
@@ -210,6 +214,7 @@ func newTrack(s *Source, desc *description.Session) (*track, error) {
 		return nil, fmt.Errorf("camera %s: %w", id, err)
 	}
 	t.dec = dec
+	t.into = t.target
 	// The SDP's parameter sets go in before any packet, so the first IDR decodes
 	// even when the camera only announces them out of band.
 	t.feedParams()
@@ -280,8 +285,12 @@ func (t *track) onPacket(p *rtp.Packet) {
 		t.needKey = false
 		t.feedParams()
 	}
-	img, err := t.dec.Decode(au)
+	t.pending = nil
+	_, err = t.dec.decodeInto(au, t.into)
+	f := t.pending
+	t.pending = nil
 	if err != nil {
+		f.Release()
 		if errors.Is(err, ErrNoFrame) {
 			return
 		}
@@ -291,13 +300,20 @@ func (t *track) onPacket(p *rtp.Packet) {
 		t.gop.reset(false) // never replay a broken GOP
 		return
 	}
+	if f == nil {
+		return
+	}
 	s.decoded.Add(1)
-	f := s.frames.get(img.Rect)
-	copy(f.Image.Pix, img.Pix)
 	f.Seq = seq
 	f.Received = now
 	f.Decoded = time.Now()
 	s.publish(f)
+}
+
+// target gives the decoder a pooled frame to write the picture into.
+func (t *track) target(r image.Rectangle) *image.RGBA {
+	t.pending = t.src.frames.get(r)
+	return t.pending.Image
 }
 
 // replay runs the cached GOP, except its last access unit (the current one),
