@@ -15,19 +15,43 @@ import (
 	"github.com/politiezone/zoneconsole/assets"
 )
 
-func loadMessages(t *testing.T) map[string]map[string]string {
+// loadMessages merges the translation files per language. A screen may keep
+// its messages in a file of its own, "[prefix.]<lang>.json" (as lang loads
+// them), so each helper owns the file of its screen.
+func loadMessages(t testing.TB) map[string]map[string]string {
 	t.Helper()
 	out := map[string]map[string]string{}
+	from := map[string]string{} // lang/key -> file, to find a key defined twice
 	for _, code := range languages {
-		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
+		out[code] = map[string]string{}
+	}
+	entries, err := assets.Translations.ReadDir(assets.TranslationsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		parts := strings.Split(strings.TrimSuffix(name, ".json"), ".")
+		code := parts[len(parts)-1]
+		if _, ok := out[code]; !ok {
+			t.Errorf("translation file %s: language %q is not one of %v", name, code, languages)
+			continue
+		}
+		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + name)
 		if err != nil {
-			t.Fatalf("translations for %s: %v", code, err)
+			t.Fatal(err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s.json: %v", code, err)
+			t.Fatalf("%s: %v", name, err)
 		}
-		out[code] = m
+		for k, v := range m {
+			if prev, dup := from[code+"/"+k]; dup {
+				t.Errorf("key %q is in both %s and %s", k, prev, name)
+			}
+			from[code+"/"+k] = name
+			out[code][k] = v
+		}
 	}
 	return out
 }

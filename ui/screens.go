@@ -23,8 +23,11 @@ type screen struct {
 func screens() []screen {
 	return []screen{
 		{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWallTab},
+		{id: "rounds", title: func() string { return lang.L("rounds.tab") }, needs: app.ActRoundRun, build: buildRoundsTab},
 		{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview,
 			build: buildWatchTab, active: func(m *mainScreen, on bool) { m.watch.setActive(on) }},
 		{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: buildReviewTab},
+		{id: "round-reports", title: func() string { return lang.L("rounds.report.tab") }, needs: app.ActReview,
+			build: buildRoundReportsTab},
 	}
 }

@@ -200,9 +200,9 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		user string
 		want []string
 	}{
-		{"dispatcher", []string{"wall"}},
-		{"teamchef", []string{"wall", "watching", "review"}},
-		{"dpo", []string{"review"}},
+		{"dispatcher", []string{"wall", "rounds"}},
+		{"teamchef", []string{"wall", "rounds", "watching", "review", "round-reports"}},
+		{"dpo", []string{"review", "round-reports"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {
 			h := newHarness(t, c)
