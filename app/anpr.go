@@ -476,3 +476,17 @@ func (c *Console) closeReaderLocked() {
 		d.reader = nil
 	}
 }
+
+// ErrNotSimulated is returned for what only the simulated zone can do.
+var ErrNotSimulated = errors.New("the zone is not simulated")
+
+// SimulatePassage makes the simulated zone put a plate on the next vehicle
+// passing an ANPR camera (demonstrations and tests of the hit path), and
+// says when it will be best visible.
+func (c *Console) SimulatePassage(cameraID, display, country string) (time.Time, error) {
+	if c.sim == nil {
+		return time.Time{}, ErrNotSimulated
+	}
+	p, err := c.sim.Inject(cameraID, display, country)
+	return p.Time, err
+}

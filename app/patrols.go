@@ -459,3 +459,27 @@ func (c *Console) SetPatrolStatus(ctx context.Context, s *Session, callSign stri
 	}
 	return nil
 }
+
+// MapLine is one street of the zone as a polyline of {lat, lon} points.
+type MapLine struct {
+	Name   string
+	Points [][2]float64
+}
+
+// Streets are the zone's streets for the offline map: the simulated zone's
+// road plan; a real zone file has none yet (the map then shows cameras,
+// patrols and hits on a blank ground).
+func (c *Console) Streets() []MapLine {
+	if c.sim == nil {
+		return nil
+	}
+	var out []MapLine
+	for _, s := range c.sim.Streets() {
+		l := MapLine{Name: s.Name}
+		for _, p := range s.Points {
+			l.Points = append(l.Points, [2]float64{p.Lat, p.Lon})
+		}
+		out = append(out, l)
+	}
+	return out
+}
