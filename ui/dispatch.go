@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// patrolsPanel lists the units with their status, last report and place,
+// refreshed every second; the dispatcher sets a unit free or unavailable.
+type patrolsPanel struct {
+	c    *app.Console
+	sess *app.Session
+	do   func(func())
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	units   []app.Patrol
+	list    *widget.List
+	feed    *widget.Label
+	status  *widget.Label
+	content fyne.CanvasObject
+}
+
+// newPatrolsPanel is the patrol list for the main window (GUI updates via
+// fyne.Do); it refreshes until the console closes.
+func newPatrolsPanel(c *app.Console, sess *app.Session) fyne.CanvasObject {
+	return newPatrolsPanelWith(context.Background(), c, sess, fyne.Do, time.Second).content
+}
+
+func newPatrolsPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do func(func()), every time.Duration) *patrolsPanel {
+	p := &patrolsPanel{c: c, sess: sess, do: do}
+	p.ctx, p.stop = context.WithCancel(ctx)
+	p.list = widget.NewList(func() int { return len(p.units) }, func() fyne.CanvasObject {
+		dot := canvas.NewText("●", colLive)
+		name := widget.NewLabel("BORG 00")
+		name.TextStyle.Bold = true
+		info := widget.NewLabel("")
+		free := widget.NewButton(lang.L("hits.patrol.set_free"), nil)
+		off := widget.NewButton(lang.L("hits.patrol.set_unavailable"), nil)
+		return container.NewBorder(nil, nil, container.NewHBox(dot, name), container.NewHBox(free, off), info)
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		if i >= len(p.units) {
+			return
+		}
+		u := p.units[i]
+		b := o.(*fyne.Container)
+		info := b.Objects[0].(*widget.Label)
+		left := b.Objects[1].(*fyne.Container)
+		right := b.Objects[2].(*fyne.Container)
+		dot := left.Objects[0].(*canvas.Text)
+		dot.Color = patrolColour(u.Status)
+		dot.Refresh()
+		left.Objects[1].(*widget.Label).SetText(u.CallSign)
+		age := time.Since(u.LastReport).Round(time.Second)
+		info.SetText(lang.L("hits.patrol.line", map[string]any{"Status": patrolStatusLabel(u.Status),
+			"Age": age.String(), "Pos": fmt.Sprintf("%.5f, %.5f", u.Lat, u.Lon)}))
+		free := right.Objects[0].(*widget.Button)
+		off := right.Objects[1].(*widget.Button)
+		cs := u.CallSign
+		free.OnTapped = func() { p.set(cs, app.PatrolFree) }
+		off.OnTapped = func() { p.set(cs, app.PatrolUnavailable) }
+		may := c.Can(sess, app.ActDispatch)
+		setEnabled(free, may && u.Status != app.PatrolFree)
+		setEnabled(off, may && u.Status != app.PatrolUnavailable)
+	})
+	p.feed = widget.NewLabel("")
+	p.status = widget.NewLabel("")
+	p.status.Wrapping = fyne.TextWrapWord
+	head := widget.NewLabel(lang.L("hits.patrols"))
+	head.TextStyle.Bold = true
+	p.content = container.NewBorder(container.NewVBox(head, p.feed), p.status, nil, nil, p.list)
+	p.refresh()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.ctx.Done():
+				return
+			case <-t.C:
+				p.do(p.refresh)
+			}
+		}
+	}()
+	return p
+}
+
+func (p *patrolsPanel) close() {
+	p.stop()
+	p.wg.Wait()
+}
+
+func (p *patrolsPanel) refresh() {
+	p.units = p.c.Patrols()
+	if ok, _ := p.c.PatrolFeedConnected(); ok {
+		p.feed.SetText(lang.L("hits.feed.up"))
+	} else {
+		p.feed.SetText(lang.L("hits.feed_down"))
+	}
+	p.list.Refresh()
+}
+
+func (p *patrolsPanel) set(cs string, st app.PatrolStatus) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		err := p.c.SetPatrolStatus(p.ctx, p.sess, cs, st)
+		p.do(func() {
+			if err != nil {
+				p.status.SetText(deniedText(err))
+			} else {
+				p.status.SetText("")
+			}
+			p.refresh()
+		})
+	}()
+}

@@ -1,0 +1,452 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// Colours of the hit panel: an exact match is the alarm colour, a near
+// match amber, so the dispatcher sees at a glance which needs the crop.
+var (
+	colHitExact = color.NRGBA{R: 0xE5, G: 0x39, B: 0x35, A: 0xFF}
+	colHitNear  = color.NRGBA{R: 0xF0, G: 0xA0, B: 0x20, A: 0xFF}
+	colHitDiff  = color.NRGBA{R: 0x7A, G: 0x4A, B: 0x00, A: 0xFF}
+	colHitDone  = color.NRGBA{R: 0x58, G: 0x62, B: 0x6E, A: 0xFF}
+)
+
+// hitsPanel is the hit alert screen: the hits of the shift, newest first;
+// the selected hit's crop, vehicle, list entry and match; Confirm, Reject
+// (with a reason) and Send nearest patrol; its history.
+type hitsPanel struct {
+	c    *app.Console
+	sess *app.Session
+	w    fyne.Window
+	do   func(func())
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+	// sound plays the alert; nil is silent (tests).
+	sound func(context.Context)
+	feed  *app.HitFeed
+
+	hits []app.Hit // newest first; UI thread only
+	sel  string
+	prop *app.Assignment
+
+	list       *widget.List
+	banner     *fyne.Container
+	bannerText *canvas.Text
+	badge      *canvas.Text
+	badgeBg    *canvas.Rectangle
+	readRow    *fyne.Container
+	listedRow  *fyne.Container
+	crop       *canvas.Image
+	vehicle    *canvas.Image
+	info       *widget.Form
+	infoVals   map[string]*widget.Label
+	history    *widget.Label
+	confirmBtn *widget.Button
+	rejectBtn  *widget.Button
+	sendBtn    *widget.Button
+	propLabel  *widget.Label
+	status     *widget.Label
+	detail     fyne.CanvasObject
+	empty      *widget.Label
+	content    fyne.CanvasObject
+}
+
+// newHitsPanel is the hit screen for the main window: alerts arrive from
+// the console's hit feed and reach the widgets through fyne.Do. Call
+// stopHits (or let the console close) to end its goroutines.
+func newHitsPanel(c *app.Console, sess *app.Session, w fyne.Window) fyne.CanvasObject {
+	return newHitsPanelWith(context.Background(), c, sess, w, fyne.Do, playAlert).content
+}
+
+func newHitsPanelWith(ctx context.Context, c *app.Console, sess *app.Session, w fyne.Window, do func(func()), sound func(context.Context)) *hitsPanel {
+	p := &hitsPanel{c: c, sess: sess, w: w, do: do, sound: sound, infoVals: map[string]*widget.Label{}}
+	p.ctx, p.stop = context.WithCancel(ctx)
+	p.build()
+	p.hits = c.Hits()
+	p.list.Refresh()
+	p.feed = c.SubscribeHits(64)
+	p.wg.Add(1)
+	go p.listen()
+	return p
+}
+
+// close stops the panel's goroutines and its subscription; idempotent.
+func (p *hitsPanel) close() {
+	p.stop()
+	p.feed.Close()
+	p.wg.Wait()
+}
+
+func (p *hitsPanel) listen() {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case ev, ok := <-p.feed.C():
+			if !ok {
+				return
+			}
+			p.do(func() { p.apply(ev) })
+			if ev.Kind == app.HitAlert && p.sound != nil {
+				p.wg.Add(1)
+				go func() {
+					defer p.wg.Done()
+					p.sound(p.ctx)
+				}()
+			}
+		}
+	}
+}
+
+func (p *hitsPanel) build() {
+	p.list = widget.NewList(func() int { return len(p.hits) }, func() fyne.CanvasObject {
+		dot := canvas.NewText("●", colHitExact)
+		plate := widget.NewLabel("1-ABC-123")
+		plate.TextStyle.Bold = true
+		sub := widget.NewLabel("")
+		return container.NewBorder(nil, nil, dot, nil, container.NewVBox(plate, sub))
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		if i >= len(p.hits) {
+			return
+		}
+		h := p.hits[i]
+		b := o.(*fyne.Container)
+		vb := b.Objects[0].(*fyne.Container)
+		dot := b.Objects[1].(*canvas.Text)
+		dot.Color = matchColour(h)
+		dot.Refresh()
+		vb.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s", plateText(h), statusLabel(h.Status)))
+		vb.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", h.Time.Local().Format("15:04:05"), h.Camera.Name, priorityLabel(h.Priority)))
+	})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.hits) {
+			p.selectHit(p.hits[i].ID)
+		}
+	}
+
+	p.bannerText = canvas.NewText("", color.White)
+	p.bannerText.TextStyle.Bold = true
+	p.bannerText.TextSize = 18
+	p.banner = container.NewStack(canvas.NewRectangle(colHitExact), container.NewPadded(p.bannerText))
+	p.banner.Hide()
+
+	p.badgeBg = canvas.NewRectangle(colHitExact)
+	p.badge = canvas.NewText("", color.White)
+	p.badge.TextStyle.Bold = true
+	p.readRow = container.NewHBox()
+	p.listedRow = container.NewHBox()
+	p.crop = &canvas.Image{FillMode: canvas.ImageFillContain}
+	p.crop.SetMinSize(fyne.NewSize(260, 70))
+	p.vehicle = &canvas.Image{FillMode: canvas.ImageFillContain}
+	p.vehicle.SetMinSize(fyne.NewSize(320, 200))
+
+	p.info = widget.NewForm()
+	for _, k := range []struct{ id, label string }{
+		{"camera", lang.L("hits.field.camera")}, {"time", lang.L("hits.field.time")}, {"list", lang.L("hits.field.list")},
+		{"source", lang.L("hits.field.source")}, {"measure", lang.L("hits.field.measure")},
+		{"priority", lang.L("hits.field.priority")}, {"remarks", lang.L("hits.field.remarks")},
+		{"read", lang.L("hits.field.read")}, {"valid", lang.L("hits.field.valid_until")},
+	} {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		p.infoVals[k.id] = l
+		p.info.Append(k.label, l)
+	}
+	p.confirmBtn = widget.NewButtonWithIcon(lang.L("hits.confirm"), theme.ConfirmIcon(), p.confirm)
+	p.confirmBtn.Importance = widget.HighImportance
+	p.rejectBtn = widget.NewButtonWithIcon(lang.L("hits.reject"), theme.CancelIcon(), p.askReject)
+	p.sendBtn = widget.NewButtonWithIcon(lang.L("hits.send"), theme.MailSendIcon(), p.send)
+	p.sendBtn.Importance = widget.DangerImportance
+	p.propLabel = widget.NewLabel("")
+	p.propLabel.Wrapping = fyne.TextWrapWord
+	p.status = widget.NewLabel("")
+	p.status.Wrapping = fyne.TextWrapWord
+	p.history = widget.NewLabel("")
+	p.history.Wrapping = fyne.TextWrapWord
+
+	histHead := widget.NewLabel(lang.L("hits.history"))
+	histHead.TextStyle.Bold = true
+	images := container.NewHBox(
+		container.NewVBox(widget.NewLabel(lang.L("hits.crop")), p.crop),
+		container.NewVBox(widget.NewLabel(lang.L("hits.vehicle")), p.vehicle))
+	plates := widget.NewForm(
+		widget.NewFormItem(lang.L("hits.plate.read"), p.readRow),
+		widget.NewFormItem(lang.L("hits.plate.listed"), p.listedRow))
+	p.detail = container.NewVScroll(container.NewVBox(
+		container.NewHBox(container.NewStack(p.badgeBg, container.NewPadded(p.badge)), layout.NewSpacer()),
+		plates, images, p.info,
+		container.NewHBox(p.confirmBtn, p.rejectBtn, p.sendBtn), p.propLabel, p.status,
+		histHead, p.history))
+	p.detail.Hide()
+	p.empty = widget.NewLabel(lang.L("hits.none"))
+	p.empty.Alignment = fyne.TextAlignCenter
+
+	head := widget.NewLabel(lang.L("hits.title"))
+	head.TextStyle.Bold = true
+	split := container.NewHSplit(container.NewBorder(head, nil, nil, nil, p.list),
+		container.NewStack(container.NewCenter(p.empty), p.detail))
+	split.Offset = 0.3
+	p.content = container.NewBorder(p.banner, nil, nil, nil, split)
+	p.refreshButtons()
+}
+
+// apply merges an event into the list (UI thread).
+func (p *hitsPanel) apply(ev app.HitEvent) {
+	found := false
+	for i := range p.hits {
+		if p.hits[i].ID == ev.Hit.ID {
+			p.hits[i], found = ev.Hit, true
+		}
+	}
+	if !found {
+		p.hits = append([]app.Hit{ev.Hit}, p.hits...)
+	}
+	p.list.Refresh()
+	if ev.Kind == app.HitAlert {
+		p.alert(ev.Hit)
+	}
+	if ev.Hit.ID == p.sel {
+		p.show(ev.Hit)
+	}
+}
+
+// alert shows the banner and selects the new hit unless the dispatcher is
+// in the middle of handling another one.
+func (p *hitsPanel) alert(h app.Hit) {
+	p.bannerText.Text = lang.L("hits.banner", map[string]any{"Plate": plateText(h), "Camera": h.Camera.Name,
+		"List": h.List, "Priority": priorityLabel(h.Priority), "Match": matchLabel(h.Match)})
+	p.bannerText.Refresh()
+	p.banner.Objects[0].(*canvas.Rectangle).FillColor = matchColour(h)
+	p.banner.Show()
+	busy := false
+	if cur, ok := p.current(); ok && cur.Status == app.HitNew && cur.ID != h.ID {
+		busy = true
+	}
+	if !busy {
+		p.list.Select(0)
+	}
+}
+
+func (p *hitsPanel) current() (app.Hit, bool) {
+	for _, h := range p.hits {
+		if h.ID == p.sel {
+			return h, true
+		}
+	}
+	return app.Hit{}, false
+}
+
+func (p *hitsPanel) selectHit(id string) {
+	p.sel, p.prop = id, nil
+	p.status.SetText("")
+	if h, ok := p.current(); ok {
+		p.show(h)
+		if h.Status == app.HitConfirmed {
+			p.propose()
+		}
+	}
+}
+
+func (p *hitsPanel) show(h app.Hit) {
+	p.empty.Hide()
+	p.detail.Show()
+	p.badge.Text = matchLabel(h.Match)
+	if h.CountryUnknown {
+		p.badge.Text += " · " + lang.L("hits.country_unknown")
+	}
+	p.badgeBg.FillColor = matchColour(h)
+	p.badge.Refresh()
+	p.badgeBg.Refresh()
+	readMarks, listedMarks := diffMarks(h)
+	setPlateRow(p.readRow, h.Plate, readMarks)
+	setPlateRow(p.listedRow, h.Listed, listedMarks)
+	p.crop.Image = h.Crop
+	p.crop.Refresh()
+	p.vehicle.Image = h.Vehicle
+	p.vehicle.Refresh()
+	v := p.infoVals
+	v["camera"].SetText(fmt.Sprintf("%s (%s)", h.Camera.Name, h.Camera.Location()))
+	v["time"].SetText(h.Time.Local().Format("2006-01-02 15:04:05.000"))
+	v["list"].SetText(fmt.Sprintf("%s v%d", h.List, h.ListVersion))
+	v["source"].SetText(h.Source)
+	v["measure"].SetText(h.Measure)
+	v["priority"].SetText(priorityLabel(h.Priority))
+	v["remarks"].SetText(h.Remarks)
+	v["read"].SetText(fmt.Sprintf("%s %s · %.0f %%", h.Display, h.Country, 100*h.Confidence))
+	if h.ValidUntil.IsZero() {
+		v["valid"].SetText(lang.L("hits.valid.open"))
+	} else {
+		v["valid"].SetText(h.ValidUntil.Local().Format("2006-01-02 15:04"))
+	}
+	var lines []string
+	for _, s := range h.History {
+		line := fmt.Sprintf("%s  %s", s.Time.Local().Format("15:04:05"), stepLabel(s.What))
+		if s.User != "" {
+			line += " · " + s.User
+		}
+		if s.Detail != "" {
+			line += " · " + s.Detail
+		}
+		lines = append(lines, line)
+	}
+	p.history.SetText(strings.Join(lines, "\n"))
+	p.refreshButtons()
+}
+
+func (p *hitsPanel) refreshButtons() {
+	h, ok := p.current()
+	canHandle := p.c.Can(p.sess, app.ActHitHandle)
+	canSend := p.c.Can(p.sess, app.ActDispatch)
+	setEnabled(p.confirmBtn, ok && canHandle && h.Status == app.HitNew)
+	setEnabled(p.rejectBtn, ok && canHandle && h.Status == app.HitNew)
+	setEnabled(p.sendBtn, ok && canSend && h.Status == app.HitConfirmed && p.prop != nil)
+	switch {
+	case !ok:
+		p.propLabel.SetText("")
+	case h.Status == app.HitDispatched:
+		p.propLabel.SetText(lang.L("hits.sent", map[string]any{"Unit": h.Unit}))
+	case p.prop != nil:
+		p.propLabel.SetText(lang.L("hits.proposal", map[string]any{"Unit": p.prop.Unit.CallSign,
+			"Distance": fmt.Sprintf("%.1f", p.prop.Distance/1000), "ETA": p.prop.ETA.Round(time.Second).String()}))
+	case h.Status == app.HitConfirmed:
+		p.propLabel.SetText(lang.L("hits.no_patrol"))
+	default:
+		p.propLabel.SetText("")
+	}
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// run calls the console off the UI thread (it writes the audit trail) and
+// comes back with the result.
+func (p *hitsPanel) run(fn func() error, then func(error)) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		err := fn()
+		p.do(func() { then(err) })
+	}()
+}
+
+func (p *hitsPanel) report(err error) {
+	var de *app.DeniedError
+	switch {
+	case err == nil:
+		p.status.SetText("")
+	case errors.As(err, &de):
+		p.status.SetText(deniedText(err))
+	case errors.Is(err, app.ErrNoFreePatrol):
+		p.status.SetText(lang.L("hits.no_patrol"))
+	case errors.Is(err, app.ErrFeedDown):
+		p.status.SetText(lang.L("hits.feed_down"))
+	case errors.Is(err, app.ErrHitHandled):
+		p.status.SetText(lang.L("hits.handled"))
+	default:
+		p.status.SetText(lang.L("hits.error", map[string]any{"Error": err.Error()}))
+	}
+}
+
+func (p *hitsPanel) confirm() {
+	id := p.sel
+	p.confirmBtn.Disable()
+	p.run(func() error { return p.c.ConfirmHit(p.ctx, p.sess, id) }, func(err error) {
+		p.report(err)
+		if err == nil && p.sel == id {
+			p.banner.Hide()
+			p.propose()
+		}
+		p.refreshButtons()
+	})
+}
+
+// propose finds the unit Send would dispatch, so the button says which.
+func (p *hitsPanel) propose() {
+	if a, err := p.c.ProposePatrol(p.sel); err == nil {
+		p.prop = &a
+	} else {
+		p.prop = nil
+	}
+	p.refreshButtons()
+}
+
+func (p *hitsPanel) send() {
+	id := p.sel
+	p.sendBtn.Disable()
+	var got app.Assignment
+	p.run(func() error {
+		a, err := p.c.Dispatch(p.ctx, p.sess, id)
+		got = a
+		return err
+	}, func(err error) {
+		p.report(err)
+		if err == nil {
+			p.status.SetText(lang.L("hits.sent_detail", map[string]any{"Unit": got.Unit.CallSign,
+				"Distance": fmt.Sprintf("%.1f", got.Distance/1000), "ETA": got.ETA.Round(time.Second).String()}))
+		} else {
+			p.propose()
+		}
+		p.refreshButtons()
+	})
+}
+
+func (p *hitsPanel) askReject() {
+	id := p.sel
+	reasons := app.RejectReasons()
+	labels := make([]string, len(reasons))
+	for i, r := range reasons {
+		labels[i] = rejectLabel(r)
+	}
+	sel := widget.NewSelect(labels, nil)
+	sel.SetSelectedIndex(0)
+	note := widget.NewEntry()
+	note.SetPlaceHolder(lang.L("hits.reject.note"))
+	items := []*widget.FormItem{widget.NewFormItem(lang.L("hits.reject.reason"), sel), widget.NewFormItem(lang.L("hits.reject.note"), note)}
+	dialog.ShowForm(lang.L("hits.reject.title"), lang.L("hits.reject"), lang.L("action.cancel"), items, func(ok bool) {
+		if !ok || sel.SelectedIndex() < 0 {
+			return
+		}
+		p.reject(id, reasons[sel.SelectedIndex()], note.Text)
+	}, p.w)
+}
+
+func (p *hitsPanel) reject(id string, why app.RejectReason, note string) {
+	p.rejectBtn.Disable()
+	p.run(func() error { return p.c.RejectHit(p.ctx, p.sess, id, why, note) }, func(err error) {
+		if errors.Is(err, app.ErrRejectReason) {
+			p.status.SetText(lang.L("hits.reject.need_note"))
+		} else {
+			p.report(err)
+		}
+		if err == nil {
+			p.banner.Hide()
+		}
+		p.refreshButtons()
+	})
+}

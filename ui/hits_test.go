@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+func hitsModels(t testing.TB) string {
+	t.Helper()
+	d := os.Getenv("ZONECONSOLE_ANPR_MODELS")
+	if d == "" {
+		d, _ = filepath.Abs(filepath.Join("..", ".tools", "anpr-models"))
+	}
+	if _, err := os.Stat(filepath.Join(d, "rec.onnx")); err != nil {
+		t.Fatalf("ANPR models missing in %s (run: anpr/install-models.sh %s): %v", d, d, err)
+	}
+	return d
+}
+
+// drainClose runs fn (which waits for goroutines that post to the loop)
+// while running what they post, so none is stuck.
+func drainClose(l *loop, fn func()) {
+	done := make(chan struct{})
+	go func() { fn(); close(done) }()
+	for {
+		select {
+		case f := <-l.ch:
+			f()
+		case <-done:
+			return
+		}
+	}
+}
+
+func hitsLogin(t testing.TB, c *app.Console, name string) *app.Session {
+	t.Helper()
+	s, err := c.Login(context.Background(), name, app.DemoPassword)
+	if err != nil {
+		t.Fatalf("login %s: %v", name, err)
+	}
+	return s
+}
+
+const hitsCSV = "plate,country,source,measure,priority,valid_from,valid_until,remarks\n"
+
+// TestHitsPanelConfirmThenSend: a listed plate passes an ANPR camera of the
+// simulated zone; the hit appears in the panel with its crop and match; the
+// dispatcher taps Confirm, sees the proposed unit, taps Send.
+func TestHitsPanelConfirmThenSend(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	if err := setLanguage("nl"); err != nil {
+		t.Fatal(err)
+	}
+	c := openConsole(t, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() {
+		cancel()
+		c.CloseDispatch()
+	})
+	if err := c.StartANPR(ctx, app.ANPRConfig{ModelDir: hitsModels(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartPatrols(ctx, app.PatrolConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	adm := hitsLogin(t, c, "beheerder")
+	if _, err := c.ImportHotlist(ctx, adm, "national", "national.csv",
+		strings.NewReader(hitsCSV+"2-HKT-584,BE,national wanted notices,intercept,1,,,\n")); err != nil {
+		t.Fatal(err)
+	}
+	sess := hitsLogin(t, c, "dispatcher")
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(1400, 900))
+	l := newLoop()
+	var sounds atomic.Int32
+	p := newHitsPanelWith(ctx, c, sess, w, l.do, func(context.Context) { sounds.Add(1) })
+	w.SetContent(p.content)
+	t.Cleanup(func() {
+		drainClose(l, p.close)
+		w.Close()
+	})
+
+	var cam string
+	for _, cm := range c.Zone().Cameras {
+		if cm.Kind.ANPR() {
+			cam = cm.ID
+			break
+		}
+	}
+	if _, err := c.SimulatePassage(cam, "2-HKT-584", "BE"); err != nil {
+		t.Fatal(err)
+	}
+	l.until(t, "the hit in the panel", 40*time.Second, func() bool { return len(p.hits) > 0 && p.sel != "" })
+	h, _ := p.current()
+	if h.Listed != "2HKT584" || !p.detail.Visible() || !p.banner.Visible() || p.crop.Image == nil {
+		t.Fatalf("panel after the alert: hit %+v, detail %v, banner %v", h, p.detail.Visible(), p.banner.Visible())
+	}
+	if !strings.Contains(p.badge.Text, matchLabel(h.Match)) || p.infoVals["measure"].Text != "intercept" {
+		t.Errorf("badge %q, measure %q", p.badge.Text, p.infoVals["measure"].Text)
+	}
+	if p.confirmBtn.Disabled() || !p.sendBtn.Disabled() {
+		t.Fatalf("before confirm: confirm disabled %v, send disabled %v", p.confirmBtn.Disabled(), p.sendBtn.Disabled())
+	}
+	l.until(t, "patrol positions", 10*time.Second, func() bool { return len(c.Patrols()) >= 4 })
+	test.Tap(p.confirmBtn)
+	l.until(t, "confirmed with a proposed unit", 10*time.Second, func() bool {
+		cur, _ := p.current()
+		return cur.Status == app.HitConfirmed && p.prop != nil
+	})
+	if p.sendBtn.Disabled() || !strings.Contains(p.propLabel.Text, p.prop.Unit.CallSign) || p.banner.Visible() {
+		t.Fatalf("after confirm: send disabled %v, proposal %q", p.sendBtn.Disabled(), p.propLabel.Text)
+	}
+	unit := p.prop.Unit.CallSign
+	test.Tap(p.sendBtn)
+	l.until(t, "dispatched", 10*time.Second, func() bool { cur, _ := p.current(); return cur.Status == app.HitDispatched })
+	if cur, _ := p.current(); cur.Unit != unit || !strings.Contains(p.status.Text, unit) || !strings.Contains(p.history.Text, unit) {
+		t.Errorf("after send: unit %q (proposed %q), status %q, history %q", cur.Unit, unit, p.status.Text, p.history.Text)
+	}
+	if sounds.Load() == 0 {
+		t.Error("no alert sound")
+	}
+
+	// The map shows the zone, the patrols and the hit.
+	mp := newMapPanelWith(ctx, c, l.do, time.Hour)
+	defer mp.close()
+	mw := test.NewWindow(mp.content)
+	defer mw.Close()
+	mw.Resize(fyne.NewSize(800, 600))
+	if mp.m.hit == nil || mp.m.hit.ID != hitsCurrent(p).ID || len(mp.m.patrols) < 4 {
+		t.Errorf("map: hit %v, %d patrols", mp.m.hit, len(mp.m.patrols))
+	}
+	r := test.TempWidgetRenderer(t, mp.m)
+	if n := len(r.Objects()); n < 40 {
+		t.Errorf("map has %d objects, want streets, cameras and patrols", n)
+	}
+}
+
+func hitsCurrent(p *hitsPanel) app.Hit { h, _ := p.current(); return h }
+
+func TestHotlistScreenShowsLineErrors(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	if err := setLanguage("nl"); err != nil {
+		t.Fatal(err)
+	}
+	c := openConsole(t, 2)
+	t.Cleanup(func() { c.CloseDispatch() })
+	adm := hitsLogin(t, c, "beheerder")
+	w := test.NewWindow(nil)
+	defer w.Close()
+	l := newLoop()
+	s := newHotlistScreenWith(c, adm, w, l.do)
+	w.SetContent(s.content)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "local.csv")
+	if err := os.WriteFile(bad, []byte(hitsCSV+"1ABC123,BE,local,stop,3,,,\n1AB#123,BE,local,stop,3,,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.setFile(storage.NewFileURI(bad))
+	if s.list.Text != "local" || s.importB.Disabled() {
+		t.Fatalf("after picking: list %q, import disabled %v", s.list.Text, s.importB.Disabled())
+	}
+	test.Tap(s.importB)
+	l.until(t, "import result", 10*time.Second, func() bool { return !s.importB.Disabled() })
+	if !strings.Contains(s.result.Text, "regel 3:") || !strings.Contains(s.result.Text, "plate") || len(s.versions) != 0 {
+		t.Fatalf("result %q, versions %d", s.result.Text, len(s.versions))
+	}
+	good := filepath.Join(dir, "good.csv")
+	if err := os.WriteFile(good, []byte(hitsCSV+"1ABC123,BE,local,stop,3,,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.setFile(storage.NewFileURI(good))
+	test.Tap(s.importB)
+	l.until(t, "import result", 10*time.Second, func() bool { return !s.importB.Disabled() && len(s.versions) == 1 })
+	if !strings.Contains(s.result.Text, "versie 1") {
+		t.Errorf("result %q", s.result.Text)
+	}
+	s.wait()
+}
