@@ -233,7 +233,7 @@ func decodeFormat(fr *ctcFrames, f *plate.Format, sc *scratch) (decoded, bool) {
 			continue
 		}
 		text[k] = plate.Alphabet[c]
-		if p := math.Exp(float64(fr.ch[t][c])); p > probs[k] {
+		if p := posProb(fr, t, c, pos[k]); p > probs[k] {
 			probs[k] = p
 		}
 		switch bp := sc.backL(t)[k][c]; {
@@ -245,6 +245,20 @@ func decodeFormat(fr *ctcFrames, f *plate.Format, sc *scratch) (decoded, bool) {
 		}
 	}
 	return decoded{format: f, text: string(text), score: float64(endScore) + f.Prior, probs: probs}, true
+}
+
+// posProb is how sure frame t is of character c at a position of class k:
+// c's own probability plus that of its look-alikes that class k rules out
+// (the format turned a '0' into an 'O'; the engine was not unsure of the
+// plate, only of the glyph).
+func posProb(fr *ctcFrames, t, c int, k plate.Class) float64 {
+	p := math.Exp(float64(fr.ch[t][c]))
+	for _, l := range []byte(plate.Lookalikes(plate.Alphabet[c])) {
+		if !k.Has(l) {
+			p += math.Exp(float64(fr.ch[t][strings.IndexByte(plate.Alphabet, l)]))
+		}
+	}
+	return math.Min(p, 1)
 }
 
 // scratch holds the decoder's buffers so that trying seventy formats on one

@@ -167,7 +167,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			done = true
 		case <-tick.C:
-			p.emit(ctx, p.tracker.Flush(p.cfg.Now(), false))
+			// A frame may be read up to MaxLag after it was taken, so a
+			// vehicle has only surely gone MaxLag after its gap.
+			p.emit(ctx, p.tracker.Flush(p.cfg.Now().Add(-p.cfg.MaxLag), false))
 		}
 	}
 	wg.Wait()

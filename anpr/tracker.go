@@ -10,7 +10,8 @@ import (
 // TrackerConfig says when reads belong to one vehicle.
 type TrackerConfig struct {
 	// Gap: a vehicle has gone when its plate was not read for this long
-	// (default 1.5 s).
+	// (default 3 s: a plate can be hidden for a second or more by another
+	// vehicle, and two vehicles with one plate seconds apart do not occur).
 	Gap time.Duration
 	// MaxAge: a passage is emitted at the latest this long after its first
 	// read, so a parked car does not hold its passage forever (default 30 s).
@@ -24,7 +25,7 @@ type TrackerConfig struct {
 
 func (c *TrackerConfig) setDefaults() {
 	if c.Gap <= 0 {
-		c.Gap = 1500 * time.Millisecond
+		c.Gap = 3 * time.Second
 	}
 	if c.MaxAge <= 0 {
 		c.MaxAge = 30 * time.Second
@@ -52,6 +53,7 @@ type track struct {
 	votes       map[string]float64 // plate -> summed confidence
 	best        map[string]Observation
 	reads       int
+	lastBox     image.Rectangle
 }
 
 // Tracker merges the reads of consecutive frames of one camera into
@@ -91,14 +93,26 @@ func (t *Tracker) Observe(o Observation) {
 		}
 	}
 	if tr == nil {
+		// A misread two characters off (a band letter, a cut-off end)
+		// still belongs to the vehicle whose plate was just read at the
+		// same place.
+		for _, c := range t.tracks {
+			if c.camera == o.Camera && !o.At.Equal(c.last) && absDur(o.At.Sub(c.last)) <= t.cfg.Gap/3 && sameSpot(c.lastBox, o.Read.Box) {
+				tr = c
+				break
+			}
+		}
+	}
+	if tr == nil {
 		tr = &track{camera: o.Camera, first: o.At, last: o.At, votes: map[string]float64{}, best: map[string]Observation{}}
 		t.tracks = append(t.tracks, tr)
 	}
 	if o.At.Before(tr.first) {
 		tr.first = o.At
 	}
-	if o.At.After(tr.last) {
+	if !o.At.Before(tr.last) {
 		tr.last = o.At
+		tr.lastBox = o.Read.Box
 	}
 	tr.reads++
 	tr.votes[o.Read.Plate] += o.Read.Confidence
@@ -155,6 +169,26 @@ func (t *Tracker) Open() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.tracks)
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// sameSpot reports whether two plate boxes are close enough, relative to
+// their size, to be one plate that moved between frames.
+func sameSpot(a, b image.Rectangle) bool {
+	if a.Empty() || b.Empty() {
+		return false
+	}
+	w := float64(max(a.Dx(), b.Dx()))
+	ca := [2]float64{float64(a.Min.X+a.Max.X) / 2, float64(a.Min.Y+a.Max.Y) / 2}
+	cb := [2]float64{float64(b.Min.X+b.Max.X) / 2, float64(b.Min.Y+b.Max.Y) / 2}
+	dx, dy := ca[0]-cb[0], ca[1]-cb[1]
+	return dx*dx+dy*dy < 0.6*0.6*w*w
 }
 
 // near reports whether two plates differ by at most one edit.

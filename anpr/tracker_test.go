@@ -1,6 +1,7 @@
 package anpr
 
 import (
+	"image"
 	"testing"
 	"time"
 )
@@ -33,6 +34,23 @@ func TestTracker(t *testing.T) {
 	}
 	if got[1].Camera != "cam02" || got[1].Reads != 1 {
 		t.Errorf("second passage = %+v (a single read at 0.9 is sure enough)", got[1])
+	}
+	// A read two characters off at the same place joins the track and is
+	// outvoted.
+	tr2 := NewTracker(TrackerConfig{Gap: time.Second})
+	boxed := func(plate string, ms int, x int) Observation {
+		o := obs("cam01", plate, ms, 0.9)
+		o.Read.Box = image.Rect(x, 300, x+100, 322)
+		return o
+	}
+	tr2.Observe(boxed("VK629N", 0, 100))
+	tr2.Observe(boxed("MVK629", 80, 110))
+	tr2.Observe(boxed("VK629N", 160, 120))
+	other := boxed("2XYZ001", 160, 600) // another car elsewhere, read once, doubtfully
+	other.Read.Confidence = 0.6
+	tr2.Observe(other)
+	if got := tr2.Flush(at(2000), false); len(got) != 1 || got[0].Plate != "VK629N" || got[0].Reads != 3 {
+		t.Errorf("misread at the same spot: %+v, want one VK629N passage of 3 reads (+ the lone 2XYZ001 dropped)", got)
 	}
 	if tr.Open() != 0 {
 		t.Errorf("Open = %d after flush, want 0", tr.Open())

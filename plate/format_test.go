@@ -115,3 +115,20 @@ func TestClassHas(t *testing.T) {
 		t.Error("compile(n--l) succeeded, want an error")
 	}
 }
+
+func TestLookalikesSymmetric(t *testing.T) {
+	for i := 0; i < len(Alphabet); i++ {
+		c := Alphabet[i]
+		for _, l := range []byte(Lookalikes(c)) {
+			found := false
+			for _, back := range []byte(Lookalikes(l)) {
+				if back == c {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("Lookalikes(%q) has %q but not the other way round", c, l)
+			}
+		}
+	}
+}
