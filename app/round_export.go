@@ -19,7 +19,7 @@ func WriteRoundReportsCSV(w io.Writer, reps []RoundReport) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"run", "round", "area", "user", "role", "console", "justification", "run_started", "run_ended",
 		"end_reason", "record", "seq", "step", "camera", "status", "planned_s", "extended_s", "actual_s", "first_frame_ms",
-		"time", "note", "snapshot"})
+		"time", "note", "snapshot", "patrol"})
 	for _, rep := range reps {
 		head := []string{rep.RunID, rep.Round, rep.Area, rep.User, string(rep.Role), rep.Console, rep.Why.String(),
 			ts(rep.Started), ts(rep.Ended), rep.EndReason}
@@ -33,7 +33,7 @@ func WriteRoundReportsCSV(w io.Writer, reps []RoundReport) error {
 				first = strconv.FormatInt(v.FirstFrame.Milliseconds(), 10)
 			}
 			_ = cw.Write(append(head[:len(head):len(head)], "visit", strconv.Itoa(v.Seq+1), strconv.Itoa(v.Step+1), v.Camera,
-				status, secs(v.Planned), secs(v.Extended), secs(v.Actual), first, ts(v.Started), "", ""))
+				status, secs(v.Planned), secs(v.Extended), secs(v.Actual), first, ts(v.Started), "", "", ""))
 		}
 		for _, step := range rep.NotReached() {
 			cams := ""
@@ -41,11 +41,11 @@ func WriteRoundReportsCSV(w io.Writer, reps []RoundReport) error {
 				cams = fmt.Sprint(rep.Plan[step])
 			}
 			_ = cw.Write(append(head[:len(head):len(head)], "not_reached", "", strconv.Itoa(step+1), cams,
-				"not_reached", "", "", "", "", "", "", ""))
+				"not_reached", "", "", "", "", "", "", "", ""))
 		}
 		for _, o := range rep.Obs {
 			_ = cw.Write(append(head[:len(head):len(head)], "observation", strconv.Itoa(o.Seq), strconv.Itoa(o.Step+1),
-				o.Camera, "", "", "", "", "", ts(o.Time), o.Note, o.Snapshot))
+				o.Camera, "", "", "", "", "", ts(o.Time), o.Note, o.Snapshot, o.Unit))
 		}
 	}
 	cw.Flush()
@@ -98,7 +98,7 @@ img{max-width:480px;border:1px solid #333}
 {{end}}{{range .NotReached}}<tr><td></td><td>{{inc .}}</td><td colspan="7" class="bad">niet bereikt</td></tr>
 {{end}}</table>
 {{range .Obs}}<h3>Vaststelling {{.O.Seq}}: {{.Name}} (stap {{inc .O.Step}}, {{ts .O.Time}} UTC)</h3>
-<p>{{.O.Note}}</p>{{if .Img}}<img src="{{.Img}}" alt="snapshot {{.O.Camera}}">{{end}}
+<p>{{.O.Note}}{{if .O.Unit}} &middot; patrouille gestuurd: {{.O.Unit}}{{end}}</p>{{if .Img}}<img src="{{.Img}}" alt="snapshot {{.O.Camera}}">{{end}}
 {{end}}</div>
 {{end}}
 {{with .Coverage}}<h2>Dekking {{ts .From}} &ndash; {{ts .To}} UTC</h2>

@@ -32,6 +32,8 @@ type RoundObservation struct {
 	User     string
 	Note     string
 	Snapshot string
+	// Unit is the call sign of the patrol sent to the camera's place.
+	Unit string
 }
 
 // ErrNoCameraOnScreen is returned by Observe when the step shows no camera.
@@ -117,4 +119,28 @@ func writeFileSync(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// SendPatrol sends the nearest free patrol to the place of an observation's
+// camera (app's dispatch: checked and audited as a dispatch with the note),
+// and notes the unit in the run's report.
+func (r *RoundRun) SendPatrol(ctx context.Context, o RoundObservation) (Assignment, error) {
+	if o.RunID != r.ID || o.Seq == 0 {
+		return Assignment{}, errors.New("send patrol: not an observation of this run")
+	}
+	a, err := r.c.DispatchToCamera(ctx, r.sess, o.Camera, fmt.Sprintf("round=%s run=%s obs=%d %s", r.round.Name, r.ID, o.Seq, o.Note))
+	if err != nil {
+		return Assignment{}, fmt.Errorf("send patrol to %s: %w", o.Camera, err)
+	}
+	// The run's handle closes when the run ends; the dispatch may come after.
+	db, err := openRoundsDB(r.c.cfg.DataDir)
+	if err != nil {
+		return a, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `UPDATE observations SET unit = ? WHERE run_id = ? AND seq = ?`,
+		a.Unit.CallSign, r.ID, o.Seq); err != nil {
+		return a, fmt.Errorf("round report %s: %w", r.ID, err)
+	}
+	return a, nil
 }

@@ -272,7 +272,7 @@ func readVisits(ctx context.Context, db *sql.DB, rep *RoundReport) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("round report %s: %w", rep.RunID, err)
 	}
-	orows, err := db.QueryContext(ctx, `SELECT seq, step, camera, time, user, note, snapshot FROM observations
+	orows, err := db.QueryContext(ctx, `SELECT seq, step, camera, time, user, note, snapshot, unit FROM observations
 		WHERE run_id = ? ORDER BY seq`, rep.RunID)
 	if err != nil {
 		return fmt.Errorf("round report %s: %w", rep.RunID, err)
@@ -281,7 +281,7 @@ func readVisits(ctx context.Context, db *sql.DB, rep *RoundReport) error {
 	for orows.Next() {
 		o := RoundObservation{RunID: rep.RunID}
 		var at int64
-		if err := orows.Scan(&o.Seq, &o.Step, &o.Camera, &at, &o.User, &o.Note, &o.Snapshot); err != nil {
+		if err := orows.Scan(&o.Seq, &o.Step, &o.Camera, &at, &o.User, &o.Note, &o.Snapshot, &o.Unit); err != nil {
 			return fmt.Errorf("round report %s: %w", rep.RunID, err)
 		}
 		o.Time = fromNanos(at)

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS observations (
 	user     TEXT NOT NULL,
 	note     TEXT NOT NULL,
 	snapshot TEXT NOT NULL,               -- path relative to the data directory; '' when none
+	unit     TEXT NOT NULL DEFAULT '',    -- the patrol sent to the camera's place, if any
 	PRIMARY KEY (run_id, seq)
 );
 CREATE TABLE IF NOT EXISTS round_defs (

@@ -464,3 +464,43 @@ func TestRoundEditWritesZoneFile(t *testing.T) {
 		t.Fatalf("ListRounds = %v, %v, %v", rs, ok, err)
 	}
 }
+
+func TestRoundObservationSendsNearestPatrol(t *testing.T) {
+	c := openTestConsole(t)
+	ctx := context.Background()
+	if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(c.Patrols()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no patrol positions from the simulated feed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	saveTestRound(t, c, testRound("Patrouille", "cam02"))
+	s := login(t, c, "dispatcher")
+	run := startRound(t, c, s, "Patrouille", RoundOptions{SubStream: true})
+	waitStep(t, run, 0)
+	run.Pause()
+	o, err := run.Observe(ctx, "", "inbraak bezig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := run.SendPatrol(ctx, o)
+	if err != nil {
+		t.Fatalf("SendPatrol: %v", err)
+	}
+	if a.Unit.CallSign == "" || a.Unit.Status != PatrolEnRoute {
+		t.Fatalf("assignment = %+v", a)
+	}
+	run.Stop()
+	rep := reportOf(t, c, run)
+	if len(rep.Obs) != 1 || rep.Obs[0].Unit != a.Unit.CallSign {
+		t.Fatalf("report observations = %+v, want unit %s", rep.Obs, a.Unit.CallSign)
+	}
+	ds := entries(t, c, audit.ActDispatch)
+	if len(ds) != 1 || ds[0].Subject != "camera:cam02" || !strings.Contains(ds[0].Detail, "inbraak bezig") {
+		t.Errorf("dispatch entries = %+v", ds)
+	}
+}

@@ -74,6 +74,8 @@ type roundsScreen struct {
 	refreshing atomic.Bool
 	prevKeys   func(*fyne.KeyEvent)
 	obsResume  bool // the observation paused the run: resume after it
+	patrolBtn  *widget.Button
+	lastObs    app.RoundObservation
 }
 
 // newRoundsScreen builds the rounds screen over the console for a session,
@@ -236,6 +238,8 @@ func (r *roundsScreen) buildRun() {
 	r.obsNote.SetPlaceHolder(lang.L("rounds.observe.placeholder"))
 	r.obsNote.OnSubmitted = func(string) { r.submitObservation() }
 	r.obsStatus = widget.NewLabel("")
+	r.patrolBtn = widget.NewButtonWithIcon(lang.L("rounds.patrol"), theme.MailSendIcon(), r.sendPatrol)
+	r.patrolBtn.Hide()
 	save := widget.NewButtonWithIcon(lang.L("rounds.observe.save"), theme.ConfirmIcon(), r.submitObservation)
 	cancel := widget.NewButtonWithIcon(lang.L("rounds.observe.cancel"), theme.CancelIcon(), r.closeObservation)
 	r.obsBar = container.NewBorder(nil, nil, nil, container.NewHBox(save, cancel), r.obsNote)
@@ -243,7 +247,7 @@ func (r *roundsScreen) buildRun() {
 	controls := container.NewHBox(r.prevBtn, r.pauseBtn, r.nextBtn, r.extendBtn, r.obsBtn, layout.NewSpacer(),
 		widget.NewLabel(lang.L("rounds.keys")), r.stopBtn)
 	top := container.NewVBox(container.NewHBox(r.title, layout.NewSpacer(), r.stepLbl), r.progress)
-	bottom := container.NewVBox(r.obsBar, r.obsStatus, controls)
+	bottom := container.NewVBox(r.obsBar, container.NewHBox(r.obsStatus, r.patrolBtn), controls)
 	r.runView = container.NewBorder(top, bottom, nil, nil, r.grid)
 }
 
@@ -259,6 +263,7 @@ func (r *roundsScreen) showRun(run *app.RoundRun) {
 	r.run = run
 	r.title.SetText(lang.L("rounds.running", map[string]any{"Round": run.State().Round.Name}))
 	r.obsStatus.SetText("")
+	r.patrolBtn.Hide()
 	r.listView.Hide()
 	r.runView.Show()
 	r.prevKeys = r.w.Canvas().OnTypedKey()
@@ -401,6 +406,10 @@ func (r *roundsScreen) typedKey(ev *fyne.KeyEvent) {
 		r.stop()
 	case fyne.KeyO:
 		r.openObservation()
+	case fyne.KeyP:
+		if r.patrolBtn.Visible() && !r.patrolBtn.Disabled() {
+			r.sendPatrol()
+		}
 	}
 }
 
@@ -447,6 +456,11 @@ func (r *roundsScreen) submitObservation() {
 			run.Resume()
 		}
 		r.do(func() {
+			if o.Seq != 0 && r.run == run {
+				r.lastObs = o
+				r.patrolBtn.Enable()
+				r.patrolBtn.Show()
+			}
 			switch {
 			case err != nil && o.Seq == 0:
 				r.obsStatus.SetText(roundError(err))
@@ -455,6 +469,35 @@ func (r *roundsScreen) submitObservation() {
 			default:
 				r.obsStatus.SetText(lang.L("rounds.observe.saved", map[string]any{"Camera": o.Camera}))
 			}
+		})
+	})
+}
+
+// sendPatrol sends the nearest free patrol to the last observation's camera.
+func (r *roundsScreen) sendPatrol() {
+	run, o := r.run, r.lastObs
+	if run == nil || o.Seq == 0 {
+		return
+	}
+	r.patrolBtn.Disable()
+	r.obsStatus.SetText(lang.L("rounds.patrol.sending"))
+	r.goDo(func() {
+		a, err := run.SendPatrol(r.ctx, o)
+		r.do(func() {
+			switch {
+			case errors.Is(err, app.ErrNoFreePatrol):
+				r.obsStatus.SetText(lang.L("rounds.patrol.nofree"))
+			case errors.Is(err, app.ErrFeedDown), errors.Is(err, app.ErrNoPatrolFeed):
+				r.obsStatus.SetText(lang.L("rounds.patrol.nofeed"))
+			case err != nil:
+				r.obsStatus.SetText(roundError(err))
+			default:
+				r.patrolBtn.Hide()
+				r.obsStatus.SetText(lang.L("rounds.patrol.sent", map[string]any{"Unit": a.Unit.CallSign,
+					"Camera": o.Camera, "Distance": fmt.Sprintf("%.1f", a.Distance/1000), "ETA": a.ETA.Round(time.Second).String()}))
+				return
+			}
+			r.patrolBtn.Enable()
 		})
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -177,6 +178,9 @@ func TestRoundsScreenStartNextPauseEsc(t *testing.T) {
 
 func TestRoundsScreenObservationKey(t *testing.T) {
 	c := openConsole(t, 4)
+	if err := c.StartPatrols(context.Background(), app.PatrolConfig{}); err != nil {
+		t.Fatal(err)
+	}
 	saveRound(t, c, uiRound("Obs-ronde", 20*time.Second, []string{"cam02"}))
 	h := newRoundsHarness(t, c, "dispatcher", fyne.NewSize(1280, 800))
 	h.startVia("Obs-ronde")
@@ -190,11 +194,68 @@ func TestRoundsScreenObservationKey(t *testing.T) {
 	h.r.obsNote.OnSubmitted(h.r.obsNote.Text)
 	h.until("observation saved", func() bool { return strings.Contains(h.r.obsStatus.Text, "cam02") })
 	h.until("resumed after the observation", func() bool { return !h.r.run.State().Paused })
+	h.until("patrol units known", func() bool { return len(c.Patrols()) > 0 })
+	h.until("patrol button", func() bool { return h.r.patrolBtn.Visible() })
+	h.key(fyne.KeyP)
+	h.until("patrol sent", func() bool { return strings.Contains(h.r.obsStatus.Text, "onderweg naar cam02") })
 	run := h.r.run
 	run.Stop()
 	reps, err := c.RoundReports(context.Background(), chief(t, c), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	if err != nil || len(reps) != 1 || len(reps[0].Obs) != 1 || reps[0].Obs[0].Note != "fiets tegen gevel" || reps[0].Obs[0].Snapshot == "" {
+	if err != nil || len(reps) != 1 || len(reps[0].Obs) != 1 || reps[0].Obs[0].Note != "fiets tegen gevel" || reps[0].Obs[0].Snapshot == "" ||
+		reps[0].Obs[0].Unit == "" {
 		t.Fatalf("reports = %+v, %v", reps, err)
+	}
+}
+
+func TestRoundReportScreenCoverage(t *testing.T) {
+	c := openConsole(t, 4)
+	saveRound(t, c, uiRound("Kort", time.Second, []string{"cam01"}))
+	disp, err := c.Login(context.Background(), "dispatcher", app.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.StartRound(context.Background(), disp, "Kort", "", app.RoundOptions{SubStream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-run.Done()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	if err := setLanguage("nl"); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+	l := newLoop()
+	var wg sync.WaitGroup
+	goDo := func(fn func()) { wg.Add(1); go func() { defer wg.Done(); fn() }() }
+	rs := newRoundReportView(context.Background(), c, chief(t, c), w, l.do, goDo, testLogger())
+	w.SetContent(rs.content)
+	test.Tap(rs.search)
+	l.until(t, "reports loaded", 20*time.Second, func() bool { return len(rs.coverage.Cameras) > 0 })
+	wg.Wait()
+	if len(rs.reports) != 1 || rs.reports[0].Round != "Kort" {
+		t.Fatalf("runs shown: %+v", rs.reports)
+	}
+	if !strings.Contains(rs.status.Text, "3 camera's niet bekeken") {
+		t.Errorf("status %q", rs.status.Text)
+	}
+	rs.runs.Select(0)
+	if !strings.Contains(rs.detail.Text, "stap 1 · cam01 · gezien") {
+		t.Errorf("visit report shown: %q", rs.detail.Text)
+	}
+	for i, cc := range rs.coverage.Cameras {
+		item := rs.cameras.CreateItem()
+		rs.cameras.UpdateItem(i, item)
+		name := item.(*fyne.Container).Objects[0].(*canvas.Text)
+		red := name.Color == colLost
+		if red != (cc.Camera.ID != "cam01") {
+			t.Errorf("coverage row %s: red=%v (not seen=%v)", cc.Camera.ID, red, cc.NotSeen)
+		}
+	}
+	if rs.csvBtn.Disabled() || rs.htmlBtn.Disabled() {
+		t.Error("export buttons stay disabled after a search")
 	}
 }
 
