@@ -490,3 +490,7 @@ func (c *Console) addHitStep(hitID string, st HitStep, fn func(*Hit)) {
 	h.History = append(h.History, st)
 	b.emitLocked(HitUpdate, h)
 }
+
+// SessionActive reports whether the session is still logged in, so that a
+// screen's background work ends with the session that opened it.
+func (c *Console) SessionActive(s *Session) bool { return c.sessions.IsActive(s) }

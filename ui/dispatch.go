@@ -41,6 +41,9 @@ func newPatrolsPanel(c *app.Console, sess *app.Session) fyne.CanvasObject {
 func newPatrolsPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do func(func()), every time.Duration) *patrolsPanel {
 	p := &patrolsPanel{c: c, sess: sess, do: do}
 	p.ctx, p.stop = context.WithCancel(ctx)
+	if every <= 0 {
+		every = time.Second
+	}
 	p.list = widget.NewList(func() int { return len(p.units) }, func() fyne.CanvasObject {
 		dot := canvas.NewText("●", colLive)
 		name := widget.NewLabel("BORG 00")
@@ -91,6 +94,9 @@ func newPatrolsPanelWith(ctx context.Context, c *app.Console, sess *app.Session,
 			case <-p.ctx.Done():
 				return
 			case <-t.C:
+				if !c.SessionActive(sess) {
+					return
+				}
 				p.do(p.refresh)
 			}
 		}

@@ -99,10 +99,18 @@ func (p *hitsPanel) close() {
 
 func (p *hitsPanel) listen() {
 	defer p.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
 	for {
 		select {
 		case <-p.ctx.Done():
 			return
+		case <-t.C:
+			// The panel ends with the session that opened it.
+			if !p.c.SessionActive(p.sess) {
+				p.feed.Close()
+				return
+			}
 		case ev, ok := <-p.feed.C():
 			if !ok {
 				return

@@ -133,7 +133,7 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	}
 
 	// The map shows the zone, the patrols and the hit.
-	mp := newMapPanelWith(ctx, c, l.do, time.Hour)
+	mp := newMapPanelWith(ctx, c, sess, l.do, time.Hour)
 	defer mp.close()
 	mw := test.NewWindow(mp.content)
 	defer mw.Close()
@@ -188,4 +188,41 @@ func TestHotlistScreenShowsLineErrors(t *testing.T) {
 		t.Errorf("result %q", s.result.Text)
 	}
 	s.wait()
+}
+
+// TestHitScreensBuild builds the three tabs as the main screen would, for
+// the roles that have them.
+func TestHitScreensBuild(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	c := openConsole(t, 2)
+	t.Cleanup(func() { c.CloseDispatch() })
+	w := test.NewWindow(nil)
+	defer w.Close()
+	l := newLoop()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := newShell(ctx, c, openerOf(c), w, testLogger(), l.do)
+	for _, who := range []string{"dispatcher", "beheerder"} {
+		s.sess = hitsLogin(t, c, who)
+		m := &mainScreen{s: s}
+		n := 0
+		for _, sc := range hitScreens() {
+			if !app.RoleMay(s.sess.User.Role, sc.needs) {
+				continue
+			}
+			if sc.build(m) == nil || sc.title() == "" {
+				t.Errorf("%s: tab %s built nothing", who, sc.id)
+			}
+			n++
+		}
+		if n == 0 {
+			t.Errorf("%s sees no hit screen", who)
+		}
+		if err := c.Logout(context.Background(), s.sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	// The screens' goroutines end with the session and the context.
+	drainClose(l, func() { time.Sleep(1500 * time.Millisecond) })
 }

@@ -226,12 +226,15 @@ type mapPanel struct {
 }
 
 // newMapPanel is the zone map for the main window (GUI updates via fyne.Do).
-func newMapPanel(c *app.Console) fyne.CanvasObject {
-	return newMapPanelWith(context.Background(), c, fyne.Do, time.Second).content
+func newMapPanel(c *app.Console, sess *app.Session) fyne.CanvasObject {
+	return newMapPanelWith(context.Background(), c, sess, fyne.Do, time.Second).content
 }
 
-func newMapPanelWith(ctx context.Context, c *app.Console, do func(func()), every time.Duration) *mapPanel {
+func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do func(func()), every time.Duration) *mapPanel {
 	p := &mapPanel{c: c, m: newZoneMap(c), do: do}
+	if every <= 0 {
+		every = time.Second
+	}
 	legend := container.NewHBox()
 	seen := map[app.CameraKind]bool{}
 	for _, cam := range c.Zone().Cameras {
@@ -265,6 +268,10 @@ func newMapPanelWith(ctx context.Context, c *app.Console, do func(func()), every
 			case <-cctx.Done():
 				return
 			case <-t.C:
+				// The panel ends with the session that opened it.
+				if !c.SessionActive(sess) {
+					return
+				}
 				p.do(p.refresh)
 			}
 		}
