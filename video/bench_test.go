@@ -399,7 +399,7 @@ func BenchmarkLatency(b *testing.B) {
 		b.ReportMetric(float64(pct(decoded, 0.95).Microseconds())/1000, "p95-ms")
 		b.Logf("4 sub streams, 10 s, %d frames (%d without a readable stamp)\n"+
 			"  capture -> Frame.Decoded : p50 %v  p95 %v  max %v\n"+
-			"  capture -> Frame.Received: p50 %v  p95 %v  (RTP, depacketising; the rest is decode + RGBA + copy)",
+			"  capture -> Frame.Received: p50 %v  p95 %v  (RTP, depacketising; the rest is decode + RGBA into the pooled frame)",
 			len(decoded), unread, pct(decoded, 0.5), pct(decoded, 0.95), decoded[len(decoded)-1],
 			pct(received, 0.5), pct(received, 0.95))
 	}
