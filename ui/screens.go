@@ -21,13 +21,32 @@ type screen struct {
 }
 
 func screens() []screen {
-	return []screen{
-		{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWallTab},
-		{id: "rounds", title: func() string { return lang.L("rounds.tab") }, needs: app.ActRoundRun, build: buildRoundsTab},
-		{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview,
-			build: buildWatchTab, active: func(m *mainScreen, on bool) { m.watch.setActive(on) }},
-		{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: buildReviewTab},
-		{id: "round-reports", title: func() string { return lang.L("rounds.report.tab") }, needs: app.ActReview,
-			build: buildRoundReportsTab},
+	hits := map[string]screen{}
+	for _, sc := range hitScreens() {
+		hits[sc.id] = sc
 	}
+	var out []screen
+	add := func(sc screen) { out = append(out, sc) }
+	hit := func(id string) {
+		if sc, ok := hits[id]; ok {
+			out = append(out, sc)
+		}
+	}
+	add(screen{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWallTab})
+	hit("hits")
+	hit("map")
+	add(screen{id: "rounds", title: func() string { return lang.L("rounds.tab") }, needs: app.ActRoundRun, build: buildRoundsTab})
+	add(screen{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview,
+		build: buildWatchTab, active: func(m *mainScreen, on bool) { m.watch.setActive(on) }})
+	add(screen{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: buildReviewTab})
+	add(screen{id: "round-reports", title: func() string { return lang.L("rounds.report.tab") }, needs: app.ActReview,
+		build: buildRoundReportsTab})
+	hit("lists")
+	// A screen added to hitScreens later still shows, at the end.
+	for _, sc := range hitScreens() {
+		if sc.id != "hits" && sc.id != "map" && sc.id != "lists" {
+			out = append(out, sc)
+		}
+	}
+	return out
 }

@@ -200,9 +200,10 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		user string
 		want []string
 	}{
-		{"dispatcher", []string{"wall", "rounds"}},
-		{"teamchef", []string{"wall", "rounds", "watching", "review", "round-reports"}},
+		{"dispatcher", []string{"wall", "hits", "map", "rounds"}},
+		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports"}},
 		{"dpo", []string{"review", "round-reports"}},
+		{"beheerder", []string{"lists"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {
 			h := newHarness(t, c)

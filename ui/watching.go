@@ -14,7 +14,7 @@ import (
 )
 
 // watchEvery is how often the team chief's live panel asks again.
-const watchEvery = 3 * time.Second
+const watchEvery = 5 * time.Second
 
 // watchPanel is the team chief's live view of who watches which camera,
 // since when and why. It asks the console only while its tab is shown.
