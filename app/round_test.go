@@ -161,6 +161,14 @@ func TestRoundPauseNextPreviousExtendStop(t *testing.T) {
 	s := login(t, c, "dispatcher")
 	run := startRound(t, c, s, "Bediening", RoundOptions{SubStream: true})
 	waitStep(t, run, 0)
+	// Look-ahead: step 2's camera is connected already, yet nobody looks at
+	// it, so it is no audited view.
+	if n := c.pool.Len(); n != 2 {
+		t.Errorf("pool holds %d sources during step 1, want 2 (shown + pre-warmed)", n)
+	}
+	if n := len(entries(t, c, audit.ActLiveStart)); n != 1 {
+		t.Errorf("%d live.start entries during step 1: the pre-warmed camera must not be a view", n)
+	}
 	run.Pause()
 	time.Sleep(1500 * time.Millisecond)
 	if st := run.State(); st.Step != 0 || !st.Paused || st.Elapsed >= time.Second {
