@@ -87,6 +87,9 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.closeOrphanIntervals(ctx); err != nil {
+		return nil, err
+	}
 	if c.creds, err = OpenCredentials(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -145,6 +148,27 @@ func (c *Console) Close() error {
 		c.closeErr = errors.Join(errs...)
 	})
 	return c.closeErr
+}
+
+// closeOrphanIntervals ends the views a crash or power cut left open: their
+// live.stop says when the console came back, so a review never shows a camera
+// on screen for days. A data directory has one writer (the audit store is
+// locked), so every open interval in it is this console's.
+func (c *Console) closeOrphanIntervals(ctx context.Context) error {
+	open, err := c.audit.OpenIntervals(ctx, c.now().Add(-Retention))
+	if err != nil {
+		return err
+	}
+	for _, e := range open {
+		stop := audit.Entry{User: e.User, Role: e.Role, Console: e.Console, Action: audit.ActLiveStop,
+			Subject: e.Subject, JustKind: e.JustKind, JustText: e.JustText, JustRef: e.JustRef, AuthRef: e.AuthRef,
+			Outcome: audit.OutcomeAllowed, Detail: "view=" + audit.DetailValue(e.Detail, "view") + " ended=console_restart"}
+		if _, err := c.audit.Append(ctx, stop); err != nil {
+			return fmt.Errorf("closing interval left open by a crash: %w", err)
+		}
+		c.log.Warn("closed a live interval left open by a crash", "user", e.User, "subject", e.Subject, "since", e.Time)
+	}
+	return nil
 }
 
 // Zone returns the zone this console serves.

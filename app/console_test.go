@@ -183,3 +183,33 @@ func TestNoPixelsAroundThePolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestRestartClosesIntervalsLeftOpen(t *testing.T) {
+	dir := t.TempDir()
+	al, err := audit.Open(dir+"/audit.db", audit.Options{KeyPath: dir + "/keys/audit.ed25519"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a console that lost power leaves behind: a start without a stop.
+	if _, err := al.Append(context.Background(), audit.Entry{User: "dispatcher", Role: "dispatcher", Console: "c1",
+		Action: audit.ActLiveStart, Subject: "camera:cam01", Outcome: audit.OutcomeAllowed, Detail: "view=abc stream=sub"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := al.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, err := Open(ctx, Config{DataDir: dir, SimCameras: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	stops := entries(t, c, audit.ActLiveStop)
+	if len(stops) != 1 || !strings.Contains(stops[0].Detail, "view=abc") || !strings.Contains(stops[0].Detail, "ended=console_restart") {
+		t.Fatalf("live.stop after restart = %+v", stops)
+	}
+	if open, _ := c.audit.OpenIntervals(ctx, time.Time{}); len(open) != 0 {
+		t.Fatalf("intervals still open: %+v", open)
+	}
+}
