@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,11 @@ func TestWindowWallScreenshot(t *testing.T) {
 		t.Fatalf("window child failed after %s: %v\n%s", time.Since(start).Round(time.Millisecond), err, logs)
 	}
 	t.Logf("window child took %s", time.Since(start).Round(time.Millisecond))
+	for _, line := range strings.Split(string(logs), "\n") {
+		if strings.HasPrefix(line, "phase ") {
+			t.Log(line)
+		}
+	}
 
 	img := readPNG(t, out)
 	var rects []tileRect
@@ -204,7 +210,9 @@ func wallChild() int {
 			fyne.Do(s.w.Close)
 		}()
 	}}
+	start := time.Now()
 	runErr := Run(ctx, c, opts)
+	fmt.Fprintf(os.Stderr, "phase %-28s %6dms\n", "window closed", time.Since(start).Milliseconds())
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
@@ -212,6 +220,7 @@ func wallChild() int {
 	}
 	openErr := checkAllClosed(c)
 	closeErr := c.Close()
+	fmt.Fprintf(os.Stderr, "phase %-28s %6dms\n", "console closed", time.Since(start).Milliseconds())
 	if err := errors.Join(runErr, scriptErr, openErr, closeErr); err != nil {
 		fmt.Fprintln(os.Stderr, "window child:", err)
 		return 1
@@ -257,6 +266,8 @@ func checkAllClosed(c *app.Console) error {
 // wallScript does what a dispatcher does at the start of a shift, through
 // the same widgets, then grabs the screen once four tiles are live.
 func wallScript(ctx context.Context, s *shell, out, tilesPath string) error {
+	t0 := time.Now()
+	phase := func(what string) { fmt.Fprintf(os.Stderr, "phase %-28s %6dms\n", what, time.Since(t0).Milliseconds()) }
 	onUI := func(fn func()) { fyne.DoAndWait(fn) }
 	waitFor := func(what string, limit time.Duration, cond func() bool) error {
 		deadline := time.Now().Add(limit)
@@ -280,6 +291,7 @@ func wallScript(ctx context.Context, s *shell, out, tilesPath string) error {
 	if err := waitFor("the justification prompt", 30*time.Second, func() bool { return s.prompt != nil }); err != nil {
 		return err
 	}
+	phase("justification prompt")
 	onUI(func() { s.prompt.confirm.OnTapped() })
 	err := waitFor("four live tiles", 60*time.Second, func() bool {
 		if s.main == nil || s.main.wall == nil || s.main.wall.n != 2 {
@@ -295,6 +307,7 @@ func wallScript(ctx context.Context, s *shell, out, tilesPath string) error {
 	if err != nil {
 		return err
 	}
+	phase("four live tiles")
 	// Let the last frames reach the screen before grabbing it.
 	time.Sleep(800 * time.Millisecond)
 	var rects []tileRect
@@ -324,5 +337,6 @@ func wallScript(ctx context.Context, s *shell, out, tilesPath string) error {
 	if msg, err := grab.CombinedOutput(); err != nil {
 		return fmt.Errorf("ffmpeg x11grab: %v: %s", err, msg)
 	}
+	phase("screen grabbed")
 	return nil
 }
