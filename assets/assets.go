@@ -6,8 +6,10 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// TranslationsDir is the folder of Translations holding one JSON file per
-// language (nl.json, fr.json, en.json), keyed by message id.
+// TranslationsDir is the folder of Translations: per language a base file
+// (nl.json, fr.json, en.json) and one file per screen that keeps its own
+// messages (rounds.nl.json, ...), all keyed by message id. lang.L loads
+// them all; the UI's test checks every language has every key.
 const TranslationsDir = "translations"
 
 // Translations are loaded by the UI with lang.AddTranslationsFS.
