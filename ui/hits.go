@@ -111,6 +111,12 @@ func (p *hitsPanel) listen() {
 				p.feed.Close()
 				return
 			}
+			// Units move: the unit Send names is the one it will send.
+			p.do(func() {
+				if h, ok := p.current(); ok && h.Status == app.HitConfirmed {
+					p.propose()
+				}
+			})
 		case ev, ok := <-p.feed.C():
 			if !ok {
 				return
