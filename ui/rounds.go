@@ -54,6 +54,11 @@ type roundsScreen struct {
 	startBtn *widget.Button
 	status   *widget.Label
 
+	// The editor, for those who may edit rounds (team chief, administrator).
+	editor    *editView
+	editBtn   *widget.Button
+	deleteBtn *widget.Button
+
 	// The run.
 	run        *app.RoundRun
 	runView    *fyne.Container
@@ -102,6 +107,9 @@ func newRoundsView(ctx context.Context, c roundsConsole, sess *app.Session, w fy
 	r.buildList()
 	r.buildRun()
 	r.content = container.NewStack(r.listView, r.runView)
+	if r.editor != nil {
+		r.content.Add(r.editor.content)
+	}
 	r.runView.Hide()
 	r.reload()
 	return r
@@ -134,8 +142,11 @@ func (r *roundsScreen) buildList() {
 	r.startBtn.Disable()
 	r.status = widget.NewLabel("")
 	r.status.Wrapping = fyne.TextWrapWord
-	head := widget.NewLabel(lang.L("rounds.title"))
-	head.TextStyle.Bold = true
+	var head fyne.CanvasObject = widget.NewLabel(lang.L("rounds.title"))
+	head.(*widget.Label).TextStyle.Bold = true
+	if ed, ok := r.c.(roundEditor); ok && r.c.Can(r.sess, app.ActRoundEdit) {
+		head = container.NewVBox(head, r.editButtons(ed))
+	}
 	refresh := widget.NewButtonWithIcon(lang.L("rounds.refresh"), theme.ViewRefreshIcon(), r.reload)
 	bottom := container.NewVBox(widget.NewSeparator(), r.reason, r.text,
 		container.NewHBox(r.startBtn, layout.NewSpacer(), refresh), r.status)
@@ -156,6 +167,10 @@ func (r *roundsScreen) reload() {
 			r.list.UnselectAll()
 			r.list.Refresh()
 			r.startBtn.Disable()
+			if r.editBtn != nil {
+				r.editBtn.Disable()
+				r.deleteBtn.Disable()
+			}
 			r.reason.SetText(lang.L("rounds.pick"))
 		})
 	})
@@ -166,6 +181,10 @@ func (r *roundsScreen) selectRound(id int) {
 		return
 	}
 	r.selected = id
+	if r.editBtn != nil {
+		r.editBtn.Enable()
+		r.deleteBtn.Enable()
+	}
 	r.reason.SetText(lang.L("rounds.reason", map[string]any{"Round": r.rounds[id].Name}))
 	// The console says whether a run may start now (a guard needs a team
 	// chief in the room); the start itself is still decided and audited.
