@@ -74,16 +74,20 @@ type job struct {
 	release func()
 }
 
-// Pipeline reads the frames of ANPR cameras with bounded work: a queue of
-// one frame per worker, frames refused when it is full, frames dropped when
-// they grew stale, and a tracker that turns reads into passages.
+// Pipeline reads the frames of ANPR cameras with bounded work: at most one
+// frame waits per camera, a camera's new frame is refused while its last one
+// still waits, workers take the longest-waiting camera first (so every
+// camera gets its share, however the frames of all cameras line up in
+// time), frames that grew stale are dropped, and a tracker turns reads into
+// passages.
 type Pipeline struct {
 	cfg     PipelineConfig
 	log     *slog.Logger
 	tracker *Tracker
-	queue   chan job
+	sig     chan struct{} // a frame is waiting
 
 	mu      sync.Mutex
+	pending map[string]job // camera -> its waiting frame
 	running bool
 	done    bool
 
@@ -111,13 +115,14 @@ func NewPipeline(cfg PipelineConfig) (*Pipeline, error) {
 	}
 	return &Pipeline{
 		cfg: cfg, log: cfg.Logger.With("component", "anpr-pipeline"),
-		tracker: NewTracker(cfg.Tracker), queue: make(chan job, cfg.Workers),
+		tracker: NewTracker(cfg.Tracker), sig: make(chan struct{}, 1), pending: map[string]job{},
 	}, nil
 }
 
 // Offer hands a frame to the pipeline, which owns it from then on and calls
-// release exactly once when done with it. It never blocks: when the workers
-// are busy the frame is dropped (released at once) and Offer returns false.
+// release exactly once when done with it. It never blocks: when the
+// camera's previous frame is still waiting for a worker, the new frame is
+// dropped (released at once) and Offer returns false.
 func (p *Pipeline) Offer(camera string, img *image.RGBA, at time.Time, release func()) bool {
 	if release == nil {
 		release = func() {}
@@ -130,14 +135,41 @@ func (p *Pipeline) Offer(camera string, img *image.RGBA, at time.Time, release f
 		release()
 		return false
 	}
-	select {
-	case p.queue <- job{camera: camera, img: img, at: at, release: release}:
-		return true
-	default:
+	if _, waiting := p.pending[camera]; waiting {
 		p.busy.Add(1)
 		release()
 		return false
 	}
+	p.pending[camera] = job{camera: camera, img: img, at: at, release: release}
+	p.signal()
+	return true
+}
+
+func (p *Pipeline) signal() {
+	select {
+	case p.sig <- struct{}{}:
+	default:
+	}
+}
+
+// next takes the longest-waiting frame, if any.
+func (p *Pipeline) next() (job, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var best job
+	found := false
+	for _, j := range p.pending {
+		if !found || j.at.Before(best.at) {
+			best, found = j, true
+		}
+	}
+	if found {
+		delete(p.pending, best.camera)
+		if len(p.pending) > 0 {
+			p.signal() // wake another worker for the rest
+		}
+	}
+	return best, found
 }
 
 // Run reads frames until ctx ends, then emits the passages still open and
@@ -176,16 +208,14 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	p.mu.Lock()
 	p.done = true
 	p.mu.Unlock()
-	// Frames still queued are given back unread.
+	// Frames still waiting are given back unread.
 	for {
-		select {
-		case j := <-p.queue:
-			p.stale.Add(1)
-			j.release()
-			continue
-		default:
+		j, ok := p.next()
+		if !ok {
+			break
 		}
-		break
+		p.stale.Add(1)
+		j.release()
 	}
 	// The last passages are stored even though ctx has ended.
 	p.emit(context.WithoutCancel(ctx), p.tracker.Flush(p.cfg.Now(), true))
@@ -193,12 +223,15 @@ func (p *Pipeline) Run(ctx context.Context) error {
 }
 
 func (p *Pipeline) work(ctx context.Context) {
-	for {
+	for ctx.Err() == nil {
+		if j, ok := p.next(); ok {
+			p.process(ctx, j)
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case j := <-p.queue:
-			p.process(ctx, j)
+		case <-p.sig:
 		}
 	}
 }
@@ -223,6 +256,13 @@ func (p *Pipeline) process(ctx context.Context, j job) {
 		return
 	}
 	obs := make([]Observation, len(reads))
+	for i := range reads {
+		if !reads[i].Box.In(j.img.Bounds()) {
+			// The plate runs off the frame (a car entering or leaving):
+			// what was read may be cut, so it must not stand alone.
+			reads[i].Confidence *= 0.5
+		}
+	}
 	for i, r := range reads {
 		// Copy what the passage keeps before the frame goes back.
 		obs[i] = Observation{Camera: j.camera, At: j.at, Read: r,

@@ -3,8 +3,11 @@ package anpr
 import (
 	"image"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/politiezone/zoneconsole/plate"
 )
 
 // TrackerConfig says when reads belong to one vehicle.
@@ -191,25 +194,43 @@ func sameSpot(a, b image.Rectangle) bool {
 	return dx*dx+dy*dy < 0.6*0.6*w*w
 }
 
-// near reports whether two plates differ by at most one edit.
+// near reports whether two plates differ by at most one edit, counting
+// look-alike characters (O and 0, I and 1, ...) as equal: two reads of one
+// plate differ in exactly such ways.
 func near(a, b string) bool {
-	if a == b {
-		return true
-	}
 	la, lb := len(a), len(b)
 	if la-lb > 1 || lb-la > 1 {
 		return false
 	}
 	i := 0
-	for i < la && i < lb && a[i] == b[i] {
+	for i < la && i < lb && same(a[i], b[i]) {
 		i++
+	}
+	if i == la && i == lb {
+		return true
 	}
 	switch {
 	case la == lb:
-		return a[i+1:] == b[i+1:]
+		return sameStr(a[i+1:], b[i+1:])
 	case la > lb:
-		return a[i+1:] == b[i:]
+		return sameStr(a[i+1:], b[i:])
 	default:
-		return a[i:] == b[i+1:]
+		return sameStr(a[i:], b[i+1:])
 	}
+}
+
+func same(x, y byte) bool {
+	return x == y || strings.IndexByte(plate.Lookalikes(x), y) >= 0
+}
+
+func sameStr(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if !same(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }

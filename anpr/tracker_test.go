@@ -82,6 +82,7 @@ func TestNear(t *testing.T) {
 		{"1ABC123", "1ABC123", true}, {"1ABC123", "1ABC128", true}, {"1ABC123", "1ABC12", true},
 		{"1ABC123", "IABC123", true}, {"1ABC123", "1ABD128", false}, {"1ABC123", "ABC1234", false},
 		{"ABC123", "1ABC123", true}, {"", "A", true}, {"", "AB", false},
+		{"2OOA662", "20OA66", true}, {"2OOA662", "200A662", true}, {"2OOA662", "2OXA66", false},
 	}
 	for _, tc := range tests {
 		if got := near(tc.a, tc.b); got != tc.want {
