@@ -409,7 +409,11 @@ func (r *roundsScreen) stop() {
 }
 
 func (r *roundsScreen) typedKey(ev *fyne.KeyEvent) {
-	if r.run == nil {
+	if r.run == nil || !r.content.Visible() {
+		// Another tab is in front: its keys are not the round's.
+		if r.prevKeys != nil {
+			r.prevKeys(ev)
+		}
 		return
 	}
 	switch ev.Name {
