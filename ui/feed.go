@@ -40,7 +40,11 @@ type feedHooks struct {
 	opened func(err error)
 	state  func(camState)
 	frame  func()
+	reads  func([]app.Read)
 }
+
+// readsShown is how many plate reads an ANPR tile lists.
+const readsShown = 3
 
 func newFeed(cam app.Camera) *feed {
 	f := &feed{cam: cam, streamReq: make(chan app.Stream, 1), token: make(chan struct{}, 1)}
@@ -65,8 +69,10 @@ func (f *feed) switchStream(st app.Stream) {
 
 // run opens the view and pumps frames and states until ctx ends. do posts
 // to the UI thread; post wraps it so calls for a replaced feed are dropped.
+//
+// reads, when not nil, is polled with the state; a changed list is posted.
 func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (liveView, error), st app.Stream,
-	post func(func()), h feedHooks, log *slog.Logger) {
+	reads func() []app.Read, post func(func()), h feedHooks, log *slog.Logger) {
 	view, err := open(ctx, st)
 	post(func() { h.opened(err) })
 	if err != nil {
@@ -80,10 +86,18 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 	tick := time.NewTicker(statusEvery)
 	defer tick.Stop()
 	last := camState("")
+	var lastRead app.Read
 	report := func() {
 		if s := stateOf(view.Status()); s != last {
 			last = s
 			post(func() { h.state(s) })
+		}
+		if reads == nil {
+			return
+		}
+		if rs := reads(); len(rs) > 0 && (rs[0].Time != lastRead.Time || rs[0].Plate != lastRead.Plate) {
+			lastRead = rs[0]
+			post(func() { h.reads(rs) })
 		}
 	}
 	report()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,6 +35,8 @@ type tile struct {
 	stateTxt *canvas.Text
 	closeBtn *widget.Button
 	hint     *widget.Label
+	reads    *fyne.Container // newest plate reads of an ANPR camera
+	readsBox *fyne.Container // reads on their backdrop; hidden when none
 	border   *canvas.Rectangle
 	content  *fyne.Container
 }
@@ -61,8 +64,11 @@ func newTile(w *wall, index int) *tile {
 	t.border = canvas.NewRectangle(nil)
 	t.border.StrokeColor = colSeparator
 	t.border.StrokeWidth = 1
+	t.reads = container.NewVBox()
+	t.readsBox = container.NewStack(canvas.NewRectangle(colCaption), container.NewPadded(t.reads))
+	t.readsBox.Hide()
 	t.content = container.NewStack(t.bg, t.img,
-		container.NewVBox(t.caption, layout.NewSpacer()),
+		container.NewVBox(t.caption, layout.NewSpacer(), container.NewHBox(t.readsBox, layout.NewSpacer())),
 		container.New(centredText{pad: 12}, t.hint), t.border)
 	t.ExtendBaseWidget(t)
 	t.refreshCaption()
@@ -107,8 +113,12 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 			}
 		})
 	}
-	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown}
-	s.goDo(func() { f.run(ctx, open, st, post, hooks, s.log) })
+	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads}
+	var reads func() []app.Read
+	if s.reads != nil && cam.Kind.ANPR() {
+		reads = func() []app.Read { return s.reads(cam.ID, readsShown) }
+	}
+	s.goDo(func() { f.run(ctx, open, st, reads, post, hooks, s.log) })
 }
 
 // clear takes the camera off the tile; the feed's goroutine closes the view
@@ -122,8 +132,37 @@ func (t *tile) clear() {
 	t.state, t.note = stIdle, ""
 	t.img.Image = nil
 	t.img.Refresh()
+	t.showReads(nil)
 	t.refreshCaption()
 	t.w.stateChanged()
+}
+
+// showReads lists the newest plate reads over the bottom of the tile:
+// plate, country, confidence and time, newest first.
+func (t *tile) showReads(rs []app.Read) {
+	t.reads.Objects = t.reads.Objects[:0]
+	for i, r := range rs {
+		if i == readsShown {
+			break
+		}
+		plate := r.Display
+		if plate == "" {
+			plate = r.Plate
+		}
+		line := canvas.NewText(fmt.Sprintf("%s  %s  %.0f%%  %s", plate, r.Country, 100*r.Confidence,
+			r.Time.Local().Format("15:04:05")), colForeground)
+		line.TextStyle.Monospace = true
+		if i > 0 {
+			line.Color = colMuted
+		}
+		t.reads.Objects = append(t.reads.Objects, line)
+	}
+	t.reads.Refresh()
+	if len(t.reads.Objects) == 0 {
+		t.readsBox.Hide()
+		return
+	}
+	t.readsBox.Show()
 }
 
 func (t *tile) opened(err error) {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"image"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -94,7 +96,7 @@ func (v *fakeView) get(fn func(v *fakeView)) {
 // tileShell is a logged-in shell whose views come from open.
 func tileShell(t testing.TB, open liveOpener) (*shell, *loop) {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
 	if err := setLanguage("nl"); err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +220,49 @@ func TestTileFeed(t *testing.T) {
 	})
 	if len(opened) != 1 || opened[0] != app.StreamSub {
 		t.Errorf("views opened: %v, want one sub stream", opened)
+	}
+}
+
+func TestTileShowsPlateReads(t *testing.T) {
+	fv := newFakeView()
+	s, l := tileShell(t, func(context.Context, *app.Session, string, app.Stream, app.Reason) (liveView, error) {
+		return fv, nil
+	})
+	var mu sync.Mutex
+	var reads []app.Read
+	s.reads = func(id string, n int) []app.Read {
+		mu.Lock()
+		defer mu.Unlock()
+		if id != "cam03" {
+			t.Errorf("reads asked for %s", id)
+		}
+		return append([]app.Read(nil), reads...)
+	}
+	w := newWall(s)
+	anprTile, plainTile := w.tiles[0], w.tiles[1]
+	w.place(anprTile, app.Camera{ID: "cam03", Name: "N79", Kind: app.KindANPRFixed})
+	w.place(plainTile, app.Camera{ID: "cam01", Name: "Markt", Kind: app.KindFixed})
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	mu.Lock()
+	reads = []app.Read{{Camera: "cam03", Time: at, Plate: "1ABC123", Display: "1-ABC-123", Country: "BE", Confidence: 0.97}}
+	mu.Unlock()
+	l.until(t, "a read on the ANPR tile", 5*time.Second, func() bool { return anprTile.readsBox.Visible() })
+	line := anprTile.reads.Objects[0].(*canvas.Text).Text
+	if !strings.Contains(line, "1-ABC-123") || !strings.Contains(line, "BE") || !strings.Contains(line, "97%") {
+		t.Errorf("read line %q", line)
+	}
+	mu.Lock()
+	reads = append([]app.Read{{Camera: "cam03", Time: at.Add(time.Second), Plate: "2XYZ987", Display: "2-XYZ-987", Country: "BE", Confidence: 0.9}}, reads...)
+	mu.Unlock()
+	l.until(t, "the newer read first", 5*time.Second, func() bool {
+		return len(anprTile.reads.Objects) == 2 && strings.Contains(anprTile.reads.Objects[0].(*canvas.Text).Text, "2-XYZ-987")
+	})
+	if plainTile.readsBox.Visible() {
+		t.Error("a camera without ANPR shows reads")
+	}
+	anprTile.clear()
+	if anprTile.readsBox.Visible() {
+		t.Error("reads stay after the camera left the tile")
 	}
 }
 
