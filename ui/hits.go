@@ -67,6 +67,7 @@ type hitsPanel struct {
 	propLabel  *widget.Label
 	status     *widget.Label
 	detail     fyne.CanvasObject
+	detailBox  *fyne.Container
 	empty      *widget.Label
 	content    fyne.CanvasObject
 }
@@ -204,14 +205,15 @@ func (p *hitsPanel) build() {
 	images := container.NewHBox(
 		container.NewVBox(widget.NewLabel(lang.L("hits.crop")), p.crop),
 		container.NewVBox(widget.NewLabel(lang.L("hits.vehicle")), p.vehicle))
-	plates := widget.NewForm(
-		widget.NewFormItem(lang.L("hits.plate.read"), p.readRow),
-		widget.NewFormItem(lang.L("hits.plate.listed"), p.listedRow))
-	p.detail = container.NewVScroll(container.NewVBox(
+	plates := container.New(layout.NewFormLayout(),
+		widget.NewLabel(lang.L("hits.plate.read")), p.readRow,
+		widget.NewLabel(lang.L("hits.plate.listed")), p.listedRow)
+	p.detailBox = container.NewVBox(
 		container.NewHBox(container.NewStack(p.badgeBg, container.NewPadded(p.badge)), layout.NewSpacer()),
 		plates, images, p.info,
 		container.NewHBox(p.confirmBtn, p.rejectBtn, p.sendBtn), p.propLabel, p.status,
-		histHead, p.history))
+		histHead, p.history)
+	p.detail = container.NewVScroll(p.detailBox)
 	p.detail.Hide()
 	p.empty = widget.NewLabel(lang.L("hits.none"))
 	p.empty.Alignment = fyne.TextAlignCenter
@@ -326,6 +328,8 @@ func (p *hitsPanel) show(h app.Hit) {
 	}
 	p.history.SetText(strings.Join(lines, "\n"))
 	p.refreshButtons()
+	// The badge and the plate cells changed size: lay the column out again.
+	p.detailBox.Refresh()
 }
 
 func (p *hitsPanel) refreshButtons() {

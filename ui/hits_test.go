@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,6 +133,9 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	if sounds.Load() == 0 {
 		t.Error("no alert sound")
 	}
+	if dir := os.Getenv("ZONECONSOLE_HITS_SHOT"); dir != "" {
+		writePNG(t, filepath.Join(dir, "hits.png"), w.Canvas().Capture())
+	}
 
 	// The map shows the zone, the patrols and the hit.
 	mp := newMapPanelWith(ctx, c, sess, l.do, time.Hour)
@@ -140,6 +145,10 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	mw.Resize(fyne.NewSize(800, 600))
 	if mp.m.hit == nil || mp.m.hit.ID != hitsCurrent(p).ID || len(mp.m.patrols) < 4 {
 		t.Errorf("map: hit %v, %d patrols", mp.m.hit, len(mp.m.patrols))
+	}
+	if dir := os.Getenv("ZONECONSOLE_HITS_SHOT"); dir != "" {
+		mp.refresh()
+		writePNG(t, filepath.Join(dir, "map.png"), mw.Canvas().Capture())
 	}
 	r := test.TempWidgetRenderer(t, mp.m)
 	if n := len(r.Objects()); n < 40 {
@@ -225,4 +234,16 @@ func TestHitScreensBuild(t *testing.T) {
 	cancel()
 	// The screens' goroutines end with the session and the context.
 	drainClose(l, func() { time.Sleep(1500 * time.Millisecond) })
+}
+
+func writePNG(t testing.TB, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }
