@@ -340,6 +340,51 @@ func freeDecode(fr *ctcFrames) (string, float64) {
 	return b.String(), score
 }
 
+// genericGap is how much less probable (natural log) the best format's
+// path may be than the unconstrained one before the format is judged not to
+// be this plate's: about two characters forced or skipped.
+const genericGap = 6.0
+
+// decodeGeneric reads the crop with no format: plate characters only, the
+// rest skipped. It is the answer for a plate of a series we do not know.
+func decodeGeneric(fr *ctcFrames) (decoded, bool) {
+	var text []byte
+	var probs []float64
+	prev := -1
+	for t := 0; t < fr.len(); t++ {
+		best, bi := fr.blank[t], -1
+		for c := 0; c < nChars; c++ {
+			if fr.ch[t][c] > best {
+				best, bi = fr.ch[t][c], c
+			}
+		}
+		if fr.other[t] > best {
+			bi = -1 // another symbol: a separator, a crest, the band
+		}
+		if bi >= 0 && bi != prev {
+			text = append(text, plate.Alphabet[bi])
+			probs = append(probs, math.Exp(float64(best)))
+		} else if bi >= 0 && bi == prev {
+			if p := math.Exp(float64(best)); p > probs[len(probs)-1] {
+				probs[len(probs)-1] = p
+			}
+		}
+		prev = bi
+	}
+	digits, letters := 0, 0
+	for _, c := range text {
+		if c >= '0' && c <= '9' {
+			digits++
+		} else {
+			letters++
+		}
+	}
+	if len(text) < 4 || len(text) > 10 || digits == 0 {
+		return decoded{}, false
+	}
+	return decoded{text: string(text), probs: probs}, true
+}
+
 // decodePlate tries every format and returns the best, or false when no
 // format fits the frames at all.
 func decodePlate(fr *ctcFrames, formats []plate.Format) (decoded, bool) {

@@ -113,3 +113,19 @@ func TestDecodeNothingFits(t *testing.T) {
 		t.Errorf("decodePlate(AB) = %s conf %.2f, want no confident read", d.text, d.confidence())
 	}
 }
+
+func TestDecodeGeneric(t *testing.T) {
+	fr := framesFor(t, []string{"K", "X", "_", "1", "2", "3", "Y", "Z", "Q", "9"})
+	d, ok := decodePlate(fr, plate.Formats())
+	_, free := freeDecode(fr)
+	if ok && free-(d.score-d.format.Prior) <= genericGap {
+		t.Fatalf("decodePlate(KX123YZQ9) = %s (%s): a known format claims a plate no format has", d.text, d.format.Name)
+	}
+	g, ok := decodeGeneric(fr)
+	if !ok || g.text != "KX123YZQ9" {
+		t.Errorf("decodeGeneric = %q, %v; want KX123YZQ9", g.text, ok)
+	}
+	if _, ok := decodeGeneric(framesFor(t, []string{"S", "T", "O", "P"})); ok {
+		t.Error("decodeGeneric(STOP) accepted a word without digits")
+	}
+}

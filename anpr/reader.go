@@ -49,6 +49,11 @@ type Config struct {
 	MaxCandidates int
 	// MinConfidence drops reads below it (default 0.35).
 	MinConfidence float64
+	// AnyFormat also returns plates of series the plate package does not
+	// know, read without syntax (Country ""), when no known format explains
+	// the text nearly as well. For photographs of plates from anywhere; off
+	// for the cameras, where lettering on vans would pass for plates.
+	AnyFormat bool
 	// Cascades are Haar cascade files; default the two plate cascades of
 	// Debian's opencv-data when present. Set to an empty non-nil slice to
 	// disable.
@@ -259,6 +264,19 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 		return Read{}, false, err
 	}
 	d, ok := decodePlate(fr, r.formats)
+	if r.cfg.AnyFormat {
+		_, freeScore := freeDecode(fr)
+		g, gok := decodeGeneric(fr)
+		// A format that only turned look-alikes into what it needs (0 into
+		// O) is right; one that had to drop or change real characters is
+		// not this plate's.
+		if gok && (!ok || (freeScore-(d.score-d.format.Prior) > genericGap && lookDistance(g.text, d.text) >= 2)) {
+			// Without a format nothing vouches for the text: count it as
+			// less sure than the same glyphs under a format.
+			g.probs = append(g.probs, 0.7)
+			d, ok = g, true
+		}
+	}
 	if !ok {
 		return Read{}, false, nil
 	}
@@ -270,11 +288,11 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 	if err != nil {
 		return Read{}, false, fmt.Errorf("anpr: crop to image: %w", err)
 	}
-	return Read{
-		Plate: d.text, Display: d.format.Display(d.text), Country: d.format.Country,
-		Format: d.format.Name, Kind: d.format.Kind, Confidence: conf,
-		Box: q.bounds(), Crop: cimg,
-	}, true, nil
+	rd := Read{Plate: d.text, Display: d.text, Confidence: conf, Box: q.bounds(), Crop: cimg}
+	if d.format != nil {
+		rd.Display, rd.Country, rd.Format, rd.Kind = d.format.Display(d.text), d.format.Country, d.format.Name, d.format.Kind
+	}
+	return rd, true, nil
 }
 
 // dedupe keeps the most confident read of each plate and of each place.

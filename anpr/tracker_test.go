@@ -90,3 +90,17 @@ func TestNear(t *testing.T) {
 		}
 	}
 }
+
+func TestLookDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"1ABC123", "1ABC123", 0}, {"1ABCO23", "1ABC023", 0}, {"KX123YZQ9", "X123YZQ", 2}, {"", "AB", 2}, {"ABC", "ABD", 1},
+	}
+	for _, tc := range tests {
+		if got := lookDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("lookDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

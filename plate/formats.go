@@ -146,6 +146,35 @@ func luFormats() []Format {
 	}
 }
 
+// otherFormats are the current series of other European countries whose
+// cars are common on Belgian roads. They rank below the neighbours: a read
+// that fits a Belgian, Dutch, French, German or Luxembourg format as well
+// is taken as that.
+func otherFormats() []Format {
+	return []Format{
+		// Spain since 2000: 1234 BCD, consonants only.
+		{Country: "ES", Name: "es-2000", Kind: "car", Template: "dddd-lll", Letters: "BCDFGHJKLMNPRSTVWXYZ", Seps: []string{" "}, Prior: -0.2},
+		// Italy since 1994: AB 123 CD (no I, O, Q, U); same shape as the
+		// French SIV, which ranks first.
+		{Country: "IT", Name: "it-1994", Kind: "car", Template: "ll-ddd-ll", Letters: "ABCDEFGHJKLMNPRSTVWXYZ", Seps: []string{" ", " "}, Prior: -0.4},
+		// United Kingdom since 2001: AB12 CDE.
+		{Country: "GB", Name: "gb-2001", Kind: "car", Template: "ll-dd-lll", Seps: []string{"", " "}, Prior: -0.2},
+		// Switzerland: canton and up to six digits (ZH 123456).
+		{Country: "CH", Name: "ch-5", Kind: "car", Template: "ll-ndddd", Seps: []string{" "}, Prior: -0.3},
+		{Country: "CH", Name: "ch-6", Kind: "car", Template: "ll-nddddd", Seps: []string{" "}, Prior: -0.3},
+		// Denmark: AB 12 345.
+		{Country: "DK", Name: "dk", Kind: "car", Template: "ll-dd-ddd", Seps: []string{" ", " "}, Prior: -0.3},
+		// Czech Republic: 1A2 3456.
+		{Country: "CZ", Name: "cz", Kind: "car", Template: "dld-dddd", Seps: []string{" "}, Prior: -0.3},
+		// Poland, the commonest shapes: WA 12345, KR 1234A... (two-letter
+		// district, five characters).
+		{Country: "PL", Name: "pl-2-5d", Kind: "car", Template: "ll-ddddd", Seps: []string{" "}, Prior: -0.5},
+		{Country: "PL", Name: "pl-3-4", Kind: "car", Template: "lll-dddd", Seps: []string{" "}, Prior: -0.5},
+		// Portugal since 2020: AA-00-AA.
+		{Country: "PT", Name: "pt-2020", Kind: "car", Template: "ll-dd-ll", Prior: -0.5},
+	}
+}
+
 func rep(s string, n int) string {
 	out := ""
 	for i := 0; i < n; i++ {
@@ -164,6 +193,7 @@ func Formats() []Format {
 	all = append(all, frFormats()...)
 	all = append(all, deFormats()...)
 	all = append(all, luFormats()...)
+	all = append(all, otherFormats()...)
 	for i := range all {
 		if err := all[i].compile(); err != nil {
 			// The tables are constants of this package; a bad entry is a

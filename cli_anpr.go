@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	_ "image/jpeg" // photos
+	_ "image/png"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/politiezone/zoneconsole/anpr"
+	"github.com/politiezone/zoneconsole/anpr/eval"
+)
+
+// defaultModelDir is where `make deps` installs the reader's models
+// (anpr/install-models.sh), unless ZONECONSOLE_ANPR_MODELS says otherwise.
+func defaultModelDir(g *globals) string {
+	if d := os.Getenv("ZONECONSOLE_ANPR_MODELS"); d != "" {
+		return d
+	}
+	return filepath.Join(g.DataDir, "models", "anpr")
+}
+
+// cmdANPR runs `anpr read IMAGE...` and `anpr eval --minutes N`.
+func cmdANPR(ctx context.Context, g *globals, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector classic|text|both] IMAGE...\n       zoneconsole anpr eval [--models DIR] [--minutes N] [--cameras N] [--seed N]")
+		return 2
+	}
+	switch args[0] {
+	case "read":
+		return anprRead(ctx, g, args[1:])
+	case "eval":
+		return anprEval(ctx, g, args[1:])
+	}
+	fmt.Fprintf(g.Stderr, "zoneconsole anpr: unknown subcommand %q\n", args[0])
+	return 2
+}
+
+func anprRead(ctx context.Context, g *globals, args []string) int {
+	fs := flag.NewFlagSet("anpr read", flag.ContinueOnError)
+	fs.SetOutput(g.Stderr)
+	models := fs.String("models", defaultModelDir(g), "directory of the reader's models (anpr/install-models.sh DIR)")
+	det := fs.String("detector", anpr.DetectAll, "plate localisation: fast, classic, text or all")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] IMAGE...")
+		return 2
+	}
+	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, MaxCandidates: 8, AnyFormat: true, Logger: g.Log})
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
+		return 1
+	}
+	defer r.Close()
+	status := 0
+	for _, path := range fs.Args() {
+		img, err := loadImage(path)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole anpr read: %s: %v\n", path, err)
+			fmt.Fprintf(g.Stdout, "%s\t-\t-\t0.00\n", path)
+			status = 1
+			continue
+		}
+		reads, err := r.Read(ctx, img)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return 1
+			}
+			fmt.Fprintf(g.Stderr, "zoneconsole anpr read: %s: %v\n", path, err)
+			status = 1
+		}
+		if len(reads) == 0 {
+			fmt.Fprintf(g.Stdout, "%s\t-\t-\t0.00\n", path)
+			continue
+		}
+		best := pick(reads, img.Bounds())
+		cc := best.Country
+		if cc == "" {
+			cc = "-"
+		}
+		fmt.Fprintf(g.Stdout, "%s\t%s\t%s\t%.2f\n", path, best.Plate, cc, best.Confidence)
+	}
+	return status
+}
+
+// pick chooses the plate a photo is about: the surest read, with a bonus for
+// a known format and for size (the subject's plate is the big one, a plate
+// in the background is small).
+func pick(reads []anpr.Read, b image.Rectangle) anpr.Read {
+	best, bestS := reads[0], -1.0
+	for _, r := range reads {
+		s := r.Confidence + 0.1*float64(r.Box.Dx())/float64(max(1, b.Dx()))
+		if r.Country != "" {
+			s += 0.15
+		}
+		if s > bestS {
+			best, bestS = r, s
+		}
+	}
+	return best
+}
+
+func loadImage(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	return img, nil
+}
+
+func anprEval(ctx context.Context, g *globals, args []string) int {
+	fs := flag.NewFlagSet("anpr eval", flag.ContinueOnError)
+	fs.SetOutput(g.Stderr)
+	models := fs.String("models", defaultModelDir(g), "directory of the reader's models (anpr/install-models.sh DIR)")
+	minutes := fs.Float64("minutes", 2, "simulated minutes to run")
+	cameras := fs.Int("cameras", 8, "cameras in the simulated zone")
+	seed := fs.Int64("seed", 1, "simulation seed")
+	workers := fs.Int("workers", 0, "reader workers (default: one per core)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	res, err := eval.Run(ctx, eval.Config{
+		ModelDir: *models, Duration: time.Duration(*minutes * float64(time.Minute)),
+		Cameras: *cameras, Seed: *seed, Workers: *workers, Logger: g.Log,
+	})
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr eval:", err)
+		return 1
+	}
+	fmt.Fprintln(g.Stdout, res.String())
+	return 0
+}
