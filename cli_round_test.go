@@ -73,3 +73,13 @@ func TestRoundCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundListStartsSimulatedZone covers a data directory with no zone at
+// all: the simulated zone is started to read the rounds it ships.
+func TestRoundListStartsSimulatedZone(t *testing.T) {
+	code, out, stderr := runRoundCmd(t, t.TempDir(), "list")
+	want := "Stationsbuurt\t4\t1m20s\nWinkelstraten\t4\t1m20s\n"
+	if code != 0 || out != want {
+		t.Fatalf("round list = %d %q (stderr %q), want %q", code, out, stderr, want)
+	}
+}
