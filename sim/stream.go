@@ -213,6 +213,8 @@ func (st *stream) run(ctx context.Context) {
 	defer timer.Stop()
 	next := time.Now()
 	joined := false // a reader joined: the next frame is its keyframe
+	var lastWarn time.Time
+	failed := 0
 	for {
 		active := st.readers() > 0
 		wait := time.Until(next)
@@ -247,7 +249,13 @@ func (st *stream) run(ctx context.Context) {
 		idr := joined
 		joined = false
 		if err := st.frame(Fault(st.cam.fault.Load()), idr); err != nil {
-			log.Warn("frame", "err", err)
+			// Start again with a fresh encoder; say so at most every few
+			// seconds, not at the frame rate.
+			failed++
+			if time.Since(lastWarn) > 5*time.Second {
+				log.Warn("frame failed; reopening the encoder", "err", err, "failures", failed)
+				lastWarn, failed = time.Now(), 0
+			}
 			st.enc.close()
 			st.enc = nil
 		}
