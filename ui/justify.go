@@ -48,7 +48,8 @@ type reasonPrompt struct {
 
 // askReason shows the prompt pre-filled with initial; done runs on the UI
 // thread with the confirmed justification, and not at all on cancel.
-func (s *shell) askReason(act app.Action, initial app.Reason, done func(app.Reason)) *reasonPrompt {
+// subject, when not empty, names what is being opened (a camera).
+func (s *shell) askReason(act app.Action, initial app.Reason, subject string, done func(app.Reason)) *reasonPrompt {
 	p := &reasonPrompt{act: act, done: done, kinds: app.KindsFor(act)}
 	labels := make([]string, len(p.kinds))
 	for i, k := range p.kinds {
@@ -73,12 +74,24 @@ func (s *shell) askReason(act app.Action, initial app.Reason, done func(app.Reas
 	)
 	intro := widget.NewLabel(lang.L("just.intro"))
 	intro.Wrapping = fyne.TextWrapWord
+	head := []fyne.CanvasObject{intro}
+	if subject != "" {
+		what := widget.NewLabel(lang.L("just.subject", map[string]any{"Name": subject}))
+		what.TextStyle.Bold = true
+		head = append([]fyne.CanvasObject{what}, head...)
+	}
 
 	p.confirm = widget.NewButton(lang.L("just.confirm"), p.submit)
 	p.confirm.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("action.cancel"), func() { p.d.Hide() })
 
-	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.New(fixedWidth{w: 540}, container.NewVBox(intro, p.form, p.message)), s.w)
+	body := container.NewVBox(append(head, p.form, p.message)...)
+	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.New(fixedWidth{w: 540}, body), s.w)
+	p.d.SetOnClosed(func() {
+		if s.prompt == p {
+			s.prompt = nil
+		}
+	})
 	p.d.SetButtons([]fyne.CanvasObject{cancel, p.confirm})
 	p.set(initial)
 	p.d.Show()

@@ -78,7 +78,7 @@ func (m *mainScreen) start() {
 	if m.wall == nil {
 		return
 	}
-	m.s.askReason(app.ActLive, shiftReason(m.s.sess), func(r app.Reason) {
+	m.s.askReason(app.ActLive, shiftReason(m.s.sess), "", func(r app.Reason) {
 		m.s.setReason(r)
 		if z := m.s.c.Zone(); z.Simulated {
 			n := m.s.wallCameras
@@ -158,7 +158,7 @@ func buildWallTab(m *mainScreen) fyne.CanvasObject {
 		if s.reason != nil {
 			cur = *s.reason
 		}
-		s.askReason(app.ActLive, cur, s.setReason)
+		s.askReason(app.ActLive, cur, "", s.setReason)
 	})
 	clear := widget.NewButtonWithIcon(lang.L("wall.clear"), theme.ContentClearIcon(), func() { m.wall.closeAll() })
 	bar.Add(widget.NewSeparator())

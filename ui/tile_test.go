@@ -134,7 +134,7 @@ func TestTileFeed(t *testing.T) {
 	w := newWall(s)
 	tl := w.tiles[0]
 	cam := app.Camera{ID: "cam01", Name: "Markt"}
-	w.place(tl, cam)
+	w.show(tl, cam)
 	wait := func(what string, cond func() bool) { l.until(t, what, 5*time.Second, cond) }
 
 	wait("connecting", func() bool { return tl.state == stConnecting })
@@ -240,8 +240,8 @@ func TestTileShowsPlateReads(t *testing.T) {
 	}
 	w := newWall(s)
 	anprTile, plainTile := w.tiles[0], w.tiles[1]
-	w.place(anprTile, app.Camera{ID: "cam03", Name: "N79", Kind: app.KindANPRFixed})
-	w.place(plainTile, app.Camera{ID: "cam01", Name: "Markt", Kind: app.KindFixed})
+	w.show(anprTile, app.Camera{ID: "cam03", Name: "N79", Kind: app.KindANPRFixed})
+	w.show(plainTile, app.Camera{ID: "cam01", Name: "Markt", Kind: app.KindFixed})
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	mu.Lock()
 	reads = []app.Read{{Camera: "cam03", Time: at, Plate: "1ABC123", Display: "1-ABC-123", Country: "BE", Confidence: 0.97}}
@@ -272,7 +272,7 @@ func TestTileRefused(t *testing.T) {
 	})
 	w := newWall(s)
 	tl := w.tiles[0]
-	w.place(tl, app.Camera{ID: "cam01", Name: "Markt"})
+	w.show(tl, app.Camera{ID: "cam01", Name: "Markt"})
 	l.until(t, "refusal", 5*time.Second, func() bool { return tl.state == stDenied })
 	if want := decisionText(app.CodeGrantRequired); tl.hint.Text != want {
 		t.Errorf("hint %q, want %q", tl.hint.Text, want)
@@ -303,7 +303,7 @@ func BenchmarkTileFrame(b *testing.B) {
 	})
 	w := newWall(s)
 	tl := w.tiles[0]
-	w.place(tl, app.Camera{ID: "cam01"})
+	w.show(tl, app.Camera{ID: "cam01"})
 	src := [2]*image.RGBA{image.NewRGBA(image.Rect(0, 0, 640, 360)), image.NewRGBA(image.Rect(0, 0, 640, 360))}
 	fv.pushImage(src[1])
 	l.until(b, "first frame", 5*time.Second, func() bool { return tl.frames() == 1 })

@@ -133,17 +133,26 @@ func (w *wall) target() *tile {
 	return w.tiles[0]
 }
 
-// place shows cam on tile t, asking for the justification first if the wall
-// has none yet.
+// place asks the justification for showing cam on tile t, pre-filled with
+// the wall's (one click or Enter confirms), then shows it. The answer
+// becomes the wall's justification for the next camera.
 func (w *wall) place(t *tile, cam app.Camera) {
 	if w.s.sess == nil {
 		return
 	}
-	if w.s.reason == nil {
-		w.s.askReason(app.ActLive, shiftReason(w.s.sess), func(r app.Reason) {
-			w.s.setReason(r)
-			w.place(t, cam)
-		})
+	cur := shiftReason(w.s.sess)
+	if w.s.reason != nil {
+		cur = *w.s.reason
+	}
+	w.s.askReason(app.ActLive, cur, cam.Name, func(r app.Reason) {
+		w.s.setReason(r)
+		w.show(t, cam)
+	})
+}
+
+// show puts cam on t under the wall's justification, without asking.
+func (w *wall) show(t *tile, cam app.Camera) {
+	if w.s.sess == nil || w.s.reason == nil {
 		return
 	}
 	st := app.StreamSub
@@ -185,7 +194,7 @@ func (w *wall) fill(cams []app.Camera) {
 		if i >= w.n*w.n {
 			break
 		}
-		w.place(w.tiles[i], cam)
+		w.show(w.tiles[i], cam)
 	}
 	if len(cams) > 0 {
 		w.selectTile(w.tiles[0])

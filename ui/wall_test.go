@@ -99,7 +99,24 @@ func TestWall(t *testing.T) {
 		before := len(liveEntries(t, c, boss, cam.ID))
 		leaf := newCamLeaf(h.s.main.tree)
 		leaf.set("c:"+cam.ID, cam, stIdle)
+
+		// The prompt asks first; cancelled, nothing opens.
 		test.DoubleTap(leaf)
+		if h.s.prompt == nil {
+			t.Fatal("no justification prompt for the camera")
+		}
+		h.s.prompt.d.Hide()
+		if h.s.prompt != nil || w.tiles[1].feed != nil {
+			t.Fatal("cancelled prompt still open, or the camera went on a tile")
+		}
+		if got := liveEntries(t, c, boss, cam.ID); len(got) != before {
+			t.Fatalf("cancelled prompt left audit entries: %v", got)
+		}
+
+		// Confirmed with one click, the camera opens under that justification.
+		test.DoubleTap(leaf)
+		h.s.prompt.ref.SetText("")
+		h.confirmPrompt()
 		// Tile 1 is taken and selected, so the first free tile gets it.
 		tl := w.tiles[1]
 		if got, ok := tl.camera(); !ok || got.ID != cam.ID {
@@ -121,7 +138,11 @@ func TestWall(t *testing.T) {
 		leaf.set("c:"+cam.ID, cam, stIdle)
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(target).Add(fyne.NewPos(20, 40))
 		leaf.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: pos}})
+		if target.border.StrokeColor != colConnecting {
+			t.Error("the tile under the dragged camera is not highlighted")
+		}
 		leaf.DragEnd()
+		h.confirmPrompt()
 		if got, ok := target.camera(); !ok || got.ID != cam.ID {
 			t.Fatalf("tile 4 shows %q after the drop, want %q", got.ID, cam.ID)
 		}
