@@ -58,6 +58,7 @@ type hitsPanel struct {
 	listedRow  *fyne.Container
 	crop       *canvas.Image
 	vehicle    *canvas.Image
+	vehWait    *widget.Label
 	info       *widget.Form
 	infoVals   map[string]*widget.Label
 	history    *widget.Label
@@ -175,6 +176,7 @@ func (p *hitsPanel) build() {
 	p.crop.SetMinSize(fyne.NewSize(260, 70))
 	p.vehicle = &canvas.Image{FillMode: canvas.ImageFillContain}
 	p.vehicle.SetMinSize(fyne.NewSize(320, 200))
+	p.vehWait = widget.NewLabel(lang.L("hits.vehicle.pending"))
 
 	p.info = widget.NewForm()
 	for _, k := range []struct{ id, label string }{
@@ -204,7 +206,7 @@ func (p *hitsPanel) build() {
 	histHead.TextStyle.Bold = true
 	images := container.NewHBox(
 		container.NewVBox(widget.NewLabel(lang.L("hits.crop")), p.crop),
-		container.NewVBox(widget.NewLabel(lang.L("hits.vehicle")), p.vehicle))
+		container.NewVBox(widget.NewLabel(lang.L("hits.vehicle")), container.NewStack(p.vehicle, container.NewCenter(p.vehWait))))
 	plates := container.New(layout.NewFormLayout(),
 		widget.NewLabel(lang.L("hits.plate.read")), p.readRow,
 		widget.NewLabel(lang.L("hits.plate.listed")), p.listedRow)
@@ -301,6 +303,11 @@ func (p *hitsPanel) show(h app.Hit) {
 	p.crop.Refresh()
 	p.vehicle.Image = h.Vehicle
 	p.vehicle.Refresh()
+	if h.Vehicle == nil {
+		p.vehWait.Show()
+	} else {
+		p.vehWait.Hide()
+	}
 	v := p.infoVals
 	v["camera"].SetText(fmt.Sprintf("%s (%s)", h.Camera.Name, h.Camera.Location()))
 	v["time"].SetText(h.Time.Local().Format("2006-01-02 15:04:05.000"))

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -245,5 +248,39 @@ func writePNG(t testing.TB, path string, img image.Image) {
 	defer f.Close()
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHitsNearMatchLooksDifferent: a look-alike hit is amber, not the exact
+// red, and the differing cells of both plates are marked.
+func TestHitsNearMatchLooksDifferent(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	exact := app.Hit{Match: app.MatchExact, Status: app.HitNew}
+	near := app.Hit{Match: app.MatchLookalike, Status: app.HitNew, Plate: "1A8C123", Listed: "1ABC123",
+		Diffs: []app.MatchDiff{{Op: "lookalike", ReadPos: 2, ListedPos: 2, Read: "8", Listed: "B"}}}
+	edit := app.Hit{Match: app.MatchOneEdit, Status: app.HitNew, Plate: "1ABC1234", Listed: "1ABC123",
+		Diffs: []app.MatchDiff{{Op: "extra", ReadPos: 7, ListedPos: 7, Read: "4"}}}
+	if matchColour(exact) == matchColour(near) || matchColour(near) != matchColour(edit) {
+		t.Errorf("colours: exact %v, lookalike %v, one edit %v", matchColour(exact), matchColour(near), matchColour(edit))
+	}
+	if matchLabel(app.MatchExact) == matchLabel(app.MatchLookalike) {
+		t.Error("exact and look-alike have the same label")
+	}
+	read, listed := diffMarks(near)
+	if !read[2] || !listed[2] || len(read) != 1 || len(listed) != 1 {
+		t.Errorf("look-alike marks: read %v listed %v", read, listed)
+	}
+	read, listed = diffMarks(edit)
+	if !read[7] || len(listed) != 0 {
+		t.Errorf("extra-character marks: read %v listed %v", read, listed)
+	}
+	row := container.NewHBox()
+	setPlateRow(row, near.Plate, map[int]bool{2: true})
+	if len(row.Objects) != 7 {
+		t.Fatalf("%d cells for %s", len(row.Objects), near.Plate)
+	}
+	cell := func(i int) color.Color { return row.Objects[i].(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor }
+	if cell(2) != colHitDiff || cell(1) == colHitDiff {
+		t.Errorf("cell colours: %v (diff) %v (same)", cell(2), cell(1))
 	}
 }
