@@ -279,7 +279,9 @@ func TestHitsNearMatchLooksDifferent(t *testing.T) {
 	if len(row.Objects) != 7 {
 		t.Fatalf("%d cells for %s", len(row.Objects), near.Plate)
 	}
-	cell := func(i int) color.Color { return row.Objects[i].(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor }
+	cell := func(i int) color.Color {
+		return row.Objects[i].(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor
+	}
 	if cell(2) != colHitDiff || cell(1) == colHitDiff {
 		t.Errorf("cell colours: %v (diff) %v (same)", cell(2), cell(1))
 	}
