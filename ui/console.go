@@ -13,7 +13,6 @@ type console interface {
 	Login(ctx context.Context, name, password string) (*app.Session, error)
 	Logout(ctx context.Context, s *app.Session) error
 	Watching(ctx context.Context, s *app.Session) ([]app.Watch, error)
-	// open shows a camera to the session; see liveOpener.
 }
 
 // liveView is one camera on one tile: an audited interval in app.
