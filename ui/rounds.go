@@ -435,4 +435,3 @@ func (r *roundsScreen) typedKey(ev *fyne.KeyEvent) {
 		}
 	}
 }
-
