@@ -512,3 +512,32 @@ func TestRoundObservationSendsNearestPatrol(t *testing.T) {
 		t.Errorf("dispatch entries = %+v", ds)
 	}
 }
+
+func TestRoundSkipsSilentCameraAfterTimeout(t *testing.T) {
+	c := openTestConsole(t)
+	saveTestRound(t, c, testRound("Stil", "cam01", "cam02", "cam03"))
+	// cam02 answers but sends no picture: it must be skipped after the
+	// frame timeout, not hold the round for its dwell or longer.
+	if err := c.sim.SetFault("cam02", sim.FaultStall); err != nil {
+		t.Fatal(err)
+	}
+	s := login(t, c, "dispatcher")
+	run := startRound(t, c, s, "Stil", RoundOptions{SubStream: true, FrameTimeout: 1500 * time.Millisecond})
+	st := waitEnded(t, run, 30*time.Second)
+	if st.EndReason != RoundCompleted {
+		t.Fatalf("end reason %q", st.EndReason)
+	}
+	rep := reportOf(t, c, run)
+	for _, v := range rep.Visits {
+		want := VisitSeen
+		if v.Camera == "cam02" {
+			want = VisitLost
+			if v.Actual > 2500*time.Millisecond {
+				t.Errorf("silent camera held its step %s", v.Actual)
+			}
+		}
+		if v.Status != want {
+			t.Errorf("%s: %s, want %s", v.Camera, v.Status, want)
+		}
+	}
+}
