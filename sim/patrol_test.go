@@ -11,6 +11,7 @@ import (
 )
 
 func TestPatrolFeed(t *testing.T) {
+	t.Parallel() // mostly waiting for the scene clock
 	z := startZone(t, Config{Cameras: 1, Seed: 3, PatrolReport: 100 * time.Millisecond, PatrolSpeedup: 40})
 	conn, err := net.DialTimeout("tcp", z.PatrolFeedAddr(), 2*time.Second)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // holds a plate of the country's colours, 180-260 px wide. Set
 // SIM_SNAPSHOT_DIR to keep the frames and crops as PNG.
 func TestPlateAtPassage(t *testing.T) {
+	t.Parallel() // mostly waiting for the scene clock
 	needFFmpeg(t)
 	z := startZone(t, Config{Cameras: 3, Seed: 11})
 	cam := z.Cameras()[2]

@@ -75,6 +75,7 @@ func TestScheduleDeterministic(t *testing.T) {
 }
 
 func TestGroundTruthFile(t *testing.T) {
+	t.Parallel() // mostly waiting for the scene clock
 	path := filepath.Join(t.TempDir(), "sim", "truth.jsonl")
 	z := startZone(t, Config{Cameras: 4, Seed: 7, TruthPath: path})
 	if !waitFor(15*time.Second, func() bool { return len(z.Passages()) >= 2 }) {
@@ -126,6 +127,7 @@ func TestGroundTruthFile(t *testing.T) {
 }
 
 func TestInject(t *testing.T) {
+	t.Parallel() // mostly waiting for the scene clock
 	z := startZone(t, Config{Cameras: 3})
 	want, err := z.Inject("cam03", "1-XYZ-987", "BE")
 	if err != nil {
