@@ -50,6 +50,9 @@ type Passage = anpr.Passage
 // offered frames not read (the pipeline drops rather than falls behind).
 type ANPRStats = anpr.PipelineStats
 
+// ErrANPRStarted is returned by StartANPR when plate reading already runs.
+var ErrANPRStarted = errors.New("anpr: already started")
+
 // readsKept is how many reads per camera LatestReads can return.
 const readsKept = 32
 
@@ -82,8 +85,12 @@ func (c *Console) dsp() *dispatchState {
 	if v, ok := dispatchStates.Load(c); ok {
 		return v.(*dispatchState)
 	}
-	v, _ := dispatchStates.LoadOrStore(c, &dispatchState{reads: map[string][]Read{}, hits: newHitBook(), patrols: newPatrolDesk()})
+	v, _ := dispatchStates.LoadOrStore(c, newDispatchState())
 	return v.(*dispatchState)
+}
+
+func newDispatchState() *dispatchState {
+	return &dispatchState{reads: map[string][]Read{}, hits: newHitBook(), patrols: newPatrolDesk()}
 }
 
 // stores opens the hotlist store (DATA/hotlist.db) and the passage store
@@ -141,7 +148,7 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 		return errors.New("anpr: console closed")
 	}
 	if d.pipe != nil {
-		return errors.New("anpr: already started")
+		return ErrANPRStarted
 	}
 	rd := cfg.Reader
 	if rd == nil {

@@ -39,7 +39,8 @@ func dispatchConsole(t testing.TB) *Console {
 			t.Errorf("CloseDispatch: %v", err)
 		}
 	})
-	if err := c.StartANPR(ctx, ANPRConfig{ModelDir: anprModels(t)}); err != nil {
+	// Console.Open may have started it already (with models from the env).
+	if err := c.StartANPR(ctx, ANPRConfig{ModelDir: anprModels(t)}); err != nil && !errors.Is(err, ErrANPRStarted) {
 		t.Fatalf("StartANPR: %v", err)
 	}
 	if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {

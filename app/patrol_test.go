@@ -148,6 +148,12 @@ func TestPatrolFeedReconnectAndArrival(t *testing.T) {
 		cancel()
 		c.CloseDispatch()
 	})
+	// First on the simulated zone's feed (as Console.Open starts it), then
+	// moved to the test's feed: the old client stops, its units go.
+	if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the simulator's units", 5*time.Second, func() bool { return len(c.Patrols()) >= 4 })
 	if err := c.StartPatrols(ctx, PatrolConfig{Addr: feed.ln.Addr().String(), MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,8 @@ func newPatrolDesk() *patrolDesk {
 }
 
 // StartPatrols connects to the AVL feed and keeps the units' positions; the
-// client reconnects with backoff when the feed goes away.
+// client reconnects with backoff when the feed goes away. Called again, it
+// replaces the running client (a new feed address).
 func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	if cfg.Addr == "" && c.sim != nil {
 		cfg.Addr = c.sim.PatrolFeedAddr()
@@ -121,15 +122,15 @@ func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	closed := d.closed
 	d.mu.Unlock()
 	p := d.patrols
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if closed {
 		return errors.New("patrols: console closed")
 	}
-	if p.started {
-		return errors.New("patrols: already started")
-	}
+	// Started again (another feed address): the old client stops first.
+	p.close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.started, p.cfg = true, cfg
+	p.units = map[string]*Patrol{}
 	ctx, p.cancel = context.WithCancel(ctx)
 	p.wg.Add(1)
 	go func() {
