@@ -126,12 +126,13 @@ type RoundRun struct {
 	done    chan struct{}
 	started time.Time
 
-	mu    sync.Mutex
-	state RoundState
-	err   error
-	seq   int           // visits recorded
-	obs   int           // observations recorded
-	warm  []*warmStream // the next step's streams, decoding ahead of their turn
+	mu       sync.Mutex
+	state    RoundState
+	err      error
+	seq      int // visits recorded
+	obs      int // observations recorded
+	evClosed bool
+	warm     []*warmStream // the next step's streams, decoding ahead of their turn
 }
 
 type runCmdKind int
@@ -261,7 +262,14 @@ func (r *RoundRun) send(c runCmd) {
 	}
 }
 
+// emit never blocks; an Observe racing the end of the run must not send on
+// the closed channel, hence the lock.
 func (r *RoundRun) emit(e RoundEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.evClosed {
+		return
+	}
 	select {
 	case r.events <- e:
 	default:
@@ -269,11 +277,18 @@ func (r *RoundRun) emit(e RoundEvent) {
 	}
 }
 
+func (r *RoundRun) closeEvents() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evClosed = true
+	close(r.events)
+}
+
 // loop is the run's goroutine: it owns the step clock, the views and the
 // warm streams, and writes the report.
 func (r *RoundRun) loop(ctx context.Context) {
 	defer close(r.done)
-	defer close(r.events)
+	defer r.closeEvents()
 	defer r.db.Close()
 	steps := r.round.Steps
 	reason := RoundCompleted
