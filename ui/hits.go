@@ -46,10 +46,13 @@ type hitsPanel struct {
 	feed  *app.HitFeed
 
 	hits []app.Hit // newest first; UI thread only
+	view []app.Hit // hits passing the filter
+	filt app.HitFilter
 	sel  string
 	prop *app.Assignment
 
 	list       *widget.List
+	filter     *widget.Select
 	banner     *fyne.Container
 	bannerText *canvas.Text
 	badge      *canvas.Text
@@ -85,7 +88,7 @@ func newHitsPanelWith(ctx context.Context, c *app.Console, sess *app.Session, w 
 	p.ctx, p.stop = context.WithCancel(ctx)
 	p.build()
 	p.hits = c.Hits()
-	p.list.Refresh()
+	p.refreshList()
 	p.feed = c.SubscribeHits(64)
 	p.wg.Add(1)
 	go p.listen()
@@ -136,17 +139,17 @@ func (p *hitsPanel) listen() {
 }
 
 func (p *hitsPanel) build() {
-	p.list = widget.NewList(func() int { return len(p.hits) }, func() fyne.CanvasObject {
+	p.list = widget.NewList(func() int { return len(p.view) }, func() fyne.CanvasObject {
 		dot := canvas.NewText("●", colHitExact)
 		plate := widget.NewLabel("1-ABC-123")
 		plate.TextStyle.Bold = true
 		sub := widget.NewLabel("")
 		return container.NewBorder(nil, nil, dot, nil, container.NewVBox(plate, sub))
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
-		if i >= len(p.hits) {
+		if i >= len(p.view) {
 			return
 		}
-		h := p.hits[i]
+		h := p.view[i]
 		b := o.(*fyne.Container)
 		vb := b.Objects[0].(*fyne.Container)
 		dot := b.Objects[1].(*canvas.Text)
@@ -156,8 +159,8 @@ func (p *hitsPanel) build() {
 		vb.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", h.Time.Local().Format("15:04:05"), h.Camera.Name, priorityLabel(h.Priority)))
 	})
 	p.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(p.hits) {
-			p.selectHit(p.hits[i].ID)
+		if i < len(p.view) {
+			p.selectHit(p.view[i].ID)
 		}
 	}
 
@@ -222,7 +225,19 @@ func (p *hitsPanel) build() {
 
 	head := widget.NewLabel(lang.L("hits.title"))
 	head.TextStyle.Bold = true
-	split := container.NewHSplit(container.NewBorder(head, nil, nil, nil, p.list),
+	p.filter = widget.NewSelect(nil, nil)
+	filters := p.filters()
+	for _, f := range filters {
+		p.filter.Options = append(p.filter.Options, f.label)
+	}
+	p.filter.OnChanged = func(string) {
+		if i := p.filter.SelectedIndex(); i >= 0 {
+			p.filt = filters[i].f
+			p.refreshList()
+		}
+	}
+	p.filter.SetSelectedIndex(0)
+	split := container.NewHSplit(container.NewBorder(container.NewVBox(head, p.filter), nil, nil, nil, p.list),
 		container.NewStack(container.NewCenter(p.empty), p.detail))
 	split.Offset = 0.3
 	p.content = container.NewBorder(p.banner, nil, nil, nil, split)
@@ -240,7 +255,7 @@ func (p *hitsPanel) apply(ev app.HitEvent) {
 	if !found {
 		p.hits = append([]app.Hit{ev.Hit}, p.hits...)
 	}
-	p.list.Refresh()
+	p.refreshList()
 	if ev.Kind == app.HitAlert {
 		p.alert(ev.Hit)
 	}
@@ -261,8 +276,17 @@ func (p *hitsPanel) alert(h app.Hit) {
 	if cur, ok := p.current(); ok && cur.Status == app.HitNew && cur.ID != h.ID {
 		busy = true
 	}
-	if !busy {
-		p.list.Select(0)
+	if busy {
+		return
+	}
+	if p.filt != (app.HitFilter{}) {
+		// A new alert must be seen: back to every hit.
+		p.filter.SetSelectedIndex(0)
+	}
+	for i := range p.view {
+		if p.view[i].ID == h.ID {
+			p.list.Select(i)
+		}
 	}
 }
 
@@ -474,4 +498,34 @@ func (p *hitsPanel) reject(id string, why app.RejectReason, note string) {
 		}
 		p.refreshButtons()
 	})
+}
+
+type hitFilterOption struct {
+	label string
+	f     app.HitFilter
+}
+
+// filters are the list's views: every hit, by status, and the rejected ones
+// by reason (the reasons are searchable).
+func (p *hitsPanel) filters() []hitFilterOption {
+	out := []hitFilterOption{{label: lang.L("hits.filter.all")}}
+	for _, st := range []app.HitStatus{app.HitNew, app.HitConfirmed, app.HitDispatched, app.HitRejected} {
+		out = append(out, hitFilterOption{label: statusLabel(st), f: app.HitFilter{Status: st}})
+	}
+	for _, r := range app.RejectReasons() {
+		out = append(out, hitFilterOption{label: lang.L("hits.filter.rejected_as", map[string]any{"Reason": rejectLabel(r)}),
+			f: app.HitFilter{Status: app.HitRejected, RejectReason: r}})
+	}
+	return out
+}
+
+// refreshList recomputes the filtered view (UI thread).
+func (p *hitsPanel) refreshList() {
+	p.view = p.view[:0]
+	for _, h := range p.hits {
+		if (p.filt.Status == "" || h.Status == p.filt.Status) && (p.filt.RejectReason == "" || h.RejectReason == p.filt.RejectReason) {
+			p.view = append(p.view, h)
+		}
+	}
+	p.list.Refresh()
 }

@@ -137,6 +137,18 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	if sounds.Load() == 0 {
 		t.Error("no alert sound")
 	}
+	// The list filters by status and by reject reason.
+	for i, f := range p.filters() {
+		p.filter.SetSelectedIndex(i)
+		want := 0
+		if f.f.Status == "" || f.f.Status == app.HitDispatched {
+			want = 1
+		}
+		if len(p.view) != want {
+			t.Errorf("filter %q shows %d hits, want %d", f.label, len(p.view), want)
+		}
+	}
+	p.filter.SetSelectedIndex(0)
 	if dir := os.Getenv("ZONECONSOLE_HITS_SHOT"); dir != "" {
 		writePNG(t, filepath.Join(dir, "hits.png"), w.Canvas().Capture())
 	}
