@@ -107,6 +107,21 @@ func (c *Console) stores(ctx context.Context) (*hotlist.Store, *anpr.Passages, e
 		if d.storesErr != nil {
 			d.hot.Close()
 			d.hot = nil
+			return
+		}
+		st, err := openHitStore(filepath.Join(c.cfg.DataDir, "hits.db"), c.cfg.Logger)
+		if err == nil {
+			var kept []*Hit
+			kept, err = st.load(ctx, hitsKept, c.cameraOrID)
+			if err == nil {
+				d.hits.attach(st, kept)
+			} else {
+				st.close()
+			}
+		}
+		if err != nil {
+			// Hits then live in memory only; the audit trail still has every step.
+			c.log.Error("hits store", "err", err)
 		}
 	})
 	if d.storesErr != nil {
@@ -460,6 +475,9 @@ func (c *Console) CloseDispatch() error {
 	d.wg.Wait()
 	errs := []error{d.patrols.close()}
 	d.hits.closeFeeds()
+	if st := d.hits.detach(); st != nil {
+		errs = append(errs, st.close())
+	}
 	d.mu.Lock()
 	d.running = false
 	c.closeReaderLocked()
@@ -496,4 +514,13 @@ func (c *Console) SimulatePassage(cameraID, display, country string) (time.Time,
 	}
 	p, err := c.sim.Inject(cameraID, display, country)
 	return p.Time, err
+}
+
+// cameraOrID is the zone's camera record, or one with just the id for a
+// camera no longer in the zone file.
+func (c *Console) cameraOrID(id string) Camera {
+	if cam, ok := c.zone.Camera(id); ok {
+		return cam
+	}
+	return Camera{ID: id, Name: id}
 }

@@ -285,6 +285,20 @@ func TestHitRejectAndRoles(t *testing.T) {
 	if hs := c.SearchHits(HitFilter{RejectReason: RejectMisread}); len(hs) != 1 || hs[0].Status != HitRejected {
 		t.Fatalf("SearchHits(misread) = %+v", hs)
 	}
+
+	// A restart keeps the hit, its status and its history.
+	if err := c.CloseDispatch(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.stores(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	back, ok := c.Hit(h.ID)
+	if !ok || back.Status != HitRejected || back.RejectReason != RejectMisread || back.Note != "8 is a B on the crop" ||
+		back.Match != MatchLookalike || len(back.Diffs) != 1 || back.Camera.ID != "cam03" || len(back.History) < 3 ||
+		back.History[len(back.History)-1].User != "dispatcher" {
+		t.Fatalf("after a restart: %+v (found %v)", back, ok)
+	}
 	rej := auditOf(t, c, audit.ActHitReject)
 	if len(rej) != 1 || rej[0].User != "dispatcher" || !strings.Contains(rej[0].Detail, "reject=misread") ||
 		!strings.Contains(rej[0].Detail, "match=lookalike") {

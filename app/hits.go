@@ -187,6 +187,7 @@ type hitBook struct {
 	byID  map[string]*Hit
 	feeds map[*HitFeed]struct{}
 	now   func() time.Time
+	store *hitStore // nil until the stores are open, and after close
 }
 
 func newHitBook() *hitBook {
@@ -209,6 +210,9 @@ func (c *Console) SubscribeHits(buffer int) *HitFeed {
 
 func (b *hitBook) emitLocked(kind HitEventKind, h *Hit) {
 	ev := HitEvent{Kind: kind, Hit: h.clone(), Sent: b.now()}
+	if b.store != nil {
+		b.store.put(ev.Hit)
+	}
 	for f := range b.feeds {
 		select {
 		case f.ch <- ev:
@@ -216,6 +220,30 @@ func (b *hitBook) emitLocked(kind HitEventKind, h *Hit) {
 			f.dropped.Add(1)
 		}
 	}
+}
+
+// attach makes st the book's store and adds the hits it kept.
+func (b *hitBook) attach(st *hitStore, kept []*Hit) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.store = st
+	var old []*Hit
+	for _, h := range kept {
+		if _, dup := b.byID[h.ID]; !dup {
+			old = append(old, h)
+			b.byID[h.ID] = h
+		}
+	}
+	b.hits = append(old, b.hits...)
+}
+
+// detach ends the writes to the store (before it closes).
+func (b *hitBook) detach() *hitStore {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.store
+	b.store = nil
+	return st
 }
 
 func (b *hitBook) closeFeeds() {
