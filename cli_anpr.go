@@ -53,7 +53,7 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] IMAGE...")
 		return 2
 	}
-	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, MaxCandidates: 8, AnyFormat: true, Logger: g.Log})
+	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, AnyFormat: true, Logger: g.Log})
 	if err != nil {
 		fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
 		return 1

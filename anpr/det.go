@@ -90,21 +90,22 @@ func (d *textDetector) detect(ctx context.Context, img gocv.Mat) ([]quad, error)
 		if score < 0.5 {
 			continue
 		}
-		aspect := bw / bh
-		if aspect < 1.2 || aspect > 12 {
+		// DBNet shrinks text regions; grow back (the "unclip" step) before
+		// judging the shape.
+		area, per := bw*bh, 2*(bw+bh)
+		dd := area * 1.6 / per
+		aspect := (bw + 2*dd) / (bh + 2*dd)
+		if aspect < 1.2 || aspect > 10 {
 			continue
 		}
 		q := quadFromRotated(r)
-		// DBNet shrinks text regions; grow back (the "unclip" step).
-		area, per := bw*bh, 2*(bw+bh)
-		dd := area * 1.6 / per
 		q = q.grown(dd/bw, dd/bh)
 		q = q.scaledXY(sx, sy)
 		q.score = score * math.Exp(-math.Abs(math.Log(aspect/4))/2)
 		q.source = "text"
 		qs = append(qs, q)
 	}
-	return qs, nil
+	return joinLines(qs), nil
 }
 
 // maskedMean is the mean of prob inside the contour c.
@@ -123,4 +124,38 @@ func float32Bytes(f []float32) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*4)
+}
+
+// joinLines adds, for text lines that sit side by side at the same height
+// (a plate whose groups the detector split at a wide gap or a sticker), one
+// candidate spanning both.
+func joinLines(qs []quad) []quad {
+	n := len(qs)
+	for i := 0; i < n; i++ {
+		a := qs[i].bounds()
+		for j := 0; j < n; j++ {
+			b := qs[j].bounds()
+			if i == j || b.Min.X <= a.Min.X {
+				continue
+			}
+			h := max(a.Dy(), b.Dy())
+			gap := b.Min.X - a.Max.X
+			dy := (a.Min.Y + a.Max.Y - b.Min.Y - b.Max.Y) / 2
+			if gap > 2*h || gap < -h/2 || abs(dy) > h/3 || min(a.Dy(), b.Dy())*3 < h*2 {
+				continue
+			}
+			u := quadFromRect(a.Union(b))
+			u.score = math.Min(qs[i].score, qs[j].score) * 0.9
+			u.source = qs[i].source
+			qs = append(qs, u)
+		}
+	}
+	return qs
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -243,23 +243,41 @@ func iou(a, b image.Rectangle) float64 {
 	return ia / (float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()) - ia)
 }
 
-// topCandidates keeps the best n after removing near duplicates.
+// topCandidates keeps the best n after removing near duplicates. Duplicates
+// are only removed within one source: a Haar box and a text-detector box
+// around the same plate crop it differently, and the reads, not the boxes,
+// decide which crop was better. Sources take turns, best first.
 func topCandidates(qs []quad, n int) []quad {
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].score > qs[j].score })
-	var out []quad
+	bySource := map[string][]quad{}
+	var order []string
 	for _, q := range qs {
+		kept := bySource[q.source]
+		if len(kept) == 0 {
+			order = append(order, q.source)
+		}
 		dup := false
-		for _, o := range out {
-			if iou(q.bounds(), o.bounds()) > 0.6 {
+		for _, o := range kept {
+			if iou(q.bounds(), o.bounds()) > 0.5 {
 				dup = true
 				break
 			}
 		}
 		if !dup {
-			out = append(out, q)
-			if len(out) == n {
-				break
+			bySource[q.source] = append(kept, q)
+		}
+	}
+	var out []quad
+	for i := 0; len(out) < n; i++ {
+		added := false
+		for _, src := range order {
+			if i < len(bySource[src]) && len(out) < n {
+				out = append(out, bySource[src][i])
+				added = true
 			}
+		}
+		if !added {
+			break
 		}
 	}
 	return out

@@ -45,7 +45,7 @@ type Config struct {
 	// (default 1: the pipeline runs one reader per core instead).
 	Threads int
 	// MaxCandidates is how many plate candidates are read per image
-	// (default 4).
+	// (default 4; 10 with DetectAll).
 	MaxCandidates int
 	// MinConfidence drops reads below it (default 0.35).
 	MinConfidence float64
@@ -98,6 +98,9 @@ func NewReader(cfg Config) (*Reader, error) {
 	}
 	if cfg.MaxCandidates <= 0 {
 		cfg.MaxCandidates = 4
+		if cfg.Detector == DetectAll {
+			cfg.MaxCandidates = 10 // photos: several detectors, each a few boxes
+		}
 	}
 	if cfg.MinConfidence == 0 {
 		cfg.MinConfidence = 0.35

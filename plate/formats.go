@@ -119,8 +119,8 @@ func deFormats() []Format {
 	for city := 1; city <= 3; city++ {
 		for mid := 1; mid <= 2; mid++ {
 			for num := 1; num <= 4; num++ {
-				if city+mid+num > 8 {
-					continue
+				if city+mid+num > 8 || city+mid+num < 4 {
+					continue // three-character plates exist but read junk too easily
 				}
 				base := rep("l", city) + "-" + rep("l", mid) + "-n" + rep("d", num-1)
 				name := fmt.Sprintf("de-%d-%d-%d", city, mid, num)
