@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"image"
-	_ "image/jpeg" // photos
-	_ "image/png"
 	"os"
 	"path/filepath"
 	"time"
@@ -113,11 +111,7 @@ func loadImage(path string) (image.Image, error) {
 		return nil, err
 	}
 	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	return img, nil
+	return anpr.DecodePhoto(f)
 }
 
 func anprEval(ctx context.Context, g *globals, args []string) int {

@@ -85,7 +85,7 @@ func TestReadRendered(t *testing.T) {
 	for _, tc := range []struct {
 		det   string
 		floor float64
-	}{{DetectFast, 0.85}, {DetectAll, 0.85}} {
+	}{{DetectFast, 0.85}, {DetectAll, 0.9}} {
 		t.Run(tc.det, func(t *testing.T) { testReadRendered(t, tc.det, tc.floor) })
 	}
 }
