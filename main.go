@@ -83,6 +83,7 @@ func commands() map[string]command {
 		"run":   cmdRun,
 		"sim":   cmdSim,
 		"audit": cmdAudit,
+		"round": cmdRound,
 		"user":  cmdUser,
 	}
 }
@@ -97,6 +98,8 @@ commands:
   anpr eval --minutes N   score the plate reader on the simulated zone
   audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable)
   audit export            write audit entries (--from --to [--user] [--camera] [--format csv|html])
+  round list [--zone F]   one line per round: name, steps, total dwell
+  round report            visit reports of a period (--from --to [--format csv|html])
   user add|list|passwd    manage the console's users
   version                 print the version
 `)
