@@ -21,6 +21,10 @@ type liveView interface {
 	Latest() *app.Frame
 	Status() app.CameraStatus
 	SwitchStream(st app.Stream) error
+	// Done is closed when the view ended, by Close or because the console
+	// ended it (a guard's team chief left, a grant ran out); EndCode says why.
+	Done() <-chan struct{}
+	EndCode() string
 	Close() error
 }
 

@@ -41,6 +41,8 @@ type feedHooks struct {
 	state  func(camState)
 	frame  func()
 	reads  func([]app.Read)
+	// ended runs when the console ended the view (code says why).
+	ended func(code string)
 }
 
 // readsShown is how many plate reads an ANPR tile lists.
@@ -104,6 +106,11 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-view.Done():
+			// The console ended the view: the ground for watching is gone.
+			code := view.EndCode()
+			post(func() { h.ended(code) })
 			return
 		case st := <-f.streamReq:
 			if err := view.SwitchStream(st); err != nil {

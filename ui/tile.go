@@ -113,7 +113,7 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 			}
 		})
 	}
-	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads}
+	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads, ended: t.ended}
 	var reads func() []app.Read
 	if s.reads != nil && cam.Kind.ANPR() {
 		reads = func() []app.Read { return s.reads(cam.ID, readsShown) }
@@ -171,6 +171,22 @@ func (t *tile) opened(err error) {
 		t.note = deniedText(err)
 		t.w.s.log.Info("live view refused", "camera", t.feed.cam.ID, "err", err)
 	}
+	t.refreshCaption()
+	t.w.stateChanged()
+}
+
+// ended shows that the console ended the view, and why; no picture stays
+// on screen once the ground for watching is gone.
+func (t *tile) ended(code string) {
+	t.state = stDenied
+	if code == "" {
+		t.note = lang.L("wall.tile.ended")
+	} else {
+		t.note = lang.L("wall.tile.ended_because", map[string]any{"Reason": decisionText(code)})
+	}
+	t.img.Image = nil
+	t.img.Refresh()
+	t.showReads(nil)
 	t.refreshCaption()
 	t.w.stateChanged()
 }

@@ -26,10 +26,28 @@ type fakeView struct {
 	stream app.Stream
 	closed int
 	taken  int
+	done   chan struct{}
+	code   string
 }
 
 func newFakeView() *fakeView {
-	return &fakeView{ready: make(chan struct{}, 1), state: video.StateConnecting}
+	return &fakeView{ready: make(chan struct{}, 1), state: video.StateConnecting, done: make(chan struct{})}
+}
+
+func (v *fakeView) Done() <-chan struct{} { return v.done }
+
+func (v *fakeView) EndCode() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.code
+}
+
+// end is the console ending the view by policy.
+func (v *fakeView) end(code string) {
+	v.mu.Lock()
+	v.code = code
+	v.mu.Unlock()
+	close(v.done)
 }
 
 func (v *fakeView) push(c uint8, w, h int) {
@@ -264,6 +282,32 @@ func TestTileShowsPlateReads(t *testing.T) {
 	if anprTile.readsBox.Visible() {
 		t.Error("reads stay after the camera left the tile")
 	}
+}
+
+func TestTileEndedByConsole(t *testing.T) {
+	fv := newFakeView()
+	s, l := tileShell(t, func(context.Context, *app.Session, string, app.Stream, app.Reason) (liveView, error) {
+		return fv, nil
+	})
+	w := newWall(s)
+	tl := w.tiles[0]
+	w.show(tl, app.Camera{ID: "cam01", Name: "Markt"})
+	fv.push(50, 64, 36)
+	l.until(t, "a frame", 5*time.Second, func() bool { return tl.frames() == 1 })
+	fv.end(app.CodeGuardWithoutSupervisor)
+	l.until(t, "the end", 5*time.Second, func() bool { return tl.state == stDenied })
+	want := lang.L("wall.tile.ended_because", map[string]any{"Reason": decisionText(app.CodeGuardWithoutSupervisor)})
+	if tl.hint.Text != want || !tl.hint.Visible() {
+		t.Errorf("hint %q, want %q", tl.hint.Text, want)
+	}
+	if tl.img.Image != nil {
+		t.Error("the last picture stays on screen after the console ended the view")
+	}
+	l.until(t, "the view closed", 5*time.Second, func() bool {
+		n := 0
+		fv.get(func(v *fakeView) { n = v.closed })
+		return n == 1
+	})
 }
 
 func TestTileRefused(t *testing.T) {

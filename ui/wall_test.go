@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -210,6 +211,30 @@ func TestGuardWithoutSupervisor(t *testing.T) {
 	h.until("the refusal", func() bool { return tl.state == stDenied })
 	if want := decisionText(app.CodeGuardWithoutSupervisor); tl.note != want || tl.hint.Text != want {
 		t.Errorf("tile note %q, hint %q; want %q", tl.note, tl.hint.Text, want)
+	}
+}
+
+// TestGuardLosesLiveWhenChiefLeaves: a guard watches while a team chief is
+// logged in in the room; when the chief logs out the console ends the views
+// and the tiles say why, with no picture left.
+func TestGuardLosesLiveWhenChiefLeaves(t *testing.T) {
+	c := openConsole(t, 1)
+	boss, err := c.Login(context.Background(), "teamchef", app.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, c)
+	h.login("bewaker", app.DemoPassword)
+	h.confirmPrompt()
+	tl := h.s.main.wall.tiles[0]
+	h.until("the guard's tile live", func() bool { return tl.state == stLive && tl.frames() > 0 })
+	if err := c.Logout(context.Background(), boss); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the view ended by the console", func() bool { return tl.state == stDenied })
+	want := lang.L("wall.tile.ended_because", map[string]any{"Reason": decisionText(app.CodeGuardWithoutSupervisor)})
+	if tl.hint.Text != want || tl.img.Image != nil {
+		t.Errorf("tile after the chief left: hint %q, picture %v", tl.hint.Text, tl.img.Image != nil)
 	}
 }
 
