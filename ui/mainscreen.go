@@ -30,6 +30,13 @@ type mainScreen struct {
 	review    *reviewScreen
 	logoutBtn *widget.Button
 	shortcuts []fyne.Shortcut
+	liveNote  *widget.Label // why live view is greyed out now, if it is
+}
+
+// capabilities is the console's answer to "may this session do this at all
+// right now", for greying out (app.Console.Can).
+type capabilities interface {
+	Can(s *app.Session, act app.Action) bool
 }
 
 func newMainScreen(s *shell) *mainScreen {
@@ -76,6 +83,14 @@ func displayName(u app.User) string {
 func (m *mainScreen) start() {
 	m.tabChanged()
 	if m.wall == nil {
+		return
+	}
+	if c, ok := m.s.c.(capabilities); ok && !c.Can(m.s.sess, app.ActLive) {
+		// The role may watch live, but not now (a guard with no team chief
+		// in the room, a municipal operator without a grant): say so
+		// instead of asking a justification for a refusal.
+		m.liveNote.SetText(lang.L("wall.live.notnow"))
+		m.liveNote.Show()
 		return
 	}
 	m.s.askReason(app.ActLive, shiftReason(m.s.sess), "", func(r app.Reason) {
@@ -137,6 +152,7 @@ func buildWallTab(m *mainScreen) fyne.CanvasObject {
 	m.tree = newCameraTree(s.c.Zone(), m.wall)
 	m.wall.onState = m.tree.refresh
 	m.wall.onLayout = m.layoutChanged
+	m.wall.onOpened = func() { m.liveNote.Hide() }
 
 	bar := container.NewHBox(widget.NewLabel(lang.L("wall.layout")))
 	for _, n := range wallLayouts {
@@ -163,6 +179,10 @@ func buildWallTab(m *mainScreen) fyne.CanvasObject {
 	clear := widget.NewButtonWithIcon(lang.L("wall.clear"), theme.ContentClearIcon(), func() { m.wall.closeAll() })
 	bar.Add(widget.NewSeparator())
 	bar.Add(m.reasonBtn)
+	m.liveNote = widget.NewLabel("")
+	m.liveNote.Importance = widget.WarningImportance
+	m.liveNote.Truncation = fyne.TextTruncateEllipsis
+	m.liveNote.Hide()
 	bar.Add(layout.NewSpacer())
 	bar.Add(clear)
 	m.layoutChanged(m.wall.n)
@@ -172,7 +192,7 @@ func buildWallTab(m *mainScreen) fyne.CanvasObject {
 	left := container.NewBorder(head, nil, nil, nil, m.tree.tree)
 	split := container.NewHSplit(left, m.wall.grid)
 	split.Offset = 0.2
-	return container.NewBorder(bar, nil, nil, nil, split)
+	return container.NewBorder(container.NewVBox(bar, m.liveNote), nil, nil, nil, split)
 }
 
 func (m *mainScreen) layoutChanged(n int) {

@@ -166,6 +166,9 @@ func (t *tile) showReads(rs []app.Read) {
 }
 
 func (t *tile) opened(err error) {
+	if err == nil && t.w.onOpened != nil {
+		t.w.onOpened()
+	}
 	if err != nil {
 		t.state = stDenied
 		t.note = deniedText(err)

@@ -26,6 +26,8 @@ type wall struct {
 	onState func()
 	// onLayout runs when the layout changed (toolbar highlight).
 	onLayout func(n int)
+	// onOpened runs when a view opened (clears a "live not possible" note).
+	onOpened func()
 }
 
 func newWall(s *shell) *wall {

@@ -206,8 +206,20 @@ func TestGuardWithoutSupervisor(t *testing.T) {
 	c := openConsole(t, 1)
 	h := newHarness(t, c)
 	h.login("bewaker", app.DemoPassword)
-	h.confirmPrompt()
+	// The console says live view is not possible now: no prompt, a note.
+	if h.s.prompt != nil {
+		t.Fatal("justification asked for a wall the guard cannot open now")
+	}
+	if note := h.s.main.liveNote; !note.Visible() || note.Text != lang.L("wall.live.notnow") {
+		t.Errorf("note %q visible=%v", note.Text, note.Visible())
+	}
+	// Trying anyway: the console refuses, audited, and the tile says why.
 	tl := h.s.main.wall.tiles[0]
+	leaf := newCamLeaf(h.s.main.tree)
+	cam := c.Zone().Cameras[0]
+	leaf.set("c:"+cam.ID, cam, stIdle)
+	test.DoubleTap(leaf)
+	h.confirmPrompt()
 	h.until("the refusal", func() bool { return tl.state == stDenied })
 	if want := decisionText(app.CodeGuardWithoutSupervisor); tl.note != want || tl.hint.Text != want {
 		t.Errorf("tile note %q, hint %q; want %q", tl.note, tl.hint.Text, want)
