@@ -80,11 +80,13 @@ type command func(ctx context.Context, g *globals, args []string) int
 // commands maps each subcommand to its cli_<name>.go entry point.
 func commands() map[string]command {
 	return map[string]command{
-		"run":   cmdRun,
-		"sim":   cmdSim,
-		"audit": cmdAudit,
-		"round": cmdRound,
-		"user":  cmdUser,
+		"run":     cmdRun,
+		"sim":     cmdSim,
+		"audit":   cmdAudit,
+		"round":   cmdRound,
+		"hotlist": cmdHotlist,
+		"anpr":    cmdANPR,
+		"user":    cmdUser,
 	}
 }
 
@@ -98,6 +100,7 @@ commands:
   anpr eval --minutes N   score the plate reader on the simulated zone
   audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable)
   audit export            write audit entries (--from --to [--user] [--camera] [--format csv|html])
+  hotlist import|versions import a hotlist (CSV/JSON) as an administrator
   round list [--zone F]   one line per round: name, steps, total dwell
   round report            visit reports of a period (--from --to [--format csv|html])
   user add|list|passwd    manage the console's users

@@ -56,11 +56,6 @@ var ErrANPRStarted = errors.New("anpr: already started")
 // readsKept is how many reads per camera LatestReads can return.
 const readsKept = 32
 
-// dispatchStates holds each console's ANPR, hit and patrol state until
-// console.go carries it in a field (see the dispatch report): keyed by the
-// console, so two consoles in one test never share anything.
-var dispatchStates sync.Map // *Console -> *dispatchState
-
 // dispatchState is what the ANPR, hit and patrol parts of a console keep.
 type dispatchState struct {
 	storesOnce sync.Once
@@ -81,13 +76,7 @@ type dispatchState struct {
 	closed  bool
 }
 
-func (c *Console) dsp() *dispatchState {
-	if v, ok := dispatchStates.Load(c); ok {
-		return v.(*dispatchState)
-	}
-	v, _ := dispatchStates.LoadOrStore(c, newDispatchState())
-	return v.(*dispatchState)
-}
+func (c *Console) dsp() *dispatchState { return c.dispatch }
 
 func newDispatchState() *dispatchState {
 	return &dispatchState{reads: map[string][]Read{}, hits: newHitBook(), patrols: newPatrolDesk()}
@@ -134,11 +123,11 @@ func (c *Console) stores(ctx context.Context) (*hotlist.Store, *anpr.Passages, e
 // patrol feed, with defaults. Console.Open calls it; a zone without models
 // or without a feed still opens (the failure is logged and returned).
 func (c *Console) StartDispatch(ctx context.Context) error {
-	errA := c.StartANPR(ctx, ANPRConfig{})
+	errA := c.StartANPR(ctx, ANPRConfig{ModelDir: c.cfg.ANPRModels})
 	if errA != nil {
 		c.log.Warn("ANPR not started", "err", errA)
 	}
-	errP := c.StartPatrols(ctx, PatrolConfig{})
+	errP := c.StartPatrols(ctx, PatrolConfig{Addr: c.zone.PatrolFeed})
 	if errP != nil {
 		c.log.Warn("patrol feed not started", "err", errP)
 	}
@@ -456,11 +445,10 @@ func fmtTime(t time.Time) string {
 // ANPR stores. Console.Close calls it before the pool and the audit log
 // close; it is idempotent.
 func (c *Console) CloseDispatch() error {
-	v, ok := dispatchStates.Load(c)
-	if !ok {
+	d := c.dispatch
+	if d == nil {
 		return nil
 	}
-	d := v.(*dispatchState)
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -488,7 +476,6 @@ func (c *Console) CloseDispatch() error {
 	if d.hot != nil {
 		errs = append(errs, d.hot.Close())
 	}
-	dispatchStates.Delete(c)
 	return errors.Join(errs...)
 }
 

@@ -30,6 +30,9 @@ type Config struct {
 	// SimCameras and SimAddr tune the simulated zone (0 and "" for defaults).
 	SimCameras int
 	SimAddr    string
+	// ANPRModels is the plate reader's model directory
+	// (anpr/install-models.sh DIR); empty: $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
+	ANPRModels string
 }
 
 // Console is the facade the UI drives. Every consultation goes through it:
@@ -47,6 +50,9 @@ type Console struct {
 	creds    *Credentials
 	pool     *video.Pool
 	cancel   context.CancelFunc
+
+	// dispatch is the ANPR, hit and patrol state (anpr.go, hits.go, patrols.go).
+	dispatch *dispatchState
 
 	wg    sync.WaitGroup
 	mu    sync.Mutex
@@ -73,7 +79,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Console{cfg: cfg, log: cfg.Logger.With("component", "console"), now: func() time.Time { return cfg.Now().UTC() },
-		cancel: cancel, views: map[string]*LiveView{}}
+		cancel: cancel, views: map[string]*LiveView{}, dispatch: newDispatchState()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -110,6 +116,9 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		c.cfg.Room = c.zone.Room
 	}
 	c.pool = video.NewPool(ctx, cfg.Logger)
+	// Plate reading and the patrol feed: a zone without models or without a
+	// feed still opens; StartDispatch logs what did not start.
+	_ = c.StartDispatch(ctx)
 	c.wg.Add(1)
 	go c.recheckLoop(ctx, 2*time.Second)
 	ok = true
@@ -129,6 +138,7 @@ func (c *Console) Close() error {
 		for _, v := range views {
 			errs = append(errs, v.Close())
 		}
+		errs = append(errs, c.CloseDispatch())
 		if c.cancel != nil {
 			c.cancel()
 		}

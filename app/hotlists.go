@@ -20,7 +20,12 @@ type (
 	HotlistVersion    = hotlist.Version
 	HotlistImport     = hotlist.ImportResult
 	HotlistFieldError = hotlist.FieldError
+	// HotlistValidationError lists every line-numbered error of a rejected file.
+	HotlistValidationError = hotlist.ValidationError
 )
+
+// ErrInvalidList is returned for a list name the store refuses.
+var ErrInvalidList = hotlist.ErrInvalidList
 
 // ImportHotlist makes a file (CSV or JSON, picked by its name or content)
 // the next version of a list: the policy decides (administrators), the

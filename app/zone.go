@@ -117,13 +117,16 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 
 // Zone is the content of a zone file: the police zone, its cameras and rounds.
 type Zone struct {
-	Name         string   `toml:"name"`
-	Municipality string   `toml:"municipality"`
-	Room         string   `toml:"room"`
-	Lat          float64  `toml:"lat"`
-	Lon          float64  `toml:"lon"`
-	Cameras      []Camera `toml:"camera"`
-	Rounds       []Round  `toml:"round"`
+	Name         string  `toml:"name"`
+	Municipality string  `toml:"municipality"`
+	Room         string  `toml:"room"`
+	Lat          float64 `toml:"lat"`
+	Lon          float64 `toml:"lon"`
+	// PatrolFeed is the host:port of the vehicle-location (AVL) feed, in the
+	// protocol of sim/PATROLFEED.md; empty in the simulated zone (its own feed).
+	PatrolFeed string   `toml:"patrol_feed,omitempty"`
+	Cameras    []Camera `toml:"camera"`
+	Rounds     []Round  `toml:"round"`
 	// Simulated is true for the built-in simulated zone; the UI says so.
 	Simulated bool `toml:"simulated,omitempty"`
 }

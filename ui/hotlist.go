@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
-	"github.com/politiezone/zoneconsole/hotlist"
 )
 
 // hotlistScreen imports a list file (CSV or JSON) through the console, which
@@ -138,7 +137,7 @@ func (s *hotlistScreen) importPicked() {
 // importText is the import's outcome for the screen: the version, or every
 // error with its line.
 func importText(r app.HotlistImport, err error) string {
-	var ve *hotlist.ValidationError
+	var ve *app.HotlistValidationError
 	var de *app.DeniedError
 	switch {
 	case err == nil:
@@ -158,7 +157,7 @@ func importText(r app.HotlistImport, err error) string {
 		return b.String()
 	case errors.As(err, &de):
 		return deniedText(err)
-	case errors.Is(err, hotlist.ErrInvalidList):
+	case errors.Is(err, app.ErrInvalidList):
 		return lang.L("hits.lists.badname")
 	}
 	return lang.L("hits.error", map[string]any{"Error": err.Error()})
