@@ -149,6 +149,24 @@ func joinLines(qs []quad) []quad {
 			u.source = qs[i].source
 			qs = append(qs, u)
 		}
+		// The two lines of a square plate: stacked, overlapping in x,
+		// close in y.
+		for j := 0; j < n; j++ {
+			b := qs[j].bounds()
+			if i == j || b.Min.Y <= a.Min.Y {
+				continue
+			}
+			h := max(a.Dy(), b.Dy())
+			ov := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
+			gap := b.Min.Y - a.Max.Y
+			if ov*10 < min(a.Dx(), b.Dx())*6 || gap > h || gap < -h/3 || min(a.Dy(), b.Dy())*2 < h {
+				continue
+			}
+			u := quadFromRect(a.Union(b))
+			u.score = math.Min(qs[i].score, qs[j].score) * 0.8
+			u.source = qs[i].source
+			qs = append(qs, u)
+		}
 	}
 	return qs
 }

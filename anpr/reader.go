@@ -262,22 +262,18 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 		text = crop.Region(image.Rect(x, 0, crop.Cols(), crop.Rows()))
 		defer text.Close()
 	}
-	fr, err := r.rec.recognise(text)
+	d, ok, err := r.decodeCrop(text)
 	if err != nil {
 		return Read{}, false, err
 	}
-	d, ok := decodePlate(fr, r.formats)
-	if r.cfg.AnyFormat {
-		_, freeScore := freeDecode(fr)
-		g, gok := decodeGeneric(fr)
-		// A format that only turned look-alikes into what it needs (0 into
-		// O) is right; one that had to drop or change real characters is
-		// not this plate's.
-		if gok && (!ok || (freeScore-(d.score-d.format.Prior) > genericGap && lookDistance(g.text, d.text) >= 2)) {
-			// Without a format nothing vouches for the text: count it as
-			// less sure than the same glyphs under a format.
-			g.probs = append(g.probs, 0.7)
-			d, ok = g, true
+	if w, h := q.size(); w < 2.3*h {
+		// Square plates (motorbikes, some imports) carry two lines.
+		d2, ok2, err := r.decodeTwoLines(text)
+		if err != nil {
+			return Read{}, false, err
+		}
+		if ok2 && (!ok || d2.confidence() > d.confidence()) {
+			d, ok = d2, true
 		}
 	}
 	if !ok {
@@ -296,6 +292,100 @@ func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 		rd.Display, rd.Country, rd.Format, rd.Kind = d.format.Display(d.text), d.format.Country, d.format.Name, d.format.Kind
 	}
 	return rd, true, nil
+}
+
+// decodeCrop recognises one line of text and decodes it as a plate.
+func (r *Reader) decodeCrop(text gocv.Mat) (decoded, bool, error) {
+	fr, err := r.rec.recognise(text)
+	if err != nil {
+		return decoded{}, false, err
+	}
+	d, ok := r.decodeFrames(fr)
+	return d, ok, nil
+}
+
+func (r *Reader) decodeFrames(fr *ctcFrames) (decoded, bool) {
+	d, ok := decodePlate(fr, r.formats)
+	if r.cfg.AnyFormat {
+		_, freeScore := freeDecode(fr)
+		g, gok := decodeGeneric(fr)
+		// A format that only turned look-alikes into what it needs (0 into
+		// O) is right; one that had to drop or change real characters is
+		// not this plate's.
+		if gok && (!ok || (freeScore-(d.score-d.format.Prior) > genericGap && lookDistance(g.text, d.text) >= 2)) {
+			// Without a format nothing vouches for the text: count it as
+			// less sure than the same glyphs under a format.
+			g.probs = append(g.probs, 0.7)
+			d, ok = g, true
+		}
+	}
+	return d, ok
+}
+
+// decodeTwoLines reads the top and bottom halves of a square plate as one
+// sequence (top line first).
+func (r *Reader) decodeTwoLines(text gocv.Mat) (decoded, bool, error) {
+	split := splitRow(text)
+	if split <= 0 {
+		return decoded{}, false, nil
+	}
+	m := text.Rows() / 20
+	top := text.Region(image.Rect(0, 0, text.Cols(), min(text.Rows(), split+m)))
+	defer top.Close()
+	bot := text.Region(image.Rect(0, max(0, split-m), text.Cols(), text.Rows()))
+	defer bot.Close()
+	ft, err := r.rec.recognise(top)
+	if err != nil {
+		return decoded{}, false, err
+	}
+	fb, err := r.rec.recognise(bot)
+	if err != nil {
+		return decoded{}, false, err
+	}
+	d, ok := r.decodeFrames(joinFrames(ft, fb))
+	return d, ok, nil
+}
+
+// splitRow finds the row between the two lines of a square plate: the row
+// with the least ink in the middle third, or -1.
+func splitRow(crop gocv.Mat) int {
+	gray := gocv.NewMat()
+	defer gray.Close()
+	gocv.CvtColor(crop, &gray, gocv.ColorBGRToGray)
+	bin := gocv.NewMat()
+	defer bin.Close()
+	gocv.Threshold(gray, &bin, 0, 255, gocv.ThresholdBinaryInv|gocv.ThresholdOtsu)
+	h, w := bin.Rows(), bin.Cols()
+	buf := bin.ToBytes()
+	best, bestInk := -1, w+1
+	for y := h * 35 / 100; y < h*65/100; y++ {
+		ink := 0
+		for x := 0; x < w; x++ {
+			if buf[y*w+x] != 0 {
+				ink++
+			}
+		}
+		if ink < bestInk {
+			best, bestInk = y, ink
+		}
+	}
+	if bestInk > w/8 { // no clear gap: one line after all
+		return -1
+	}
+	return best
+}
+
+// joinFrames concatenates two lines' frames with a blank between.
+func joinFrames(a, b *ctcFrames) *ctcFrames {
+	out := &ctcFrames{}
+	out.blank = append(append(append(out.blank, a.blank...), 0), b.blank...)
+	var none [nChars]float32
+	for i := range none {
+		none[i] = -30
+	}
+	out.ch = append(append(append(out.ch, a.ch...), none), b.ch...)
+	out.other = append(append(append(out.other, a.other...), -30), b.other...)
+	return out
 }
 
 // dedupe keeps the most confident read of each plate and of each place.

@@ -187,3 +187,37 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// TestReadSquarePlates reads two-line plates (motorbikes, some imports) in
+// photographs. Floor set below the measured rate (see the report).
+func TestReadSquarePlates(t *testing.T) {
+	r := newTestReader(t, DetectAll)
+	fonts := platetest.Fonts()
+	cases := platetest.Cases(8, 21)
+	exact := 0
+	for i, c := range cases {
+		img, _, err := platetest.Photo(platetest.Spec{Display: c.Display, Font: fonts[(i*3)%len(fonts)], Ink: c.Ink, Paper: c.Paper,
+			PlateW: 150 + 10*i, Angle: float64(i%3) - 1, Noise: 3, W: 960, H: 540, Seed: int64(i), TwoLine: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads, err := r.Read(context.Background(), img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "-"
+		if len(reads) > 0 {
+			got = reads[0].Plate
+		}
+		if got == c.Plate {
+			exact++
+		} else {
+			t.Logf("miss square %s: got %s", c.Display, got)
+		}
+	}
+	t.Logf("square plates: %d/%d exact", exact, len(cases))
+	if exact < len(cases)/2 {
+		t.Errorf("square plates: %d/%d exact, want >= half", exact, len(cases))
+	}
+	checkMats(t)
+}

@@ -73,10 +73,17 @@ type Spec struct {
 	Dark    float64    // 0 = daylight, 1 = night (darkened, contrast reduced)
 	W, H    int        // photo size
 	Seed    int64
+	// TwoLine renders a square plate (280x200) with the text split at its
+	// last separator: "1-ABC" over "123".
+	TwoLine bool
 }
 
-// Plate renders just the plate, upright, at 520x110 proportions.
+// Plate renders just the plate, upright, at 520x110 proportions (or 280x200
+// for TwoLine).
 func Plate(s Spec) (*image.RGBA, error) {
+	if s.TwoLine {
+		return squarePlate(s)
+	}
 	pw := 520
 	ph := 110
 	img := image.NewRGBA(image.Rect(0, 0, pw, ph))
@@ -134,6 +141,31 @@ func Plate(s Spec) (*image.RGBA, error) {
 	capH := m.Ascent.Ceil() * 72 / 100
 	d.Dot = fixed.P(areaX0+(areaX1-areaX0-adv)/2, ph/2+capH/2)
 	d.DrawString(s.Display)
+	return img, nil
+}
+
+func squarePlate(s Spec) (*image.RGBA, error) {
+	pw, ph := 280, 200
+	img := image.NewRGBA(image.Rect(0, 0, pw, ph))
+	draw.Draw(img, img.Bounds(), image.NewUniform(s.Paper), image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(0, 0, pw, 5), image.NewUniform(s.Ink), image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(0, ph-5, pw, ph), image.NewUniform(s.Ink), image.Point{}, draw.Src)
+	cut := strings.LastIndexAny(s.Display, "- ")
+	lines := []string{s.Display, ""}
+	if cut > 0 {
+		lines = []string{s.Display[:cut], s.Display[cut+1:]}
+	}
+	face, err := Face(s.Font, 78)
+	if err != nil {
+		return nil, err
+	}
+	defer face.Close()
+	for i, l := range lines {
+		d := &font.Drawer{Dst: img, Src: image.NewUniform(s.Ink), Face: face}
+		adv := d.MeasureString(l).Ceil()
+		d.Dot = fixed.P((pw-adv)/2, 85+i*90)
+		d.DrawString(l)
+	}
 	return img, nil
 }
 
