@@ -195,9 +195,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	end := time.Now()
 	fcancel()
-	fwg.Wait()
+	if !waitFor(&fwg, 15*time.Second) {
+		pcancel()
+		return Result{}, errors.New("eval: camera sources did not stop within 15 s")
+	}
 	pcancel()
-	wg.Wait()
+	if !waitFor(&wg, 15*time.Second) {
+		return Result{}, errors.New("eval: pipeline did not stop within 15 s")
+	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -231,6 +236,22 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// waitFor waits for wg at most d, so that a part that does not stop shows as
+// an error naming it instead of a test that hangs.
+func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 func withCredentials(u, user, pass string) string {
