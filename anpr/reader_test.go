@@ -35,25 +35,21 @@ var conditions = []condition{
 
 // renderedSet is the test set: every condition with several fonts and
 // formats, photos of 960x540.
-func renderedSet(t testing.TB, perCond int) []struct {
+type renderedPhoto struct {
 	cond  condition
 	c     platetest.Case
 	img   image.Image
 	box   image.Rectangle
 	fontN string
-} {
+}
+
+func renderedSet(t testing.TB, perCond int) []renderedPhoto {
 	fonts := platetest.Fonts()
 	if len(fonts) < 4 {
 		t.Fatalf("need at least 4 TrueType fonts under /usr/share/fonts (fonts-dejavu-core, fonts-liberation, fonts-freefont-ttf), found %d", len(fonts))
 	}
 	cases := platetest.Cases(len(conditions)*perCond, 7)
-	var out []struct {
-		cond  condition
-		c     platetest.Case
-		img   image.Image
-		box   image.Rectangle
-		fontN string
-	}
+	var out []renderedPhoto
 	for i, c := range cases {
 		cond := conditions[i%len(conditions)]
 		f := fonts[(i*5)%len(fonts)]
@@ -65,13 +61,7 @@ func renderedSet(t testing.TB, perCond int) []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, struct {
-			cond  condition
-			c     platetest.Case
-			img   image.Image
-			box   image.Rectangle
-			fontN string
-		}{cond, c, img, box, f})
+		out = append(out, renderedPhoto{cond, c, img, box, f})
 	}
 	return out
 }
@@ -82,17 +72,17 @@ func renderedSet(t testing.TB, perCond int) []struct {
 // writing; the floor leaves room for a slower machine's different rounding,
 // not for regressions).
 func TestReadRendered(t *testing.T) {
+	set := renderedSet(t, 4)
 	for _, tc := range []struct {
 		det   string
 		floor float64
 	}{{DetectFast, 0.85}, {DetectAll, 0.9}} {
-		t.Run(tc.det, func(t *testing.T) { testReadRendered(t, tc.det, tc.floor) })
+		t.Run(tc.det, func(t *testing.T) { testReadRendered(t, set, tc.det, tc.floor) })
 	}
 }
 
-func testReadRendered(t *testing.T, det string, floor float64) {
+func testReadRendered(t *testing.T, set []renderedPhoto, det string, floor float64) {
 	r := newTestReader(t, det)
-	set := renderedSet(t, 4)
 	exact, located := 0, 0
 	perCond := map[string][2]int{}
 	for _, s := range set {
