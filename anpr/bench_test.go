@@ -72,3 +72,36 @@ func BenchmarkReadFrame720p(b *testing.B) {
 	b.ReportMetric(float64(b.N)/cpu.Seconds(), "frames/cpu-s")
 	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
 }
+
+// BenchmarkReadPhoto: `anpr read` on 1600x1200 photographs (all
+// detectors, syntax-free fallback).
+//
+//	go test -run XXX -bench ReadPhoto -cpu 1 ./anpr/
+func BenchmarkReadPhoto(b *testing.B) {
+	r, err := NewReader(Config{ModelDir: modelDir(b), Detector: DetectAll, AnyFormat: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	fonts := platetest.Fonts()
+	var photos []image.Image
+	for i, c := range platetest.Cases(6, 5) {
+		img, _, err := platetest.Photo(platetest.Spec{Display: c.Display, Country: c.Band, Font: fonts[i%len(fonts)], Ink: c.Ink,
+			Paper: c.Paper, PlateW: 260 + 30*i, Angle: float64(i - 3), Noise: 3, W: 1600, H: 1200, Seed: int64(i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		photos = append(photos, img)
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	c0 := cpuTime(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := r.Read(ctx, photos[i%len(photos)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime(b) - c0
+	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/photo")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "photos/s")
+}

@@ -19,7 +19,9 @@ type textDetector struct {
 	s *session
 }
 
-const detMaxSide = 960
+// detMaxSide caps the detector input: the localisation image is at most
+// 1280 wide already, and a smaller input loses the small plates of big photos.
+const detMaxSide = 1280
 
 func newTextDetector(model string, threads int) (*textDetector, error) {
 	s, err := newSession(model, threads)
