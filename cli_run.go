@@ -40,7 +40,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 		return 2
 	}
 
-	c, err := app.Open(ctx, app.Config{DataDir: g.DataDir, ZonePath: *zone, Room: *room, Logger: g.Log})
+	c, err := app.Open(ctx, app.Config{DataDir: g.DataDir, ZonePath: *zone, Room: *room, Logger: g.Log, SimDemo: *zone == ""})
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)
 		return 1

@@ -33,6 +33,9 @@ type Config struct {
 	// ANPRModels is the plate reader's model directory
 	// (anpr/install-models.sh DIR); empty: $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
 	ANPRModels string
+	// SimDemo, in the simulated zone, loads a demo hotlist and makes one of
+	// its vehicles pass an ANPR camera every two minutes (make run).
+	SimDemo bool
 }
 
 // Console is the facade the UI drives. Every consultation goes through it:
@@ -57,6 +60,8 @@ type Console struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	views map[string]*LiveView
+	// watchAudited is when each session's live panel was last audited.
+	watchAudited map[string]time.Time
 
 	closeOnce sync.Once
 	closeErr  error
@@ -79,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Console{cfg: cfg, log: cfg.Logger.With("component", "console"), now: func() time.Time { return cfg.Now().UTC() },
-		cancel: cancel, views: map[string]*LiveView{}, dispatch: newDispatchState()}
+		cancel: cancel, views: map[string]*LiveView{}, watchAudited: map[string]time.Time{}, dispatch: newDispatchState()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -119,6 +124,11 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	// Plate reading and the patrol feed: a zone without models or without a
 	// feed still opens; StartDispatch logs what did not start.
 	_ = c.StartDispatch(ctx)
+	if c.sim != nil && cfg.SimDemo {
+		if err := c.startSimDemo(ctx, 20*time.Second, 2*time.Minute); err != nil {
+			c.log.Warn("simulated zone demo not started", "err", err)
+		}
+	}
 	c.wg.Add(1)
 	go c.recheckLoop(ctx, 2*time.Second)
 	ok = true

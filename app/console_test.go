@@ -89,9 +89,18 @@ func TestOpenLiveAuditsBeforePixels(t *testing.T) {
 			break
 		}
 	}
-	ws, err := c.Watching(context.Background(), login(t, c, "teamchef"))
-	if err != nil || len(ws) != 1 || ws[0].User != "dispatcher" || ws[0].Camera.ID != "cam01" {
-		t.Fatalf("Watching = %+v, %v", ws, err)
+	chief := login(t, c, "teamchef")
+	for i := 0; i < 3; i++ { // a panel refreshing: one consultation, one entry
+		ws, err := c.Watching(context.Background(), chief)
+		if err != nil || len(ws) != 1 || ws[0].User != "dispatcher" || ws[0].Camera.ID != "cam01" {
+			t.Fatalf("Watching = %+v, %v", ws, err)
+		}
+	}
+	if n := len(entries(t, c, ActLiveReview.Audit())); n != 1 {
+		t.Fatalf("live panel audited %d times for one opening, want 1", n)
+	}
+	if _, err := c.Watching(context.Background(), login(t, c, "dispatcher")); err == nil {
+		t.Fatal("a dispatcher may not see who watches what")
 	}
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
@@ -212,4 +221,43 @@ func TestRestartClosesIntervalsLeftOpen(t *testing.T) {
 	if open, _ := c.audit.OpenIntervals(ctx, time.Time{}); len(open) != 0 {
 		t.Fatalf("intervals still open: %+v", open)
 	}
+}
+
+func TestSimDemoListsAndPassesAVehicle(t *testing.T) {
+	c := openTestConsole(t)
+	// The demo's goroutine lives as long as ctx; it must end before Close.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := c.startSimDemo(ctx, time.Hour, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	hot, _, err := c.stores(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := hot.Versions(ctx, demoList)
+	if err != nil || len(vs) != 1 || vs[0].Entries != len(demoEntries) {
+		t.Fatalf("demo list versions = %+v, %v", vs, err)
+	}
+	if hits := hot.Matcher().Match("1KTR482", "BE", time.Now()); len(hits) == 0 {
+		t.Fatal("the demo list does not hit its own plate")
+	}
+	if len(entries(t, c, audit.ActListChange)) != 1 {
+		t.Fatal("the demo list import is not audited")
+	}
+	// A listed vehicle passes an ANPR camera when the demo says it will.
+	at, err := c.demoPass(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := at.Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, p := range c.sim.Passages() {
+			if p.Plate == "1KTR482" {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no demo vehicle was scheduled to pass")
 }

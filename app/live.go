@@ -235,7 +235,20 @@ type Watch struct {
 
 // Watching lists who watches which camera on this console, since when and why.
 // It is itself a consultation of personal data, so it is checked and audited.
+// The team chief's panel refreshes every few seconds: that is one consultation
+// going on, audited when it starts and again every WatchAuditEvery, and
+// re-decided by the policy (without an entry) at every refresh in between.
 func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
+	c.mu.Lock()
+	last, seen := c.watchAudited[s.ID]
+	c.mu.Unlock()
+	now := c.now()
+	if seen && now.Sub(last) < WatchAuditEvery {
+		if d := c.access.Recheck(s, ActLiveReview, Resource{}, s.Shift); !d.Allow {
+			return nil, &DeniedError{Decision: d}
+		}
+		return c.watches(), nil
+	}
 	dec, err := c.access.Check(ctx, s, ActLiveReview, Resource{}, s.Shift, "live panel")
 	if err != nil {
 		return nil, err
@@ -243,8 +256,14 @@ func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
 	if !dec.Allow {
 		return nil, &DeniedError{Decision: dec}
 	}
+	c.mu.Lock()
+	c.watchAudited[s.ID] = now
+	c.mu.Unlock()
 	return c.watches(), nil
 }
+
+// WatchAuditEvery is how often a live panel that stays open is audited again.
+const WatchAuditEvery = 15 * time.Minute
 
 func (c *Console) watches() []Watch {
 	c.mu.Lock()
