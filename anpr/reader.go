@@ -247,8 +247,30 @@ func (r *Reader) candidates(ctx context.Context, bgr gocv.Mat) ([]quad, error) {
 	return qs, nil
 }
 
-// readQuad rectifies and reads one candidate.
+// readQuad reads one candidate. For photographs, a doubtful read is tried
+// again on a looser and a tighter crop: a detector box that shaves the
+// first or last character (a thin 1 or I) or takes in the frame around the
+// plate is the commonest cause of a one-character miss.
 func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
+	rd, ok, err := r.readOne(bgr, q)
+	if err != nil || !ok || r.cfg.Detector != DetectAll || rd.Confidence >= 0.9 {
+		return rd, ok, err
+	}
+	for _, alt := range []quad{q.grown(0.06, 0.15), q.grown(-0.03, -0.06)} {
+		alt.source = q.source
+		ra, okA, err := r.readOne(bgr, alt)
+		if err != nil {
+			return Read{}, false, err
+		}
+		if okA && ra.Confidence > rd.Confidence {
+			rd = ra
+		}
+	}
+	return rd, ok, nil
+}
+
+// readOne rectifies and reads one crop.
+func (r *Reader) readOne(bgr gocv.Mat, q quad) (Read, bool, error) {
 	crop, err := rectify(bgr, q)
 	if err != nil {
 		return Read{}, false, nil // degenerate candidate: nothing to read
