@@ -135,9 +135,12 @@ func (p *reasonPrompt) kindChanged() {
 		p.text.SetText(defaultShiftText)
 	}
 	p.form.Items[1].Text = justRefLabel(k)
+	// A hidden field keeps its form label: blank it too.
 	if k == app.JustJudicial {
+		p.form.Items[3].Text = lang.L("just.authref")
 		p.form.Items[3].Widget.Show()
 	} else {
+		p.form.Items[3].Text = ""
 		p.form.Items[3].Widget.Hide()
 	}
 	p.form.Refresh()
