@@ -53,8 +53,9 @@ type ANPRStats = anpr.PipelineStats
 // ErrANPRStarted is returned by StartANPR when plate reading already runs.
 var ErrANPRStarted = errors.New("anpr: already started")
 
-// readsKept is how many reads per camera LatestReads can return.
-const readsKept = 32
+// readsKept is how many reads per camera are kept for LatestReads: one car
+// is read in up to a few dozen frames, and the overlay shows the last cars.
+const readsKept = 128
 
 // dispatchState is what the ANPR, hit and patrol parts of a console keep.
 type dispatchState struct {
@@ -357,17 +358,24 @@ func oneApart(a, b string) bool {
 	return a[i+1:] == b[i:]
 }
 
-// LatestReads returns the camera's newest n reads, newest first.
+// LatestReads returns the newest read of each of the camera's last n
+// plates, newest first: the dispatcher wants the last vehicles, and one car
+// is read in many consecutive frames.
 func (c *Console) LatestReads(cameraID string, n int) []Read {
 	d := c.dsp()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	rs := d.reads[cameraID]
-	if n <= 0 || n > len(rs) {
+	if n <= 0 {
 		n = len(rs)
 	}
-	out := make([]Read, 0, n)
-	for i := len(rs) - 1; i >= len(rs)-n; i-- {
+	out := make([]Read, 0, min(n, len(rs)))
+	seen := map[string]bool{}
+	for i := len(rs) - 1; i >= 0 && len(out) < n; i-- {
+		if seen[rs[i].Plate] {
+			continue
+		}
+		seen[rs[i].Plate] = true
 		out = append(out, rs[i])
 	}
 	return out
