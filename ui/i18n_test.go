@@ -122,7 +122,7 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 }
 
-// TestTemplatesAgree checks that a translation uses the same placeholders
+// TestTemplatesAgree checks that a translation uses the same template fields
 // as the English text, so no value silently disappears from a message.
 func TestTemplatesAgree(t *testing.T) {
 	msgs := loadMessages(t)
@@ -131,7 +131,7 @@ func TestTemplatesAgree(t *testing.T) {
 		want := strings.Join(sortedMatches(re, en), ",")
 		for _, code := range languages {
 			if got := strings.Join(sortedMatches(re, msgs[code][key]), ","); got != want {
-				t.Errorf("%s.json %q: placeholders %q, en.json has %q", code, key, got, want)
+				t.Errorf("%s.json %q: template fields %q, en.json has %q", code, key, got, want)
 			}
 		}
 	}

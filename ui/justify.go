@@ -61,7 +61,7 @@ func (s *shell) askReason(act app.Action, initial app.Reason, subject string, do
 	p.text.Wrapping = fyne.TextWrapWord
 	p.ref = widget.NewEntry()
 	p.authRef = widget.NewEntry()
-	p.authRef.SetPlaceHolder(lang.L("just.authref.placeholder"))
+	p.authRef.SetPlaceHolder(lang.L("just.authref.hint"))
 	p.message = widget.NewLabel("")
 	p.message.Importance = widget.DangerImportance
 	p.message.Wrapping = fyne.TextWrapWord

@@ -31,9 +31,9 @@ type loginScreen struct {
 func newLoginScreen(s *shell) *loginScreen {
 	l := &loginScreen{s: s}
 	l.user = widget.NewEntry()
-	l.user.SetPlaceHolder(lang.L("login.user.placeholder"))
+	l.user.SetPlaceHolder(lang.L("login.user.hint"))
 	l.password = widget.NewPasswordEntry()
-	l.password.SetPlaceHolder(lang.L("login.password.placeholder"))
+	l.password.SetPlaceHolder(lang.L("login.password.hint"))
 	l.user.OnSubmitted = func(string) { s.w.Canvas().Focus(l.password) }
 	l.password.OnSubmitted = func(string) { l.submit() }
 

@@ -136,7 +136,7 @@ func (r *roundsScreen) buildList() {
 	r.list.OnSelected = func(id widget.ListItemID) { r.selectRound(id) }
 	r.reason = widget.NewLabel(lang.L("rounds.pick"))
 	r.text = widget.NewEntry()
-	r.text.SetPlaceHolder(lang.L("rounds.text.placeholder"))
+	r.text.SetPlaceHolder(lang.L("rounds.text.hint"))
 	r.startBtn = widget.NewButtonWithIcon(lang.L("rounds.start"), theme.MediaPlayIcon(), r.start)
 	r.startBtn.Importance = widget.HighImportance
 	r.startBtn.Disable()
@@ -254,7 +254,7 @@ func (r *roundsScreen) buildRun() {
 	r.stopBtn = widget.NewButtonWithIcon(lang.L("rounds.stop"), theme.MediaStopIcon(), r.stop)
 	r.stopBtn.Importance = widget.DangerImportance
 	r.obsNote = widget.NewEntry()
-	r.obsNote.SetPlaceHolder(lang.L("rounds.observe.placeholder"))
+	r.obsNote.SetPlaceHolder(lang.L("rounds.observe.hint"))
 	r.obsNote.OnSubmitted = func(string) { r.submitObservation() }
 	r.obsStatus = widget.NewLabel("")
 	r.patrolBtn = widget.NewButtonWithIcon(lang.L("rounds.patrol"), theme.MailSendIcon(), r.sendPatrol)
