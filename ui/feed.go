@@ -89,11 +89,16 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 	defer tick.Stop()
 	last := camState("")
 	var lastRead app.Read
-	report := func() {
+	state := func() {
 		if s := stateOf(view.Status()); s != last {
 			last = s
 			post(func() { h.state(s) })
 		}
+	}
+	// report is the tick's poll: the state, and the plate reads (which
+	// take the dispatch lock and allocate, so never once per frame).
+	report := func() {
+		state()
 		if reads == nil {
 			return
 		}
@@ -137,7 +142,7 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 				h.frame()
 				f.token <- struct{}{}
 			})
-			report()
+			state()
 		}
 	}
 }
