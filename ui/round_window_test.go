@@ -35,45 +35,7 @@ func init() {
 }
 
 func TestRoundWindowScreenshot(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv(requireEnv) == "1" {
-			t.Fatalf("%s=1 but DISPLAY is not set: run under xvfb-run (make test does)", requireEnv)
-		}
-		t.Skip("no DISPLAY: the round window test needs X (make test runs it under xvfb-run)")
-	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Fatalf("ffmpeg is needed to grab the X display: %v", err)
-	}
-	outDir, err := filepath.Abs("../testout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(outDir, roundShotFile)
-	_ = os.Remove(out)
-	data := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), childDeadline+10*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+roundChildValue, shotOutEnv+"="+out, shotDataEnv+"="+data, "FYNE_SCALE=1")
-	if l := os.Getenv("LANG"); l == "" || l == "C" {
-		cmd.Env = append(cmd.Env, "LANG=C.UTF-8")
-	}
-	logs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("round window child failed: %v\n%s", err, logs)
-	}
-	img := readPNG(t, out)
-	var rects []tileRect
-	b, err := os.ReadFile(filepath.Join(data, "tiles.json"))
-	if err != nil {
-		t.Fatalf("tile positions: %v\n%s", err, logs)
-	}
-	if err := json.Unmarshal(b, &rects); err != nil {
-		t.Fatal(err)
-	}
+	out, img, rects := runWindowChild(t, roundChildValue, roundShotFile, "round window")
 	if len(rects) != 4 {
 		t.Fatalf("child reported %d round tiles, want 4 (a 2x2 step)", len(rects))
 	}

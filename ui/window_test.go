@@ -53,54 +53,7 @@ type tileRect struct {
 }
 
 func TestWindowWallScreenshot(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv(requireEnv) == "1" {
-			t.Fatalf("%s=1 but DISPLAY is not set: run under xvfb-run (make test does)", requireEnv)
-		}
-		t.Skip("no DISPLAY: the window test needs X (make test runs it under xvfb-run)")
-	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Fatalf("ffmpeg is needed to grab the X display: %v", err)
-	}
-	outDir, err := filepath.Abs("../testout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(outDir, shotFile)
-	_ = os.Remove(out)
-	data := t.TempDir()
-
-	ctx, cancel := context.WithTimeout(context.Background(), childDeadline+10*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=wall", shotOutEnv+"="+out, shotDataEnv+"="+data, "FYNE_SCALE=1")
-	if l := os.Getenv("LANG"); l == "" || l == "C" {
-		cmd.Env = append(cmd.Env, "LANG=C.UTF-8")
-	}
-	start := time.Now()
-	logs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("window child failed after %s: %v\n%s", time.Since(start).Round(time.Millisecond), err, logs)
-	}
-	t.Logf("window child took %s", time.Since(start).Round(time.Millisecond))
-	for _, line := range strings.Split(string(logs), "\n") {
-		if strings.HasPrefix(line, "phase ") {
-			t.Log(line)
-		}
-	}
-
-	img := readPNG(t, out)
-	var rects []tileRect
-	b, err := os.ReadFile(filepath.Join(data, "tiles.json"))
-	if err != nil {
-		t.Fatalf("tile positions: %v\n%s", err, logs)
-	}
-	if err := json.Unmarshal(b, &rects); err != nil {
-		t.Fatal(err)
-	}
+	out, img, rects := runWindowChild(t, "wall", shotFile, "window")
 	if len(rects) != 4 {
 		t.Fatalf("child reported %d tiles, want 4", len(rects))
 	}
@@ -123,6 +76,65 @@ func TestWindowWallScreenshot(t *testing.T) {
 		}
 		t.Logf("README screenshot updated: %s", readmeShot)
 	}
+}
+
+// runWindowChild runs the test binary again as the window child named child
+// (the value of childEnv), which writes its screenshot to ../testout/file
+// and the tile positions to tiles.json in its data directory. It returns
+// the screenshot's path, the picture and the tile positions; what names
+// the window in messages. Without DISPLAY it skips, or fails when
+// ZONECONSOLE_REQUIRE_DISPLAY=1.
+func runWindowChild(t *testing.T, child, file, what string) (string, image.Image, []tileRect) {
+	t.Helper()
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv(requireEnv) == "1" {
+			t.Fatalf("%s=1 but DISPLAY is not set: run under xvfb-run (make test does)", requireEnv)
+		}
+		t.Skipf("no DISPLAY: the %s test needs X (make test runs it under xvfb-run)", what)
+	}
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Fatalf("ffmpeg is needed to grab the X display: %v", err)
+	}
+	outDir, err := filepath.Abs("../testout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(outDir, file)
+	_ = os.Remove(out)
+	data := t.TempDir()
+
+	ctx, cancel := context.WithTimeout(context.Background(), childDeadline+10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+child, shotOutEnv+"="+out, shotDataEnv+"="+data, "FYNE_SCALE=1")
+	if l := os.Getenv("LANG"); l == "" || l == "C" {
+		cmd.Env = append(cmd.Env, "LANG=C.UTF-8")
+	}
+	start := time.Now()
+	logs, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s child failed after %s: %v\n%s", what, time.Since(start).Round(time.Millisecond), err, logs)
+	}
+	t.Logf("%s child took %s", what, time.Since(start).Round(time.Millisecond))
+	for _, line := range strings.Split(string(logs), "\n") {
+		if strings.HasPrefix(line, "phase ") {
+			t.Log(line)
+		}
+	}
+
+	img := readPNG(t, out)
+	var rects []tileRect
+	b, err := os.ReadFile(filepath.Join(data, "tiles.json"))
+	if err != nil {
+		t.Fatalf("tile positions: %v\n%s", err, logs)
+	}
+	if err := json.Unmarshal(b, &rects); err != nil {
+		t.Fatal(err)
+	}
+	return out, img, rects
 }
 
 // pictureStats gives the standard deviation of luma over r and the share of
