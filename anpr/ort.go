@@ -117,26 +117,38 @@ func newSession(path string, threads int) (*session, error) {
 	return &session{s: s, in: ins[0].Name, out: outs[0].Name}, nil
 }
 
-// run feeds one input tensor and returns the output's data and shape.
+// run feeds one input tensor and returns a copy of the output's data and
+// its shape.
 func (s *session) run(shape []int64, data []float32) ([]float32, []int64, error) {
+	var out []float32
+	var outShape []int64
+	err := s.runWith(shape, data, func(d []float32, sh []int64) error {
+		out, outShape = append([]float32(nil), d...), sh
+		return nil
+	})
+	return out, outShape, err
+}
+
+// runWith feeds one input tensor and hands the output's data and shape to
+// use, which must not keep the data: it lives in ONNX Runtime's memory and
+// is freed when use returns. A caller that only reduces the output (the
+// recogniser's T x 6623 probabilities, 2 MB a crop) saves the copy.
+func (s *session) runWith(shape []int64, data []float32, use func(out []float32, shape []int64) error) error {
 	in, err := ort.NewTensor(ort.NewShape(shape...), data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("anpr: input tensor: %w", err)
+		return fmt.Errorf("anpr: input tensor: %w", err)
 	}
 	defer in.Destroy()
 	outs := []ort.Value{nil}
 	if err := s.s.Run([]ort.Value{in}, outs); err != nil {
-		return nil, nil, fmt.Errorf("anpr: inference: %w", err)
+		return fmt.Errorf("anpr: inference: %w", err)
 	}
 	defer outs[0].Destroy()
 	t, ok := outs[0].(*ort.Tensor[float32])
 	if !ok {
-		return nil, nil, fmt.Errorf("anpr: output is %T, want float32 tensor", outs[0])
+		return fmt.Errorf("anpr: output is %T, want float32 tensor", outs[0])
 	}
-	d := t.GetData()
-	cp := make([]float32, len(d))
-	copy(cp, d)
-	return cp, t.GetShape(), nil
+	return use(t.GetData(), t.GetShape())
 }
 
 func (s *session) close() error {

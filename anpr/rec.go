@@ -65,12 +65,16 @@ func (r *recogniser) recognise(crop gocv.Mat) (*ctcFrames, error) {
 			data[2*plane+i] = float32(buf[o+2])/127.5 - 1
 		}
 	}
-	out, shape, err := r.s.run([]int64{1, 3, recH, int64(W)}, data)
+	var fr *ctcFrames
+	err := r.s.runWith([]int64{1, 3, recH, int64(W)}, data, func(out []float32, shape []int64) error {
+		if len(shape) != 3 || int(shape[2]) != r.ncls || int64(len(out)) < shape[1]*shape[2] {
+			return fmt.Errorf("anpr: recognise: output shape %v, want [1 T %d]", shape, r.ncls)
+		}
+		fr = r.cmap.frames(out, int(shape[1]), int(shape[2]))
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(shape) != 3 || int(shape[2]) != r.ncls {
-		return nil, fmt.Errorf("anpr: recognise: output shape %v, want [1 T %d]", shape, r.ncls)
-	}
-	return r.cmap.frames(out, int(shape[1]), int(shape[2])), nil
+	return fr, nil
 }
