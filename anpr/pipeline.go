@@ -243,8 +243,10 @@ func (p *Pipeline) process(ctx context.Context, j job) {
 		j.release()
 		return
 	}
-	if int64(lag) > p.maxLag.Load() {
-		p.maxLag.Store(int64(lag))
+	// Workers race here: a plain load-then-store could overwrite a longer
+	// lag with a shorter one.
+	for cur := p.maxLag.Load(); int64(lag) > cur && !p.maxLag.CompareAndSwap(cur, int64(lag)); {
+		cur = p.maxLag.Load()
 	}
 	reads, err := p.cfg.Reader.Read(ctx, j.img)
 	if err != nil {
