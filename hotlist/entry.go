@@ -154,15 +154,36 @@ func parseTime(s string, endOfDay bool) (time.Time, error) {
 		if endOfDay {
 			t = t.AddDate(0, 0, 1)
 		}
-		return t.UTC(), nil
+		return storable(t.UTC()), nil
 	}
 	// Whole seconds: the store and the matcher keep no finer time.
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC().Truncate(time.Second), nil
+			return storable(t.UTC().Truncate(time.Second)), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date or time (2026-11-23 or 2026-11-23T14:05:00Z)", s)
+}
+
+// The times the store can write and read back (RFC 3339 has four-digit years).
+var (
+	firstStorable = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastStorable  = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// storable clamps t to the years 0000-9999. A list that says "valid until
+// 9999-12-31" (the whole day, so 10000-01-01) or a time whose offset moves it
+// past a year's end would otherwise be stored as a time the store cannot
+// read back, and the store would not open again; a second at either end
+// changes no hit.
+func storable(t time.Time) time.Time {
+	switch {
+	case t.Before(firstStorable):
+		return firstStorable
+	case t.After(lastStorable):
+		return lastStorable
+	}
+	return t
 }
 
 // record is one entry as the file gives it, before validation.

@@ -291,6 +291,34 @@ func TestExpiry(t *testing.T) {
 	}
 }
 
+// A list may say "valid until 9999-12-31" for an entry that does not
+// expire; the whole of that day ends in the year 10000. The store must open
+// again with it, and the entry keeps hitting.
+func TestImportFarDates(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	_, err := importText(t, s, "local", "a.csv", header+
+		"1AAA111,BE,local,stop,3,,9999-12-31,no expiry\n"+
+		"1BBB222,BE,local,stop,3,0000-01-01T00:30:00+01:00,9999-12-31T23:00:00-05:00,offsets past both ends\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openStore(t, dir)
+	at := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, p := range []string{"1AAA111", "1BBB222"} {
+		if len(s.Matcher().Match(p, "BE", at)) == 0 {
+			t.Errorf("after reopening: Match(%s, %s) = no hit, want a hit", p, at.Format(time.RFC3339))
+		}
+	}
+	es, err := s.Entries(context.Background(), "local", 0)
+	if err != nil || len(es) != 2 {
+		t.Fatalf("Entries = %d, %v; want 2", len(es), err)
+	}
+}
+
 func TestStoreDurability(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data #1?")
 	if err := os.Mkdir(dir, 0o700); err != nil {
