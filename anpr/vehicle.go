@@ -54,9 +54,16 @@ func dominantColour(frame image.Image, plateBox image.Rectangle) string {
 	}
 	var votes [len(colourNames)]int
 	step := max(1, r.Dx()/40)
+	// The pipeline's frames are *image.RGBA: RGBAAt avoids boxing every
+	// sampled pixel into a color.Color (an allocation each).
+	rgba, _ := frame.(*image.RGBA)
 	for y := r.Min.Y; y < r.Max.Y; y += step {
 		for x := r.Min.X; x < r.Max.X; x += step {
-			votes[colourClass(frame.At(x, y))]++
+			if rgba != nil {
+				votes[colourClass(rgba.RGBAAt(x, y))]++
+			} else {
+				votes[colourClass(frame.At(x, y))]++
+			}
 		}
 	}
 	best := 0
@@ -68,8 +75,9 @@ func dominantColour(frame image.Image, plateBox image.Rectangle) string {
 	return colourNames[best]
 }
 
-// colourClass buckets one pixel by hue, saturation and value.
-func colourClass(c color.Color) int {
+// colourClass buckets one pixel by hue, saturation and value. It is
+// generic so that the common color.RGBA is not boxed per pixel.
+func colourClass[C color.Color](c C) int {
 	r16, g16, b16, _ := c.RGBA()
 	r, g, b := float64(r16)/65535, float64(g16)/65535, float64(b16)/65535
 	mx := math.Max(r, math.Max(g, b))
