@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"image"
+	"image/color"
 	"io"
 	"log/slog"
 	"os/exec"
@@ -260,4 +262,34 @@ func TestSimDemoListsAndPassesAVehicle(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("no demo vehicle was scheduled to pass")
+}
+
+// A masked camera's frames come black where the mask is, in a picture the
+// view reuses from frame to frame instead of allocating one per frame.
+func TestLiveMasksReuseThePicture(t *testing.T) {
+	c := openTestConsole(t)
+	s := login(t, c, "dispatcher")
+	v, err := c.OpenLive(context.Background(), s, "cam01", StreamSub, s.Shift)
+	if err != nil {
+		t.Fatalf("OpenLive: %v", err)
+	}
+	// The recheck loop and Watching reach the view through c.mu.
+	c.mu.Lock()
+	v.Camera.Masks = []Mask{{X: 0, Y: 0, W: 0.5, H: 0.5}}
+	c.mu.Unlock()
+	var pix *uint8
+	for i := 0; i < 3; i++ {
+		f := waitFrame(t, v)
+		b := f.Image.Bounds()
+		for _, p := range []image.Point{{b.Min.X, b.Min.Y}, {b.Min.X + b.Dx()/2 - 1, b.Min.Y + b.Dy()/2 - 1}} {
+			if got := f.Image.RGBAAt(p.X, p.Y); got != (color.RGBA{A: 255}) {
+				t.Errorf("frame %d: masked pixel %v = %v, want black", i, p, got)
+			}
+		}
+		if i > 0 && &f.Image.Pix[0] != pix {
+			t.Errorf("frame %d: a new picture was allocated for a masked frame", i)
+		}
+		pix = &f.Image.Pix[0]
+		f.Release()
+	}
 }

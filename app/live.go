@@ -56,6 +56,9 @@ type LiveView struct {
 	closed  bool
 	done    chan struct{}
 	endCode string
+	// masked is the picture Latest hands out for a masked camera, reused
+	// from frame to frame (reallocated only when the size changes).
+	masked *image.RGBA
 }
 
 // OpenLive shows a camera to a session: the policy decides, the audit entry is
@@ -134,7 +137,10 @@ func (v *LiveView) Ready() <-chan struct{} {
 }
 
 // Latest returns the newest frame with the camera's privacy masks blacked out,
-// or nil when nothing new arrived. The caller releases it.
+// or nil when nothing new arrived. The caller releases it. For a masked
+// camera the picture is the view's own buffer: it stays valid until the next
+// call of Latest, so the one reader copies it (as the tiles do) before asking
+// again.
 func (v *LiveView) Latest() *Frame {
 	v.mu.Lock()
 	sub := v.sub
@@ -148,7 +154,13 @@ func (v *LiveView) Latest() *Frame {
 	}
 	// The decoded frame is shared with ANPR and other tiles and is read-only:
 	// the masked picture is a copy of its own (its Release is a no-op).
-	img := image.NewRGBA(f.Image.Rect)
+	v.mu.Lock()
+	img := v.masked
+	if img == nil || img.Rect != f.Image.Rect {
+		img = image.NewRGBA(f.Image.Rect)
+		v.masked = img
+	}
+	v.mu.Unlock()
 	copy(img.Pix, f.Image.Pix)
 	masked := &Frame{Image: img, Seq: f.Seq, Received: f.Received, Decoded: f.Decoded}
 	f.Release()
