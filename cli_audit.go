@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -45,13 +44,6 @@ func cmdAudit(ctx context.Context, g *globals, args []string) int {
 	return 2
 }
 
-func auditFlags(g *globals, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("audit "+name, flag.ContinueOnError)
-	fs.SetOutput(g.Stderr)
-	fs.Usage = func() { fmt.Fprint(g.Stderr, auditUsage) }
-	return fs
-}
-
 // auditPaths gives the store and key paths: the key defaults to the one
 // audit.Open would use for that store.
 func auditPaths(g *globals, db, key string) (string, string) {
@@ -65,7 +57,7 @@ func auditPaths(g *globals, db, key string) (string, string) {
 }
 
 func auditVerify(ctx context.Context, g *globals, args []string) int {
-	fs := auditFlags(g, "verify")
+	fs := subFlags(g, "audit verify", auditUsage)
 	key := fs.String("key", "", "signing key path (its .pub and .head are read)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -114,7 +106,7 @@ func describeEntry(e audit.Entry) string {
 }
 
 func auditExport(ctx context.Context, g *globals, args []string) int {
-	fs := auditFlags(g, "export")
+	fs := subFlags(g, "audit export", auditUsage)
 	var (
 		from   = fs.String("from", "", "start, RFC 3339 or YYYY-MM-DD (UTC), inclusive")
 		to     = fs.String("to", "", "end, RFC 3339 (exclusive) or YYYY-MM-DD (UTC, that day included)")
@@ -133,16 +125,8 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 	}
 	f := audit.Filter{User: *user}
 	var err error
-	if f.From, err = parseAuditTime(*from, false); err != nil {
-		fmt.Fprintf(g.Stderr, "audit export: --from: %v\n", err)
-		return 2
-	}
-	if f.To, err = parseAuditTime(*to, true); err != nil {
-		fmt.Fprintf(g.Stderr, "audit export: --to: %v\n", err)
-		return 2
-	}
-	if !f.To.After(f.From) {
-		fmt.Fprintf(g.Stderr, "audit export: --to %s is not after --from %s\n", *to, *from)
+	if f.From, f.To, err = parsePeriod(*from, *to); err != nil {
+		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
 		return 2
 	}
 	if *camera != "" {
@@ -198,20 +182,4 @@ func describeFilter(f audit.Filter) string {
 		parts = append(parts, f.Subject)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// parseAuditTime reads RFC 3339 or a UTC day; a day that ends a period
-// stands for the midnight after it, so that the day is included.
-func parseAuditTime(s string, end bool) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", s)
-	}
-	if end {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
 }

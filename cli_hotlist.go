@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +41,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintln(g.Stderr, hotlistUsage)
 		return 2
 	}
-	pw, err := hotlistPassword(os.Stdin)
+	pw, err := readPassword(os.Stdin)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole hotlist: %v\n", err)
 		return 2
@@ -109,21 +107,4 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 	fmt.Fprintf(g.Stdout, "list %s version %d: %d entries (%d added, %d removed; previous version %d) sha256 %s\n",
 		r.List, r.Version.Version, r.Entries, r.Added, r.Removed, r.Previous, r.SHA256)
 	return 0
-}
-
-// hotlistPassword reads the password from ZONECONSOLE_PASSWORD, else the
-// first line of r (a pipe or a terminal).
-func hotlistPassword(r io.Reader) (string, error) {
-	if pw := os.Getenv("ZONECONSOLE_PASSWORD"); pw != "" {
-		return pw, nil
-	}
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	pw := strings.TrimRight(line, "\r\n")
-	if pw == "" {
-		return "", errors.New("no password: set ZONECONSOLE_PASSWORD or give it on standard input")
-	}
-	return pw, nil
 }

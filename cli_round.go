@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/politiezone/zoneconsole/app"
 )
@@ -43,15 +41,8 @@ func cmdRound(ctx context.Context, g *globals, args []string) int {
 	return 2
 }
 
-func roundFlags(g *globals, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("round "+name, flag.ContinueOnError)
-	fs.SetOutput(g.Stderr)
-	fs.Usage = func() { fmt.Fprint(g.Stderr, roundUsage) }
-	return fs
-}
-
 func roundList(ctx context.Context, g *globals, args []string) int {
-	fs := roundFlags(g, "list")
+	fs := subFlags(g, "round list", roundUsage)
 	zone := fs.String("zone", "", "zone file (default: the simulated zone)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -88,7 +79,7 @@ func simZoneRounds(ctx context.Context, g *globals) ([]app.Round, error) {
 }
 
 func roundReport(ctx context.Context, g *globals, args []string) int {
-	fs := roundFlags(g, "report")
+	fs := subFlags(g, "round report", roundUsage)
 	var (
 		from   = fs.String("from", "", "start, RFC 3339 or YYYY-MM-DD (UTC), inclusive")
 		to     = fs.String("to", "", "end, RFC 3339 (exclusive) or YYYY-MM-DD (UTC, that day included)")
@@ -102,18 +93,9 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	f, err := parseRoundTime(*from, false)
+	f, t, err := parsePeriod(*from, *to)
 	if err != nil {
-		fmt.Fprintf(g.Stderr, "round report: --from: %v\n", err)
-		return 2
-	}
-	t, err := parseRoundTime(*to, true)
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "round report: --to: %v\n", err)
-		return 2
-	}
-	if !t.After(f) {
-		fmt.Fprintf(g.Stderr, "round report: --to %s is not after --from %s\n", *to, *from)
+		fmt.Fprintf(g.Stderr, "round report: %v\n", err)
 		return 2
 	}
 	if _, err := os.Stat(filepath.Join(g.DataDir, app.RoundsDBName)); err != nil {
@@ -150,20 +132,4 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// parseRoundTime reads RFC 3339 or a UTC day; a day as the end of a period
-// includes that day.
-func parseRoundTime(s string, end bool) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", s)
-	}
-	if end {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -19,6 +18,13 @@ import (
 func cmdUser(ctx context.Context, g *globals, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole user add NAME --role ROLE [--name FULL] [--municipality M] | user list | user passwd NAME")
+		return 2
+	}
+	switch args[0] {
+	case "list", "add", "passwd":
+	default:
+		// Before the store is opened: a typo creates no file.
+		fmt.Fprintf(g.Stderr, "zoneconsole user: unknown subcommand %q\n", args[0])
 		return 2
 	}
 	who := "unknown"
@@ -61,7 +67,7 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
 			return 2
 		}
-		pw, err := readPassword()
+		pw, err := readPassword(os.Stdin)
 		if err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
 			return 2
@@ -76,7 +82,7 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 			fmt.Fprintln(g.Stderr, "usage: zoneconsole user passwd NAME")
 			return 2
 		}
-		pw, err := readPassword()
+		pw, err := readPassword(os.Stdin)
 		if err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole user passwd: %v\n", err)
 			return 2
@@ -85,20 +91,6 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 			fmt.Fprintf(g.Stderr, "zoneconsole user passwd: %v\n", err)
 			return 1
 		}
-		return 0
 	}
-	fmt.Fprintf(g.Stderr, "zoneconsole user: unknown subcommand %q\n", args[0])
-	return 2
-}
-
-func readPassword() (string, error) {
-	if pw := os.Getenv("ZONECONSOLE_PASSWORD"); pw != "" {
-		return pw, nil
-	}
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-	line = strings.TrimRight(line, "\r\n")
-	if line == "" {
-		return "", fmt.Errorf("no password: set ZONECONSOLE_PASSWORD or give it on standard input (%v)", err)
-	}
-	return line, nil
+	return 0
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// subFlags is the flag set of a subcommand whose usage text is usage: a
+// parse error prints it to stderr (the caller then exits 2).
+func subFlags(g *globals, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(g.Stderr)
+	fs.Usage = func() { fmt.Fprint(g.Stderr, usage) }
+	return fs
+}
+
+// parsePeriod reads the --from and --to of a report: RFC 3339, or a UTC day
+// YYYY-MM-DD, where a day given to --to stands for the midnight after it so
+// that the day is included. The period must not be empty. The error names
+// the flag; it is a usage error.
+func parsePeriod(from, to string) (time.Time, time.Time, error) {
+	f, err := parsePeriodTime(from, false)
+	if err != nil {
+		return f, f, fmt.Errorf("--from: %w", err)
+	}
+	t, err := parsePeriodTime(to, true)
+	if err != nil {
+		return f, t, fmt.Errorf("--to: %w", err)
+	}
+	if !t.After(f) {
+		return f, t, fmt.Errorf("--to %s is not after --from %s", to, from)
+	}
+	return f, t, nil
+}
+
+func parsePeriodTime(s string, end bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", s)
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+// readPassword reads the password from ZONECONSOLE_PASSWORD, else the first
+// line of r (a pipe or a terminal), never from the command line, where other
+// users could read it in the process list.
+func readPassword(r io.Reader) (string, error) {
+	if pw := os.Getenv("ZONECONSOLE_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("no password: set ZONECONSOLE_PASSWORD or give it on standard input")
+	}
+	return pw, nil
+}
