@@ -318,12 +318,7 @@ func freeDecode(fr *ctcFrames) (string, float64) {
 	prev := -1
 	score := 0.0
 	for t := 0; t < fr.len(); t++ {
-		best, bi := fr.blank[t], -1
-		for c := 0; c < nChars; c++ {
-			if fr.ch[t][c] > best {
-				best, bi = fr.ch[t][c], c
-			}
-		}
+		best, bi := bestChar(fr, t)
 		if fr.other[t] > best {
 			best, bi = fr.other[t], nChars
 		}
@@ -340,6 +335,18 @@ func freeDecode(fr *ctcFrames) (string, float64) {
 	return b.String(), score
 }
 
+// bestChar is the likeliest of the blank (-1) and the plate characters
+// at frame t, with its log probability.
+func bestChar(fr *ctcFrames, t int) (float32, int) {
+	best, bi := fr.blank[t], -1
+	for c := 0; c < nChars; c++ {
+		if fr.ch[t][c] > best {
+			best, bi = fr.ch[t][c], c
+		}
+	}
+	return best, bi
+}
+
 // genericGap is how much less probable (natural log) the best format's
 // path may be than the unconstrained one before the format is judged not to
 // be this plate's: about two characters forced or skipped.
@@ -352,12 +359,7 @@ func decodeGeneric(fr *ctcFrames) (decoded, bool) {
 	var probs []float64
 	prev := -1
 	for t := 0; t < fr.len(); t++ {
-		best, bi := fr.blank[t], -1
-		for c := 0; c < nChars; c++ {
-			if fr.ch[t][c] > best {
-				best, bi = fr.ch[t][c], c
-			}
-		}
+		best, bi := bestChar(fr, t)
 		if fr.other[t] > best {
 			bi = -1 // another symbol: a separator, a crest, the band
 		}
