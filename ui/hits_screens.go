@@ -36,7 +36,9 @@ func buildHitsTab(m *mainScreen) fyne.CanvasObject {
 	if !ok {
 		return unavailable()
 	}
-	return newHitsPanelWith(m.s.ctx, c, m.s.sess, m.s.w, m.s.do, playAlert).content
+	p := newHitsPanelWith(m.s.ctx, c, m.s.sess, m.s.w, m.s.do, playAlert)
+	m.closers = append(m.closers, p.close)
+	return p.content
 }
 
 func buildMapTab(m *mainScreen) fyne.CanvasObject {
@@ -46,6 +48,7 @@ func buildMapTab(m *mainScreen) fyne.CanvasObject {
 	}
 	mp := newMapPanelWith(m.s.ctx, c, m.s.sess, m.s.do, 0)
 	pp := newPatrolsPanelWith(m.s.ctx, c, m.s.sess, m.s.do, 0)
+	m.closers = append(m.closers, mp.close, pp.close)
 	split := container.NewHSplit(mp.content, pp.content)
 	split.Offset = 0.7
 	return split

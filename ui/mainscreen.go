@@ -31,6 +31,9 @@ type mainScreen struct {
 	logoutBtn *widget.Button
 	shortcuts []fyne.Shortcut
 	liveNote  *widget.Label // why live view is greyed out now, if it is
+	// closers stop the goroutines of the tabs that have their own (hits,
+	// map, patrols); stop runs them and waits.
+	closers []func()
 }
 
 // capabilities is the console's answer to "may this session do this at all
@@ -126,6 +129,10 @@ func (m *mainScreen) stop() {
 	if m.watch != nil {
 		m.watch.setActive(false)
 	}
+	for _, c := range m.closers {
+		c()
+	}
+	m.closers = nil
 }
 
 func (m *mainScreen) tabChanged() {
