@@ -35,6 +35,8 @@ func TestQueryFilters(t *testing.T) {
 		{"user and camera and period", Filter{User: "user1", Subject: "camera:cam01", From: t0, To: t0.Add(time.Hour)},
 			func(e *Entry) bool { return e.User == "user1" && e.Subject == "camera:cam01" }},
 		{"limit", Filter{Limit: 7}, func(e *Entry) bool { return e.Seq <= 7 }},
+		{"period beyond what UnixNano holds", Filter{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+			func(*Entry) bool { return true }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

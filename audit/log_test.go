@@ -199,7 +199,8 @@ func TestAppendFailsClosed(t *testing.T) {
 func TestAppendRejectsInvalid(t *testing.T) {
 	l := newFixture(t).open(t, Options{})
 	for _, e := range []Entry{{Outcome: OutcomeAllowed}, {Action: ActLogin, Outcome: "maybe"},
-		{Action: ActLogin, Outcome: OutcomeDenied, User: "a\x00b"}} {
+		{Action: ActLogin, Outcome: OutcomeDenied, User: "a\x00b"},
+		{Action: ActLogin, Outcome: OutcomeAllowed, Time: time.Date(2263, 1, 1, 0, 0, 0, 0, time.UTC)}} {
 		if _, err := l.Append(context.Background(), e); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Append(%+v) = %v, want ErrInvalid", e, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -42,10 +43,10 @@ func buildQuery(f Filter) (string, []any) {
 		args  []any
 	)
 	if !f.From.IsZero() {
-		where, args = append(where, "time >= ?"), append(args, timeNanos(f.From))
+		where, args = append(where, "time >= ?"), append(args, boundNanos(f.From))
 	}
 	if !f.To.IsZero() {
-		where, args = append(where, "time < ?"), append(args, timeNanos(f.To))
+		where, args = append(where, "time < ?"), append(args, boundNanos(f.To))
 	}
 	for _, c := range []struct{ col, val string }{{"user", f.User}, {"subject", f.Subject}, {"just_kind", f.JustKind}} {
 		if c.val != "" {
@@ -69,6 +70,25 @@ func buildQuery(f Filter) (string, []any) {
 		args = append(args, f.Limit)
 	}
 	return q, args
+}
+
+// The times an int64 of nanoseconds holds (1677-09-21 to 2262-04-11).
+var (
+	firstNanos = time.Unix(0, math.MinInt64).UTC()
+	lastNanos  = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// boundNanos is timeNanos for a filter bound, clamped to the times an int64
+// of nanoseconds holds: `audit export --to 9999-12-31` means "until the end",
+// not a UnixNano that wraps around and selects nothing.
+func boundNanos(t time.Time) int64 {
+	switch {
+	case t.Before(firstNanos):
+		return math.MinInt64
+	case t.After(lastNanos):
+		return math.MaxInt64
+	}
+	return timeNanos(t)
 }
 
 // DetailValue returns the value of key in a Detail string of

@@ -63,6 +63,9 @@ func validate(e *Entry) error {
 		return fmt.Errorf("%w: no action", ErrInvalid)
 	case e.Outcome != OutcomeAllowed && e.Outcome != OutcomeDenied:
 		return fmt.Errorf("%w: outcome %q", ErrInvalid, e.Outcome)
+	case !e.Time.IsZero() && (e.Time.Before(firstNanos) || e.Time.After(lastNanos)):
+		// It would be stored and hashed as a UnixNano that wrapped around.
+		return fmt.Errorf("%w: time %s is outside 1678-2262", ErrInvalid, e.Time.Format(time.RFC3339))
 	}
 	for _, s := range [...]string{e.User, e.Role, e.Console, string(e.Action), e.Subject,
 		e.JustKind, e.JustText, e.JustRef, e.AuthRef, e.Reason, e.Detail} {
