@@ -45,7 +45,7 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 	models := fs.String("models", defaultModelDir(g), "directory of the reader's models (anpr/install-models.sh DIR)")
 	det := fs.String("detector", anpr.DetectAll, "plate localisation: fast, classic, text or all")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] IMAGE...")
@@ -123,7 +123,7 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 	seed := fs.Int64("seed", 1, "simulation seed")
 	workers := fs.Int("workers", 0, "reader workers (default: one per core)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	res, err := eval.Run(ctx, eval.Config{
 		ModelDir: *models, Duration: time.Duration(*minutes * float64(time.Minute)),

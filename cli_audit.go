@@ -60,7 +60,7 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 	fs := subFlags(g, "audit verify", auditUsage)
 	key := fs.String("key", "", "signing key path (its .pub and .head are read)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
@@ -117,7 +117,7 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 		key    = fs.String("key", "", "signing key path (its .pub and .head are read)")
 	)
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() > 0 || *from == "" || *to == "" || (*format != "csv" && *format != "html") {
 		fs.Usage()

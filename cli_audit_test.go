@@ -64,6 +64,8 @@ func TestCmdAudit(t *testing.T) {
 		{"verify missing store", []string{"verify", filepath.Join(other, "missing.db")}, 2, "", -1},
 		{"verify not a store", []string{"verify", "--key", filepath.Join(dir, "keys", "audit.ed25519"), notStore}, 2, "", -1},
 		{"no subcommand", nil, 2, "", -1},
+		{"verify -h", []string{"verify", "-h"}, 0, "", -1},
+		{"verify unknown flag", []string{"verify", "--shred"}, 2, "", -1},
 		{"unknown subcommand", []string{"shred"}, 2, "", -1},
 		{"export csv by day", []string{"export", "--from", "2026-11-03", "--to", "2026-11-03"}, 0, "seq,time,user", 16},
 		{"export csv by user", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "bob"}, 0, "", 15},

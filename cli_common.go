@@ -20,6 +20,16 @@ func subFlags(g *globals, name, usage string) *flag.FlagSet {
 	return fs
 }
 
+// flagsExit is the exit code after a flag parse error, which the flag set
+// has already printed with the usage: 0 when -h or --help asked for that
+// usage, else 2.
+func flagsExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
 // parsePeriod reads the --from and --to of a report: RFC 3339, or a UTC day
 // YYYY-MM-DD, where a day given to --to stands for the midnight after it so
 // that the day is included. The period must not be empty. The error names

@@ -35,7 +35,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 	list := fs.String("list", "", "list name ([a-z0-9_-]{1,32}); default: the file name")
 	who := fs.String("user", os.Getenv("ZONECONSOLE_USER"), "the console user who imports (an administrator)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if *who == "" || (sub == "import" && fs.NArg() != 1) || (sub == "versions" && fs.NArg() != 0) {
 		fmt.Fprintln(g.Stderr, hotlistUsage)

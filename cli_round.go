@@ -45,7 +45,7 @@ func roundList(ctx context.Context, g *globals, args []string) int {
 	fs := subFlags(g, "round list", roundUsage)
 	zone := fs.String("zone", "", "zone file (default: the simulated zone)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
@@ -87,7 +87,7 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		zone   = fs.String("zone", "", "zone file, for camera names and coverage (default: the simulated zone's)")
 	)
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() > 0 || *from == "" || *to == "" || (*format != "csv" && *format != "html") {
 		fs.Usage()

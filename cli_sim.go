@@ -21,7 +21,7 @@ func cmdSim(ctx context.Context, g *globals, args []string) int {
 	udp := fs.Bool("udp", false, "also offer RTP over UDP")
 	patrolAddr := fs.String("patrol-addr", "127.0.0.1:0", "listen address of the patrol position feed")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	if fs.NArg() > 0 || *cameras < 1 || *fps < 1 {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole sim [--addr HOST:PORT] [--cameras N] [--seed N] [--fps N] [--udp] [--patrol-addr HOST:PORT]")

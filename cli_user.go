@@ -60,7 +60,7 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 			return 2
 		}
 		if err := fs.Parse(args[2:]); err != nil {
-			return 2
+			return flagsExit(err)
 		}
 		r, err := app.ParseRole(*role)
 		if err != nil {

@@ -43,7 +43,7 @@ func run(args []string) int {
 	verbose := fs.Bool("v", false, "log debug messages")
 	fs.Usage = func() { usage(fs.Output()) }
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return flagsExit(err)
 	}
 	level := slog.LevelInfo
 	if *verbose {
