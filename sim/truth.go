@@ -7,6 +7,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -117,7 +118,7 @@ func (z *Zone) collectPassages(now time.Time) {
 		return
 	}
 	// Cameras are visited in turn; sort the batch so the log is in time order.
-	sortPassages(batch)
+	slices.SortStableFunc(batch, func(a, b Passage) int { return a.Time.Compare(b.Time) })
 	z.truth.add(batch)
 }
 
@@ -125,14 +126,6 @@ func (z *Zone) passageOf(c *camState, e entity) Passage {
 	return Passage{Camera: c.pub.ID, Time: z.epoch.Add(e.best()).Round(time.Millisecond),
 		Plate: e.plate.Norm, Display: e.plate.Display, Country: e.plate.Country,
 		PlateBox: plateBox(&e, anprScale(bestFrac), streamSizes[0][0], streamSizes[0][1])}
-}
-
-func sortPassages(ps []Passage) {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].Time.Before(ps[j-1].Time); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
 }
 
 // Inject puts a plate on the next vehicle to enter the view of an ANPR
