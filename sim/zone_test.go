@@ -78,7 +78,7 @@ func ffprobe(ctx context.Context, url string) (probeOut, error) {
 // grabFrames pulls n decoded frames as PNGs through ffmpeg.
 func grabFrames(ctx context.Context, url string, n int) ([]image.Image, error) {
 	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", "tcp", "-i", url,
-		"-frames:v", fmt.Sprint(n), "-f", "image2pipe", "-vcodec", "png", "-")
+		"-frames:v", fmt.Sprint(n), "-fps_mode", "passthrough", "-f", "image2pipe", "-vcodec", "png", "-")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	b, err := cmd.Output()
