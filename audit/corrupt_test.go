@@ -298,5 +298,3 @@ func chain(t *testing.T, n int) []Entry {
 	}
 	return es
 }
-
-var _ = context.Background

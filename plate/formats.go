@@ -1,6 +1,9 @@
 package plate
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The tables below are the plate series we read, as data. Sources: the DIV
 // (Belgian registration service) series description as reported on the
@@ -122,7 +125,7 @@ func deFormats() []Format {
 				if city+mid+num > 8 || city+mid+num < 4 {
 					continue // three-character plates exist but read junk too easily
 				}
-				base := rep("l", city) + "-" + rep("l", mid) + "-n" + rep("d", num-1)
+				base := strings.Repeat("l", city) + "-" + strings.Repeat("l", mid) + "-n" + strings.Repeat("d", num-1)
 				name := fmt.Sprintf("de-%d-%d-%d", city, mid, num)
 				prior := -0.1
 				if num < 2 {
@@ -173,14 +176,6 @@ func otherFormats() []Format {
 		// Portugal since 2020: AA-00-AA.
 		{Country: "PT", Name: "pt-2020", Kind: "car", Template: "ll-dd-ll", Prior: -0.5},
 	}
-}
-
-func rep(s string, n int) string {
-	out := ""
-	for i := 0; i < n; i++ {
-		out += s
-	}
-	return out
 }
 
 // Formats returns every format we know, compiled, in rank order (Belgian
