@@ -124,22 +124,7 @@ func buildReviewTab(m *mainScreen) fyne.CanvasObject {
 	heads := []string{lang.L("review.col.time"), lang.L("review.col.user"), lang.L("review.col.console"),
 		lang.L("review.col.action"), lang.L("review.col.subject"), lang.L("review.col.reason"), lang.L("review.col.outcome")}
 	widths := []float32{150, 200, 130, 110, 190, 420, 220}
-	rs.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(rs.rows), len(heads) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(rs.cell(id)) })
-	rs.table.ShowHeaderColumn = false
-	rs.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	rs.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		l.TextStyle.Bold = true
-		if id.Col >= 0 && id.Col < len(heads) {
-			l.SetText(heads[id.Col])
-		}
-	}
-	for i, w := range widths {
-		rs.table.SetColumnWidth(i, w)
-	}
+	rs.table = newTextTable(heads, widths, func() int { return len(rs.rows) }, rs.cell)
 	return container.NewBorder(container.NewVBox(filters, buttons, rs.status), nil, nil, nil, rs.table)
 }
 
@@ -191,6 +176,29 @@ func (rs *reviewScreen) query() (reviewQuery, error) {
 		return q, fmt.Errorf("%s", lang.L("review.error.order"))
 	}
 	return q, nil
+}
+
+// newTextTable is a table of text cells under a row of bold column heads
+// (the review and the live panel): rows counts the rows, cell gives a
+// cell's text.
+func newTextTable(heads []string, widths []float32, rows func() int, cell func(widget.TableCellID) string) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(heads) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id)) })
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.TextStyle.Bold = true
+		if id.Col >= 0 && id.Col < len(heads) {
+			l.SetText(heads[id.Col])
+		}
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
 }
 
 func (rs *reviewScreen) run() {

@@ -32,22 +32,7 @@ func buildWatchTab(m *mainScreen) fyne.CanvasObject {
 	m.watch = p
 	heads := []string{lang.L("watch.user"), lang.L("watch.console"), lang.L("watch.camera"), lang.L("watch.since"), lang.L("watch.reason")}
 	widths := []float32{260, 160, 260, 150, 520}
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.rows), len(heads) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.cell(id)) })
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		l.TextStyle.Bold = true
-		if id.Col >= 0 && id.Col < len(heads) {
-			l.SetText(heads[id.Col])
-		}
-	}
-	for i, w := range widths {
-		p.table.SetColumnWidth(i, w)
-	}
+	p.table = newTextTable(heads, widths, func() int { return len(p.rows) }, p.cell)
 	p.status = widget.NewLabel("")
 	p.content = container.NewBorder(p.status, nil, nil, nil, p.table)
 	return p.content
