@@ -26,7 +26,7 @@ func defaultModelDir(g *globals) string {
 // cmdANPR runs `anpr read IMAGE...` and `anpr eval --minutes N`.
 func cmdANPR(ctx context.Context, g *globals, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector classic|text|both] IMAGE...\n       zoneconsole anpr eval [--models DIR] [--minutes N] [--cameras N] [--seed N]")
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] IMAGE...\n       zoneconsole anpr eval [--models DIR] [--minutes N] [--cameras N] [--seed N] [--workers N]")
 		return 2
 	}
 	switch args[0] {
@@ -47,8 +47,14 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
+	switch *det {
+	case anpr.DetectFast, anpr.DetectClassic, anpr.DetectText, anpr.DetectAll:
+	default:
+		fmt.Fprintf(g.Stderr, "zoneconsole anpr read: --detector %q: choose fast, classic, text or all\n", *det)
+		return 2
+	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] IMAGE...")
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] IMAGE...")
 		return 2
 	}
 	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, AnyFormat: true, Logger: g.Log})
@@ -124,6 +130,10 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 	workers := fs.Int("workers", 0, "reader workers (default: one per core)")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
+	}
+	if fs.NArg() > 0 || *minutes <= 0 || *cameras < 1 || *workers < 0 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr eval [--models DIR] [--minutes N>0] [--cameras N>=1] [--seed N] [--workers N>=0]")
+		return 2
 	}
 	res, err := eval.Run(ctx, eval.Config{
 		ModelDir: *models, Duration: time.Duration(*minutes * float64(time.Minute)),
