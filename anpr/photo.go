@@ -3,6 +3,7 @@ package anpr
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -10,6 +11,14 @@ import (
 	_ "image/png"
 	"io"
 )
+
+// maxPhotoPixels bounds what DecodePhoto accepts: 128 megapixels, above
+// any phone's or camera's default output, 512 MB once in RGBA.
+const maxPhotoPixels = 1 << 27
+
+// ErrPhotoTooLarge is returned by DecodePhoto for a picture whose header
+// claims more than 128 megapixels.
+var ErrPhotoTooLarge = errors.New("photo too large")
 
 // DecodePhoto decodes a JPEG or PNG photograph upright: cameras and phones
 // store the picture as the sensor saw it and say in the EXIF orientation tag
@@ -19,6 +28,16 @@ func DecodePhoto(r io.Reader) (image.Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("anpr: read photo: %w", err)
+	}
+	// The header's size is checked before decoding: a few hundred bytes
+	// claiming 60000x60000 pixels would otherwise make image.Decode ask for
+	// gigabytes and take the console down.
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("anpr: decode photo: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPhotoPixels {
+		return nil, fmt.Errorf("anpr: decode photo: %dx%d pixels: %w", cfg.Width, cfg.Height, ErrPhotoTooLarge)
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

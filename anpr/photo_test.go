@@ -3,9 +3,12 @@ package anpr
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"testing"
 )
 
@@ -79,5 +82,22 @@ func TestDecodePhotoOrientation(t *testing.T) {
 	}
 	if _, err := DecodePhoto(bytes.NewReader([]byte("not an image"))); err == nil {
 		t.Error("DecodePhoto(garbage) succeeded")
+	}
+}
+
+// TestDecodePhotoTooLarge: a header claiming a giant picture is refused
+// before any pixel memory is asked for.
+func TestDecodePhotoTooLarge(t *testing.T) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	// IHDR: 8-byte signature, length, "IHDR", width, height, ..., CRC.
+	binary.BigEndian.PutUint32(data[16:], 60000)
+	binary.BigEndian.PutUint32(data[20:], 60000)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	if _, err := DecodePhoto(bytes.NewReader(data)); !errors.Is(err, ErrPhotoTooLarge) {
+		t.Fatalf("DecodePhoto(60000x60000 header) = %v, want ErrPhotoTooLarge", err)
 	}
 }
