@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/politiezone/zoneconsole/app"
 )
@@ -115,16 +116,7 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		if zpath == "" {
 			zpath = filepath.Join(g.DataDir, "sim", "zone.toml")
 		}
-		if z, zerr := app.LoadZone(zpath); zerr == nil {
-			opt.Names = app.CameraNames(z.Cameras)
-			if rounds, _, rerr := app.ListRounds(ctx, g.DataDir, *zone); rerr == nil {
-				if cov, cerr := app.ReadCoverage(ctx, g.DataDir, z.Cameras, rounds, f, t); cerr == nil {
-					opt.Coverage = &cov
-				}
-			}
-		} else {
-			g.Log.Info("round report without camera names or coverage", "zone", zpath, "err", zerr)
-		}
+		opt.Names, opt.Coverage = roundReportContext(ctx, g, zpath, *zone, f, t)
 		err = app.WriteRoundReportsHTML(g.Stdout, reps, opt)
 	}
 	if err != nil {
@@ -132,4 +124,27 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// roundReportContext gives the camera names and the period's coverage for
+// the HTML report. Both are extras: the report is written without what
+// cannot be read, and the reason is logged.
+func roundReportContext(ctx context.Context, g *globals, zpath, zone string, from, to time.Time) (map[string]string, *app.Coverage) {
+	z, err := app.LoadZone(zpath)
+	if err != nil {
+		g.Log.Info("round report without camera names or coverage", "zone", zpath, "err", err)
+		return nil, nil
+	}
+	names := app.CameraNames(z.Cameras)
+	rounds, _, err := app.ListRounds(ctx, g.DataDir, zone)
+	if err != nil {
+		g.Log.Warn("round report without coverage: rounds unreadable", "zone", zpath, "err", err)
+		return names, nil
+	}
+	cov, err := app.ReadCoverage(ctx, g.DataDir, z.Cameras, rounds, from, to)
+	if err != nil {
+		g.Log.Warn("round report without coverage", "err", err)
+		return names, nil
+	}
+	return names, &cov
 }
