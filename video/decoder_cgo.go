@@ -154,13 +154,28 @@ func (d *avDecoder) stage(n int) ([]byte, error) {
 func (d *avDecoder) decodeStaged(n int, convert bool, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
 	d.pkt.data = d.in
 	d.pkt.size = C.int(n)
+	defer func() {
+		d.pkt.data = nil
+		d.pkt.size = 0
+	}()
 	res := C.avcodec_send_packet(d.ctx, d.pkt)
-	d.pkt.data = nil
-	d.pkt.size = 0
-	if res < 0 && res != C.zc_eagain() {
+	refused := res == C.zc_eagain()
+	if res < 0 && !refused {
 		return nil, fmt.Errorf("%w: avcodec_send_packet: %w", ErrDecode, avError(res))
 	}
 	res = C.avcodec_receive_frame(d.ctx, d.frame)
+	if refused {
+		// The codec still held a picture from earlier input and would not
+		// take this access unit before it was read. Now that it is, send the
+		// unit again (libavcodec's contract): dropping it would leave the
+		// following pictures without their reference.
+		if r := C.avcodec_send_packet(d.ctx, d.pkt); r < 0 {
+			if res >= 0 {
+				C.av_frame_unref(d.frame)
+			}
+			return nil, fmt.Errorf("%w: avcodec_send_packet after reading a picture: %w", ErrDecode, avError(r))
+		}
+	}
 	if res == C.zc_eagain() || res == C.zc_eof() {
 		return nil, ErrNoFrame
 	}
