@@ -59,5 +59,7 @@ func buildListsTab(m *mainScreen) fyne.CanvasObject {
 	if !ok {
 		return unavailable()
 	}
-	return newHotlistScreenWith(c, m.s.sess, m.s.w, m.s.do).content
+	s := newHotlistScreenWith(c, m.s.sess, m.s.w, m.s.do)
+	m.closers = append(m.closers, s.wait)
+	return s.content
 }

@@ -35,7 +35,10 @@ type hotlistScreen struct {
 	result   *widget.Label
 	versions []app.HotlistVersion
 	vlist    *widget.List
-	content  fyne.CanvasObject
+	// vgen counts the reads of the versions asked for; only the newest
+	// one's answer is shown.
+	vgen    int
+	content fyne.CanvasObject
 
 	picked fyne.URI
 }
@@ -126,10 +129,12 @@ func (s *hotlistScreen) importPicked() {
 			r, err = s.c.ImportHotlist(context.Background(), s.sess, list, u.Name(), rc)
 			rc.Close()
 		}
+		vs, verr := s.c.HotlistVersions(context.Background(), s.sess)
 		s.do(func() {
 			s.result.SetText(importText(r, err))
 			s.importB.Enable()
-			s.loadVersions()
+			s.vgen++
+			s.showVersions(vs, verr)
 		})
 	}()
 }
@@ -163,8 +168,24 @@ func importText(r app.HotlistImport, err error) string {
 	return lang.L("hits.error", map[string]any{"Error": err.Error()})
 }
 
+// loadVersions reads the list versions off the UI thread (store queries)
+// and shows them, unless a newer read was asked for in the meantime.
 func (s *hotlistScreen) loadVersions() {
-	vs, err := s.c.HotlistVersions(context.Background(), s.sess)
+	s.vgen++
+	gen := s.vgen
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		vs, err := s.c.HotlistVersions(context.Background(), s.sess)
+		s.do(func() {
+			if gen == s.vgen {
+				s.showVersions(vs, err)
+			}
+		})
+	}()
+}
+
+func (s *hotlistScreen) showVersions(vs []app.HotlistVersion, err error) {
 	if err != nil {
 		s.versions = nil
 	} else {
