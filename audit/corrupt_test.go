@@ -166,6 +166,12 @@ func TestCorruptionProbes(t *testing.T) {
 		{"truncate everything", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `DELETE FROM entries`, `DELETE FROM checkpoints`)
 		}, 1, KindTruncated},
+		{"truncate everything and remove the head file", func(t *testing.T, f fixture, db *sql.DB) {
+			sqlExec(t, db, `DELETE FROM entries`, `DELETE FROM checkpoints`)
+			if err := os.Remove(f.key + ".head"); err != nil {
+				t.Fatal(err)
+			}
+		}, 1, KindSignature},
 		{"bad checkpoint signature", func(t *testing.T, f fixture, db *sql.DB) {
 			sqlExec(t, db, `UPDATE checkpoints SET sig=zeroblob(64) WHERE seq=20`)
 		}, 20, KindSignature},

@@ -149,7 +149,8 @@ func (v *Verifier) check(e *Entry) *ChainError {
 }
 
 // Finish checks the end of the chain against the checkpoints and the signed
-// head, and returns the report. A chain with entries needs a signed head.
+// head, and returns the report. Every chain needs a signed head, even an
+// empty one.
 func (v *Verifier) Finish() (Report, *ChainError) {
 	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next}
 	if v.next > 0 {
@@ -175,10 +176,10 @@ func (v *Verifier) finish() *ChainError {
 	}
 	h := v.head
 	if h == nil {
-		if end == 0 {
-			return nil
-		}
-		return &ChainError{Seq: end, Kind: KindSignature, Want: "signed head file", Got: "none"}
+		// Open writes the head file before the first entry, so even an
+		// empty store has one: without it, a store emptied by an intruder
+		// who also removed the head file would pass as intact.
+		return &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "signed head file", Got: "none"}
 	}
 	if !v.headOK {
 		return &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
