@@ -292,6 +292,11 @@ func (p *Passages) Purge(ctx context.Context) (int64, error) {
 		shas = append(shas, a, b)
 	}
 	rows.Close()
+	// An error part-way through would leave the images of the unlisted rows
+	// on disk for good once the rows are deleted.
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("anpr: passages: purge: %w", err)
+	}
 	res, err := p.db.ExecContext(ctx, `DELETE FROM passages WHERE time_ms < ?`, cut)
 	if err != nil {
 		return 0, fmt.Errorf("anpr: passages: purge: %w", err)
