@@ -437,19 +437,6 @@ func (c *Console) SearchPassages(ctx context.Context, s *Session, pattern string
 	return ps, serr
 }
 
-// PassageImage is the file of a passage's crop or vehicle image (by its
-// SHA-256), "" when there is none.
-func (c *Console) PassageImage(sha string) string {
-	if sha == "" {
-		return ""
-	}
-	_, passages, err := c.stores(context.Background())
-	if err != nil {
-		return ""
-	}
-	return passages.ImagePath(sha)
-}
-
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
