@@ -249,6 +249,21 @@ func TestOpenRefusesCutTail(t *testing.T) {
 	}
 }
 
+// A store emptied by an intruder who also removed the head file does not
+// open as a fresh chain: the key says there was one.
+func TestOpenRefusesRemovedHead(t *testing.T) {
+	f := newFixture(t)
+	f.build(t, 5, Options{})
+	sqlExec(t, f.rawDB(t), `DELETE FROM entries`, `DELETE FROM checkpoints`)
+	if err := os.Remove(f.key + ".head"); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := Open(f.db, Options{KeyPath: f.key}); err == nil {
+		l.Close()
+		t.Fatal("Open(emptied store, head file removed) = nil error")
+	}
+}
+
 // The pure verifier, without SQLite: every field of every entry matters.
 func TestVerifierFieldProbes(t *testing.T) {
 	es := chain(t, 8)

@@ -248,7 +248,7 @@ func (l *Log) init(path string) error {
 	if err := l.wdb.QueryRow(`SELECT coalesce(max(seq), 0) FROM checkpoints`).Scan(&l.lastCP); err != nil {
 		return fmt.Errorf("audit store %s: checkpoints: %w", path, err)
 	}
-	priv, _, err := loadOrCreateKey(l.opt.KeyPath, !found)
+	priv, created, err := loadOrCreateKey(l.opt.KeyPath, !found)
 	if err != nil {
 		if found {
 			return fmt.Errorf("audit store %s has entries but its key is unusable: %w", path, err)
@@ -274,17 +274,21 @@ func (l *Log) init(path string) error {
 	if l.opt.noHead {
 		return nil
 	}
-	return l.initHead(path)
+	return l.initHead(path, created)
 }
 
 // initHead opens the signed head file and settles the one crash case it
 // allows: the store ending at the pending head (committed, head not yet
 // rewritten) or at the committed head (pending written, commit lost).
-func (l *Log) initHead(path string) error {
+//
+// The head file is made with the key, so a key without one means the head
+// was removed: with an emptied store that is how an intruder would start
+// the chain afresh, and the store does not open.
+func (l *Log) initHead(path string, keyCreated bool) error {
 	headPath := l.opt.KeyPath + ".head"
 	_, statErr := os.Stat(headPath)
 	missing := errors.Is(statErr, fs.ErrNotExist)
-	if missing && l.seq > 0 {
+	if missing && (l.seq > 0 || !keyCreated) {
 		return fmt.Errorf("audit store %s: signed head %s is missing", path, headPath)
 	}
 	hf, slots, err := openHeadFile(headPath, l.priv, missing)
@@ -292,6 +296,14 @@ func (l *Log) initHead(path string) error {
 		return err
 	}
 	l.head = hf
+	if missing {
+		// The new file's name must survive a crash as the key's did.
+		defer func() {
+			if err := syncDir(filepath.Dir(headPath)); err != nil {
+				l.opt.Logger.Error("audit: head file directory not synced", "dir", filepath.Dir(headPath), "err", err)
+			}
+		}()
+	}
 	cur := Head{Seq: l.seq, Hash: l.hash}
 	if len(slots) == 0 {
 		if l.seq > 0 {
