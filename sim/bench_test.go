@@ -78,8 +78,8 @@ func BenchmarkZoneCPU(b *testing.B) {
 			}
 			for _, c := range z.Cameras() {
 				if c.Username != "" {
-					c.SubURL = withAuth(c, c.SubURL)
-					c.MainURL = withAuth(c, c.MainURL)
+					c.SubURL = c.WithCredentials(c.SubURL)
+					c.MainURL = c.WithCredentials(c.MainURL)
 				}
 				open(c.SubURL)
 				if c.ANPR {

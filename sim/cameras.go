@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"net/url"
+)
 
 // Camera is one simulated camera as a client sees it.
 type Camera struct {
@@ -18,6 +21,21 @@ type Camera struct {
 	// The URLs never carry them.
 	Username string
 	Password string
+}
+
+// WithCredentials returns raw (one of the camera's stream URLs) with the
+// camera's username and password in it, as a client that knows them
+// connects; raw unchanged for an open camera or an unparsable URL.
+func (c Camera) WithCredentials(raw string) string {
+	if c.Username == "" {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.User = url.UserPassword(c.Username, c.Password)
+	return u.String()
 }
 
 // Kinds of camera, as the zone file names them.

@@ -185,7 +185,7 @@ func TestAuthRequired(t *testing.T) {
 	if statusOf(err) != base.StatusUnauthorized {
 		t.Errorf("wrong password: %v, want 401", err)
 	}
-	r, err := openReader(t, withAuth(prot, prot.SubURL))
+	r, err := openReader(t, prot.WithCredentials(prot.SubURL))
 	if err != nil {
 		t.Fatalf("right credentials: %v", err)
 	}

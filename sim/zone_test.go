@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 )
@@ -44,14 +43,6 @@ func startZone(t testing.TB, cfg Config) *Zone {
 		}
 	})
 	return z
-}
-
-// withAuth puts the camera's credentials into its URL for ffmpeg.
-func withAuth(c Camera, url string) string {
-	if c.Username == "" {
-		return url
-	}
-	return strings.Replace(url, "rtsp://", "rtsp://"+c.Username+":"+c.Password+"@", 1)
 }
 
 type probeOut struct {

@@ -42,7 +42,7 @@ func TestHelperSimProcess(t *testing.T) {
 	for _, c := range z.Cameras() {
 		u := c.SubURL
 		if c.Username != "" {
-			u = withCredentials(u, c.Username, c.Password)
+			u = c.WithCredentials(u)
 		}
 		fmt.Printf("URL %s\n", u)
 	}

@@ -2,7 +2,6 @@ package video
 
 import (
 	"context"
-	"net/url"
 	"runtime"
 	"testing"
 	"time"
@@ -124,7 +123,7 @@ func TestSimBrokenStreams(t *testing.T) {
 	var subs []*Subscription
 	for _, c := range cams {
 		if c.Username != "" {
-			c.SubURL = withCredentials(c.SubURL, c.Username, c.Password)
+			c.SubURL = c.WithCredentials(c.SubURL)
 		}
 		s := simSource(t, c, "tcp")
 		sub := s.Subscribe()
@@ -178,15 +177,6 @@ func TestSimBrokenStreams(t *testing.T) {
 	}
 }
 
-func withCredentials(raw, user, pass string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	u.User = url.UserPassword(user, pass)
-	return u.String()
-}
-
 // TestSimUnauthorised: the camera that needs credentials reports
 // unauthorised without them and plays with them in the URL.
 func TestSimUnauthorised(t *testing.T) {
@@ -200,7 +190,7 @@ func TestSimUnauthorised(t *testing.T) {
 	waitState(t, bare, StateUnauthorised, 10*time.Second)
 
 	withCreds := *locked
-	withCreds.SubURL = withCredentials(locked.SubURL, locked.Username, locked.Password)
+	withCreds.SubURL = locked.WithCredentials(locked.SubURL)
 	s := simSource(t, withCreds, "tcp")
 	sub := s.Subscribe()
 	defer sub.Close()

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -157,7 +156,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			continue
 		}
 		cams++
-		src := video.NewSource(video.SourceConfig{ID: c.ID, URL: withCredentials(c.MainURL, c.Username, c.Password), Logger: cfg.Logger})
+		src := video.NewSource(video.SourceConfig{ID: c.ID, URL: c.WithCredentials(c.MainURL), Logger: cfg.Logger})
 		sub := src.Subscribe()
 		fwg.Add(2)
 		go func() {
@@ -252,18 +251,6 @@ func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
 	case <-time.After(d):
 		return false
 	}
-}
-
-func withCredentials(u, user, pass string) string {
-	if user == "" {
-		return u
-	}
-	p, err := url.Parse(u)
-	if err != nil {
-		return u
-	}
-	p.User = url.UserPassword(user, pass)
-	return p.String()
 }
 
 // Score matches passages to the truth within [from, to): each truth passage
