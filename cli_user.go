@@ -36,7 +36,12 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole user: %v\n", err)
 		return 1
 	}
-	defer adm.Close()
+	defer func() {
+		// The audit log writes its final checkpoint on close.
+		if err := adm.Close(); err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user: close: %v\n", err)
+		}
+	}()
 
 	switch args[0] {
 	case "list":
