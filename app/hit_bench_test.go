@@ -33,7 +33,7 @@ func BenchmarkReadToAlert(b *testing.B) {
 			cams = append(cams, cm.ID)
 		}
 	}
-	feed := c.SubscribeHits(256)
+	feed := mustFeed(b, c, 256)
 	defer feed.Close()
 
 	type want struct{ truth time.Time }

@@ -130,7 +130,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if imp.Version.Version != 1 || imp.Entries != 1 {
 		t.Fatalf("import = %+v", imp)
 	}
-	feed := c.SubscribeHits(16)
+	feed := mustFeed(t, c, 16)
 	defer feed.Close()
 
 	var cam Camera
@@ -180,7 +180,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 			t.Errorf("simulator unit %s is %s: the GOTO did not arrive", p.CallSign, p.State)
 		}
 	}
-	got, _ := c.Hit(h.ID)
+	got, _ := c.Hit(viewer(t, c), h.ID)
 	var steps []string
 	for _, s := range got.History {
 		steps = append(steps, s.What)
@@ -234,7 +234,7 @@ func fakeHit(t testing.TB, c *Console, camID, read string) Hit {
 		t.Fatalf("no list entry matches %s", read)
 	}
 	c.raiseHit(ms[0], Read{Camera: camID, Time: c.now(), Plate: read, Display: read, Country: "BE", Confidence: 0.7}, 0)
-	hs := c.SearchHits(HitFilter{Camera: camID})
+	hs := mustHits(t)(c.SearchHits(viewer(t, c), HitFilter{Camera: camID}))
 	if len(hs) == 0 {
 		t.Fatal("hit not raised")
 	}
@@ -245,7 +245,7 @@ func TestHitRejectAndRoles(t *testing.T) {
 	c := openTestConsoleTB(t)
 	t.Cleanup(func() { c.CloseDispatch() })
 	importCSV(t, c, "local", "1ABC123,BE,local list,stop and check,3,,,\n")
-	feed := c.SubscribeHits(4)
+	feed := mustFeed(t, c, 4)
 	defer feed.Close()
 	// 1A8C123: B read as 8, a look-alike match.
 	h := fakeHit(t, c, "cam03", "1A8C123")
@@ -257,7 +257,7 @@ func TestHitRejectAndRoles(t *testing.T) {
 	}
 	// The same vehicle read again is no second alert.
 	fakeHit(t, c, "cam03", "1A8C123")
-	if n := len(c.Hits()); n != 1 {
+	if n := len(mustHits(t)(c.Hits(viewer(t, c)))); n != 1 {
 		t.Fatalf("%d hits after a second read of the same vehicle, want 1", n)
 	}
 
@@ -282,7 +282,7 @@ func TestHitRejectAndRoles(t *testing.T) {
 	if _, err := c.Dispatch(context.Background(), disp, h.ID); !errors.Is(err, ErrHitNotConfirmed) {
 		t.Fatalf("Dispatch after reject = %v", err)
 	}
-	if hs := c.SearchHits(HitFilter{RejectReason: RejectMisread}); len(hs) != 1 || hs[0].Status != HitRejected {
+	if hs := mustHits(t)(c.SearchHits(viewer(t, c), HitFilter{RejectReason: RejectMisread})); len(hs) != 1 || hs[0].Status != HitRejected {
 		t.Fatalf("SearchHits(misread) = %+v", hs)
 	}
 
@@ -293,7 +293,7 @@ func TestHitRejectAndRoles(t *testing.T) {
 	if _, _, err := c.stores(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	back, ok := c.Hit(h.ID)
+	back, ok := c.Hit(viewer(t, c), h.ID)
 	if !ok || back.Status != HitRejected || back.RejectReason != RejectMisread || back.Note != "8 is a B on the crop" ||
 		back.Match != MatchLookalike || len(back.Diffs) != 1 || back.Camera.ID != "cam03" || len(back.History) < 3 ||
 		back.History[len(back.History)-1].User != "dispatcher" {
@@ -314,7 +314,7 @@ func TestHitFeedNeverBlocks(t *testing.T) {
 	c := openTestConsoleTB(t)
 	t.Cleanup(func() { c.CloseDispatch() })
 	importCSV(t, c, "local", "1ABC123,BE,local list,stop and check,3,,,\n2ABC123,BE,local list,stop,2,,,\n3ABC123,BE,local list,stop,2,,,\n")
-	feed := c.SubscribeHits(1)
+	feed := mustFeed(t, c, 1)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -346,4 +346,65 @@ func testLog() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// viewer is a session that may see hits: the simulated zone's dispatcher.
+func viewer(tb testing.TB, c *Console) *Session {
+	tb.Helper()
+	s, err := c.Login(context.Background(), "dispatcher", DemoPassword)
+	if err != nil {
+		tb.Fatalf("login dispatcher: %v", err)
+	}
+	return s
+}
+
+func mustFeed(tb testing.TB, c *Console, n int) *HitFeed {
+	tb.Helper()
+	f, err := c.SubscribeHits(viewer(tb, c), n)
+	if err != nil {
+		tb.Fatalf("SubscribeHits: %v", err)
+	}
+	return f
+}
+
+func mustHits(tb testing.TB) func([]Hit, error) []Hit {
+	return func(hs []Hit, err error) []Hit {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("hits: %v", err)
+		}
+		return hs
+	}
+}
+
+// TestHitsOnlyForHitHandlers: a hit carries a plate crop, a vehicle image
+// and a measure; roles that do not handle hits get none of it from app.
+func TestHitsOnlyForHitHandlers(t *testing.T) {
+	c := openTestConsoleTB(t)
+	t.Cleanup(func() { c.CloseDispatch() })
+	importCSV(t, c, "local", "1ABC123,BE,local list,stop and check,3,,,\n")
+	h := fakeHit(t, c, "cam03", "1ABC123")
+	chief, err := c.Login(context.Background(), "teamchef", DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"bewaker", "dpo", "stad", "beheerder"} {
+		s, err := c.Login(context.Background(), name, DemoPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var denied *DeniedError
+		if hs, err := c.Hits(s); !errors.As(err, &denied) || hs != nil {
+			t.Errorf("%s: Hits = %d hits, %v; want a denial", name, len(hs), err)
+		}
+		if f, err := c.SubscribeHits(s, 4); f != nil || err == nil {
+			t.Errorf("%s: SubscribeHits allowed", name)
+		}
+		if _, ok := c.Hit(s, h.ID); ok {
+			t.Errorf("%s: Hit(%s) handed out", name, h.ID)
+		}
+	}
+	if _, ok := c.Hit(chief, h.ID); !ok {
+		t.Error("a team chief handles hits and must see this one")
+	}
 }

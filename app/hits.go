@@ -194,9 +194,26 @@ func newHitBook() *hitBook {
 	return &hitBook{byID: map[string]*Hit{}, feeds: map[*HitFeed]struct{}{}, now: func() time.Time { return time.Now().UTC() }}
 }
 
+// mayHandleHits is the gate in front of every hit the console hands out:
+// a hit carries a plate crop, a vehicle image and a list's measure, so only
+// a session whose role handles hits sees them (the policy decides; seeing an
+// alert is not audited, confirming or rejecting it is).
+func (c *Console) mayHandleHits(s *Session) error {
+	if s == nil {
+		return ErrNoSession
+	}
+	if d := c.access.Recheck(s, ActHitHandle, Resource{}, s.Shift); !d.Allow {
+		return &DeniedError{Decision: d}
+	}
+	return nil
+}
+
 // SubscribeHits returns a feed of hit alerts and updates with room for
-// buffer events (default 64).
-func (c *Console) SubscribeHits(buffer int) *HitFeed {
+// buffer events (default 64), for a session that handles hits.
+func (c *Console) SubscribeHits(s *Session, buffer int) (*HitFeed, error) {
+	if err := c.mayHandleHits(s); err != nil {
+		return nil, err
+	}
 	if buffer <= 0 {
 		buffer = 64
 	}
@@ -205,7 +222,7 @@ func (c *Console) SubscribeHits(buffer int) *HitFeed {
 	b.mu.Lock()
 	b.feeds[f] = struct{}{}
 	b.mu.Unlock()
-	return f
+	return f, nil
 }
 
 func (b *hitBook) emitLocked(kind HitEventKind, h *Hit) {
@@ -384,8 +401,8 @@ func absDur(d time.Duration) time.Duration {
 }
 
 // Hits returns the hits held in memory, newest first.
-func (c *Console) Hits() []Hit {
-	return c.SearchHits(HitFilter{})
+func (c *Console) Hits(s *Session) ([]Hit, error) {
+	return c.SearchHits(s, HitFilter{})
 }
 
 // HitFilter selects hits; zero fields do not filter.
@@ -399,7 +416,10 @@ type HitFilter struct {
 
 // SearchHits returns the hits in memory that match f, newest first (the
 // reject reasons are searchable; the audit trail holds them all as well).
-func (c *Console) SearchHits(f HitFilter) []Hit {
+func (c *Console) SearchHits(s *Session, f HitFilter) ([]Hit, error) {
+	if err := c.mayHandleHits(s); err != nil {
+		return nil, err
+	}
 	b := c.dsp().hits
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -413,11 +433,19 @@ func (c *Console) SearchHits(f HitFilter) []Hit {
 		}
 		out = append(out, h.clone())
 	}
-	return out
+	return out, nil
 }
 
-// Hit returns one hit.
-func (c *Console) Hit(id string) (Hit, bool) {
+// Hit returns one hit to a session that handles hits; false when there is
+// no such hit or the session may not see it.
+func (c *Console) Hit(s *Session, id string) (Hit, bool) {
+	if c.mayHandleHits(s) != nil {
+		return Hit{}, false
+	}
+	return c.hitByID(id)
+}
+
+func (c *Console) hitByID(id string) (Hit, bool) {
 	b := c.dsp().hits
 	b.mu.Lock()
 	defer b.mu.Unlock()

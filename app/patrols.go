@@ -328,7 +328,7 @@ func NearestFree(units []Patrol, lat, lon float64) (Assignment, bool) {
 
 // ProposePatrol is the unit Dispatch would send for the hit now.
 func (c *Console) ProposePatrol(hitID string) (Assignment, error) {
-	h, ok := c.Hit(hitID)
+	h, ok := c.hitByID(hitID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
 	}
@@ -344,7 +344,7 @@ func (c *Console) ProposePatrol(hitID string) (Assignment, error) {
 // and its distance) is written before the GOTO goes over the feed; then the
 // unit is en route and the hit's history shows the dispatch.
 func (c *Console) Dispatch(ctx context.Context, s *Session, hitID string) (Assignment, error) {
-	h, ok := c.Hit(hitID)
+	h, ok := c.hitByID(hitID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
 	}

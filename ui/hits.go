@@ -87,9 +87,17 @@ func newHitsPanelWith(ctx context.Context, c *app.Console, sess *app.Session, w 
 	p := &hitsPanel{c: c, sess: sess, w: w, do: do, sound: sound, infoVals: map[string]*widget.Label{}}
 	p.ctx, p.stop = context.WithCancel(ctx)
 	p.build()
-	p.hits = c.Hits()
+	// The tab shows only for roles that handle hits; should the console
+	// still refuse, the panel stays empty rather than showing anything.
+	hits, err := c.Hits(sess)
+	if err != nil {
+		return p
+	}
+	p.hits = hits
 	p.refreshList()
-	p.feed = c.SubscribeHits(64)
+	if p.feed, err = c.SubscribeHits(sess, 64); err != nil {
+		return p
+	}
 	p.wg.Add(1)
 	go p.listen()
 	return p

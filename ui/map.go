@@ -218,6 +218,7 @@ func (r *mapRenderer) build() {
 // mapPanel is the map with its legend, refreshed every second.
 type mapPanel struct {
 	c       *app.Console
+	sess    *app.Session
 	m       *zoneMap
 	do      func(func())
 	stop    context.CancelFunc
@@ -231,7 +232,7 @@ func newMapPanel(c *app.Console, sess *app.Session) fyne.CanvasObject {
 }
 
 func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do func(func()), every time.Duration) *mapPanel {
-	p := &mapPanel{c: c, m: newZoneMap(c), do: do}
+	p := &mapPanel{c: c, sess: sess, m: newZoneMap(c), do: do}
 	if every <= 0 {
 		every = time.Second
 	}
@@ -281,7 +282,8 @@ func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do 
 
 func (p *mapPanel) refresh() {
 	var latest *app.Hit
-	if hs := p.c.Hits(); len(hs) > 0 {
+	// Roles that dispatch but do not handle hits (a guard) see no hit.
+	if hs, err := p.c.Hits(p.sess); err == nil && len(hs) > 0 {
 		latest = &hs[0]
 	}
 	p.m.update(p.c.Patrols(), latest)
