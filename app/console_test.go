@@ -293,3 +293,22 @@ func TestLiveMasksReuseThePicture(t *testing.T) {
 		f.Release()
 	}
 }
+
+func TestReviewVerifiedIsOneConsultation(t *testing.T) {
+	c := openTestConsole(t)
+	chief := login(t, c, "teamchef")
+	before := len(entries(t, c, ActReview.Audit()))
+	got, err := c.ReviewVerified(context.Background(), chief, ReviewFilter{User: "teamchef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Report.Intact() || got.VerifyErr != nil || len(got.Entries) == 0 {
+		t.Fatalf("ReviewVerified = %+v", got)
+	}
+	if n := len(entries(t, c, ActReview.Audit())) - before; n != 1 {
+		t.Fatalf("one review search wrote %d audit entries, want 1", n)
+	}
+	if _, err := c.ReviewVerified(context.Background(), login(t, c, "dispatcher"), ReviewFilter{}); err == nil {
+		t.Fatal("a dispatcher may not review the audit trail")
+	}
+}

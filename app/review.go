@@ -70,6 +70,33 @@ func (c *Console) Review(ctx context.Context, s *Session, f ReviewFilter) ([]aud
 	return es, nil
 }
 
+// ReviewResult is a review's entries with the verification of the whole
+// chain they come from, so the reviewer knows whether to trust them.
+type ReviewResult struct {
+	Entries []AuditEntry
+	Report  AuditReport
+	// VerifyErr is set when the chain could not be verified at all (the
+	// store unreadable); a broken chain is Report.Err.
+	VerifyErr error
+}
+
+// ReviewVerified is Review and VerifyAudit as one consultation: one policy
+// decision and one audit entry per search on the review screen.
+func (c *Console) ReviewVerified(ctx context.Context, s *Session, f ReviewFilter) (ReviewResult, error) {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "review "+f.String()+" verify=chain"); err != nil {
+		return ReviewResult{}, err
+	}
+	es, err := c.audit.Query(ctx, f.audit())
+	if err != nil {
+		return ReviewResult{}, fmt.Errorf("review: %w", err)
+	}
+	rep, verr := c.audit.Verify(ctx)
+	if rep.Err != nil {
+		verr = nil
+	}
+	return ReviewResult{Entries: es, Report: rep, VerifyErr: verr}, nil
+}
+
 // ExportFormat is the file format of a review export.
 type ExportFormat string
 
@@ -99,14 +126,6 @@ func (c *Console) ExportReview(ctx context.Context, s *Session, f ReviewFilter, 
 		return audit.WriteHTMLReport(w, es, f.String(), rep)
 	}
 	return fmt.Errorf("export: unknown format %q", format)
-}
-
-// VerifyAudit checks the whole audit chain (DPO, team chief).
-func (c *Console) VerifyAudit(ctx context.Context, s *Session) (audit.Report, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "verify audit chain"); err != nil {
-		return audit.Report{}, err
-	}
-	return c.audit.Verify(ctx)
 }
 
 // allow is Check folded into one error: nil only when allowed and audited.

@@ -20,12 +20,12 @@ func (q reviewQuery) filter() app.ReviewFilter {
 const reviewLimit = 5000
 
 func (r consoleReviewer) Review(ctx context.Context, s *app.Session, q reviewQuery) (reviewResult, error) {
-	es, err := r.c.Review(ctx, s, q.filter())
+	got, err := r.c.ReviewVerified(ctx, s, q.filter())
 	if err != nil {
 		return reviewResult{}, err
 	}
-	res := reviewResult{Rows: make([]reviewRow, 0, len(es))}
-	for _, e := range es {
+	res := reviewResult{Rows: make([]reviewRow, 0, len(got.Entries))}
+	for _, e := range got.Entries {
 		why := app.Reason{Kind: app.JustKind(e.JustKind), Text: e.JustText, Ref: e.JustRef, AuthRef: e.AuthRef}
 		reason := ""
 		if e.JustKind != "" {
@@ -34,15 +34,14 @@ func (r consoleReviewer) Review(ctx context.Context, s *app.Session, q reviewQue
 		res.Rows = append(res.Rows, reviewRow{Time: e.Time, User: e.User, Role: e.Role, Console: e.Console,
 			Action: string(e.Action), Subject: e.Subject, Reason: reason, Outcome: string(e.Outcome), Code: e.Reason})
 	}
-	rep, err := r.c.VerifyAudit(ctx, s)
-	switch {
-	case err == nil && rep.Intact():
+	switch rep := got.Report; {
+	case got.VerifyErr == nil && rep.Intact():
 		res.Verified = true
 		res.Verdict = fmt.Sprintf("%d", rep.Entries)
 	case rep.Err != nil:
 		res.Verdict = rep.Err.Error()
 	default:
-		res.Verdict = err.Error()
+		res.Verdict = got.VerifyErr.Error()
 	}
 	return res, nil
 }
