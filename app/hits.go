@@ -412,6 +412,8 @@ type HitFilter struct {
 	List         string
 	Camera       string
 	From, To     time.Time
+	// Limit caps the result (newest first); 0 returns every match.
+	Limit int
 }
 
 // SearchHits returns the hits in memory that match f, newest first (the
@@ -432,6 +434,9 @@ func (c *Console) SearchHits(s *Session, f HitFilter) ([]Hit, error) {
 			continue
 		}
 		out = append(out, h.clone())
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
 	}
 	return out, nil
 }

@@ -84,24 +84,31 @@ func newPatrolsPanelWith(ctx context.Context, c *app.Console, sess *app.Session,
 	head.TextStyle.Bold = true
 	p.content = container.NewBorder(container.NewVBox(head, p.feed), p.status, nil, nil, p.list)
 	p.refresh()
-	p.wg.Add(1)
+	refreshWhileSession(p.ctx, &p.wg, c, sess, every, func() { p.do(p.refresh) })
+	return p
+}
+
+// refreshWhileSession calls tick every period until ctx ends or the session
+// that opened the panel does; the goroutine is counted in wg so the panel's
+// close can wait for it.
+func refreshWhileSession(ctx context.Context, wg *sync.WaitGroup, c *app.Console, sess *app.Session, every time.Duration, tick func()) {
+	wg.Add(1)
 	go func() {
-		defer p.wg.Done()
+		defer wg.Done()
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
-			case <-p.ctx.Done():
+			case <-ctx.Done():
 				return
 			case <-t.C:
 				if !c.SessionActive(sess) {
 					return
 				}
-				p.do(p.refresh)
+				tick()
 			}
 		}
 	}()
-	return p
 }
 
 func (p *patrolsPanel) close() {

@@ -259,31 +259,14 @@ func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do 
 	p.refresh()
 	var cctx context.Context
 	cctx, p.stop = context.WithCancel(ctx)
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-cctx.Done():
-				return
-			case <-t.C:
-				// The panel ends with the session that opened it.
-				if !c.SessionActive(sess) {
-					return
-				}
-				p.do(p.refresh)
-			}
-		}
-	}()
+	refreshWhileSession(cctx, &p.wg, c, sess, every, func() { p.do(p.refresh) })
 	return p
 }
 
 func (p *mapPanel) refresh() {
 	var latest *app.Hit
 	// Roles that dispatch but do not handle hits (a guard) see no hit.
-	if hs, err := p.c.Hits(p.sess); err == nil && len(hs) > 0 {
+	if hs, err := p.c.SearchHits(p.sess, app.HitFilter{Limit: 1}); err == nil && len(hs) > 0 {
 		latest = &hs[0]
 	}
 	p.m.update(p.c.Patrols(), latest)
