@@ -60,6 +60,8 @@ type Console struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	views map[string]*LiveView
+	// runs are the camera rounds running on this console; Close stops them.
+	runs map[*RoundRun]struct{}
 	// watchAudited is when each session's live panel was last audited.
 	watchAudited map[string]time.Time
 
@@ -84,7 +86,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Console{cfg: cfg, log: cfg.Logger.With("component", "console"), now: func() time.Time { return cfg.Now().UTC() },
-		cancel: cancel, views: map[string]*LiveView{}, watchAudited: map[string]time.Time{}, dispatch: newDispatchState()}
+		cancel: cancel, views: map[string]*LiveView{}, runs: map[*RoundRun]struct{}{}, watchAudited: map[string]time.Time{}, dispatch: newDispatchState()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -138,6 +140,18 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 // Close stops every view and background task and closes the stores.
 func (c *Console) Close() error {
 	c.closeOnce.Do(func() {
+		// Rounds first: a run still going would open its next step's views
+		// while the stores close under it. Stop writes the run's report
+		// and round.stop.
+		c.mu.Lock()
+		runs := make([]*RoundRun, 0, len(c.runs))
+		for r := range c.runs {
+			runs = append(runs, r)
+		}
+		c.mu.Unlock()
+		for _, r := range runs {
+			r.Stop()
+		}
 		c.mu.Lock()
 		views := make([]*LiveView, 0, len(c.views))
 		for _, v := range c.views {

@@ -312,3 +312,37 @@ func TestReviewVerifiedIsOneConsultation(t *testing.T) {
 		t.Fatal("a dispatcher may not review the audit trail")
 	}
 }
+
+func TestCloseStopsRunningRounds(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Open(context.Background(), Config{DataDir: dir, SimCameras: 4,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := login(t, c, "dispatcher")
+	run, err := c.StartRound(context.Background(), s, c.Zone().Rounds[0].Name, "", RoundOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case <-run.Done():
+	default:
+		t.Fatal("the round still runs after the console closed")
+	}
+	r, err := audit.OpenReader(dir+"/audit.db", audit.Options{KeyPath: dir + "/keys/audit.ed25519"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	stops, err := r.Query(context.Background(), audit.Filter{Actions: []audit.Action{audit.ActRoundStop}})
+	if err != nil || len(stops) != 1 {
+		t.Fatalf("round.stop entries = %+v, %v", stops, err)
+	}
+	if open, err := r.OpenIntervals(context.Background(), time.Time{}); err != nil || len(open) != 0 {
+		t.Fatalf("live intervals left open by the round: %+v, %v", open, err)
+	}
+}

@@ -187,6 +187,9 @@ func (c *Console) StartRound(ctx context.Context, s *Session, name, text string,
 		c.recordRoundStop(s, name, why, id, RoundAborted, 0, 0)
 		return nil, err
 	}
+	c.mu.Lock()
+	c.runs[run] = struct{}{}
+	c.mu.Unlock()
 	go run.loop(ctx)
 	return run, nil
 }
@@ -287,6 +290,11 @@ func (r *RoundRun) closeEvents() {
 // loop is the run's goroutine: it owns the step clock, the views and the
 // warm streams, and writes the report.
 func (r *RoundRun) loop(ctx context.Context) {
+	defer func() {
+		r.c.mu.Lock()
+		delete(r.c.runs, r)
+		r.c.mu.Unlock()
+	}()
 	defer close(r.done)
 	defer r.closeEvents()
 	defer r.db.Close()
