@@ -89,6 +89,9 @@ func (ss *session) run(ctx context.Context) (wasLive bool, err error) {
 	if _, err := c.Setup(desc.BaseURL, t.media, 0, 0); err != nil {
 		return false, classify(id, "setup", err)
 	}
+	t.client = c
+	t.session = s.units.session.Add(1)
+	s.units.markGap()
 	c.OnPacketRTP(t.media, t.format, t.onPacket)
 	start := time.Now()
 	s.lastAU.Store(start.UnixNano())
@@ -152,6 +155,10 @@ type track struct {
 
 	fpsCount int
 	fpsStart time.Time
+
+	client  *gortsplib.Client // for the PTS and NTP of a packet (unit tap)
+	session uint64            // Unit.Session of this connection
+	sizes   spsSize           // picture size of the current SPS
 }
 
 func newTrack(s *Source, desc *description.Session) (*track, error) {
@@ -263,6 +270,11 @@ func (t *track) onPacket(p *rtp.Packet) {
 	t.noteParams(au)
 
 	ra := t.isRandomAccess(au)
+	if s.units.n.Load() > 0 {
+		// Before the idle check: a recorder needs every unit even when no
+		// tile decodes.
+		t.tapUnit(p, au, ra, now)
+	}
 	if t.codec != CodecMJPEG {
 		t.gop.add(au, ra)
 	}
@@ -400,4 +412,29 @@ func (t *track) isRandomAccess(au [][]byte) bool {
 		}
 	}
 	return false
+}
+
+// tapUnit hands a copy of au to the unit subscribers.
+func (t *track) tapUnit(p *rtp.Packet, au [][]byte, ra bool, now time.Time) {
+	pts, ok := t.client.PacketPTS2(t.media, p)
+	if !ok {
+		t.src.units.markGap()
+		return
+	}
+	u := Unit{
+		Codec:        t.codec,
+		AU:           copyAU(au),
+		PTS:          ticksToDuration(pts, int64(t.format.ClockRate())),
+		Received:     now,
+		RandomAccess: ra,
+		Params:       Params{VPS: t.params[0], SPS: t.params[1], PPS: t.params[2]},
+		Session:      t.session,
+	}
+	if ntp, ok := t.client.PacketNTP(t.media, p); ok {
+		u.NTP = ntp.UTC()
+	}
+	if t.codec != CodecMJPEG {
+		u.Width, u.Height = t.sizes.size(t.codec, t.params[1])
+	}
+	t.src.units.deliver(u)
 }

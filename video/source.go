@@ -106,6 +106,7 @@ type Source struct {
 	status  Status
 	changed chan struct{}
 
+	units     unitFanout // access-unit subscribers (units.go)
 	nsubs     atomic.Int32
 	seq       atomic.Uint64
 	dropped   atomic.Uint64
@@ -241,6 +242,7 @@ func (s *Source) Run(ctx context.Context) error {
 		return fmt.Errorf("camera %s: Run called twice", s.cfg.ID)
 	}
 	defer s.closeSubscribers()
+	defer s.units.end()
 	sess, err := newSessionConfig(s)
 	if err != nil {
 		s.setState(StateLost, err)
