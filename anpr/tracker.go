@@ -237,22 +237,4 @@ func sameStr(a, b string) bool {
 
 // lookDistance is the edit distance between two plates, with look-alike
 // characters counted as equal.
-func lookDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if same(a[i-1], b[j-1]) {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func lookDistance(a, b string) int { return plate.Distance(a, b) }

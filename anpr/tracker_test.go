@@ -97,6 +97,9 @@ func TestLookDistance(t *testing.T) {
 		want int
 	}{
 		{"1ABC123", "1ABC123", 0}, {"1ABCO23", "1ABC023", 0}, {"KX123YZQ9", "X123YZQ", 2}, {"", "AB", 2}, {"ABC", "ABD", 1},
+		// The pairs of plate's table, not their closure: D and Q both look
+		// like O, not like each other.
+		{"1ABD123", "1ABO123", 0}, {"1ABD123", "1ABQ123", 1}, {"IA8C5Z7", "1BBCS2T", 1}, {"1ABC123", "1ABC12", 1},
 	}
 	for _, tc := range tests {
 		if got := lookDistance(tc.a, tc.b); got != tc.want {

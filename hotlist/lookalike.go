@@ -3,28 +3,19 @@ package hotlist
 import (
 	"fmt"
 	"strings"
+
+	"github.com/politiezone/zoneconsole/plate"
 )
 
-// DefaultLookalikes returns the table of characters an ANPR reader confuses. Two
-// plates that differ only inside these classes are a "lookalike" match; the
-// one-edit match works on the same classes. The classes are disjoint, so the
-// relation is an equivalence: keep them small, since every merge widens the
-// net for every plate.
-//
-//	O 0 D Q   round shapes; the most frequent confusion in the ANPR notes
-//	B 8       closed double bowl
-//	I 1 L     vertical stroke; L loses its foot to dirt or a low angle
-//	S 5       same curve
-//	Z 2       same diagonal
-//	G 6       same bowl with a spur
-//	A 4       closed-top 4 in the plate fonts (FE-Schrift, BE/NL) is an A without the bar
-//	T 7       same top bar; the stem is all that differs on a tilted plate
+// DefaultLookalikes returns the look-alike classes of plate.LookalikeClasses,
+// the console's one table. Two plates that differ only inside these classes
+// are a "lookalike" match; the one-edit match works on the same classes. The
+// matcher files a plate under one key per class, so the classes must be
+// disjoint (an equivalence): that is why it takes the closed classes, not
+// plate's pairs.
 func DefaultLookalikes() []string {
-	return []string{"O0DQ", "B8", "I1L", "S5", "Z2", "G6", "A4", "T7"}
+	return plate.LookalikeClasses()
 }
-
-// alphabet is every character of a normalised plate.
-const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // classTable maps a plate character to its class code (1..31, 0 for a
 // character that never appears on a plate) and back to one representative.
@@ -41,7 +32,7 @@ func newClassTable(classes []string) (classTable, error) {
 		t.n++
 		for i := 0; i < len(cl); i++ {
 			c := cl[i]
-			if strings.IndexByte(alphabet, c) < 0 {
+			if strings.IndexByte(plate.Alphabet, c) < 0 {
 				return t, fmt.Errorf("lookalike class %q: %q is not a plate character (A-Z, 0-9)", cl, c)
 			}
 			if t.code[c] != 0 {
@@ -50,10 +41,10 @@ func newClassTable(classes []string) (classTable, error) {
 			t.code[c] = uint8(t.n)
 		}
 	}
-	for i := 0; i < len(alphabet); i++ {
-		if t.code[alphabet[i]] == 0 {
+	for i := 0; i < len(plate.Alphabet); i++ {
+		if t.code[plate.Alphabet[i]] == 0 {
 			t.n++
-			t.code[alphabet[i]] = uint8(t.n)
+			t.code[plate.Alphabet[i]] = uint8(t.n)
 		}
 	}
 	if t.n > 31 {
@@ -69,7 +60,7 @@ func (t *classTable) same(a, b byte) bool { return t.code[a] == t.code[b] }
 // never 0, so the length is implicit and different lengths never collide;
 // skip >= 0 leaves that position out (a deletion key). ok is false for a
 // plate that does not fit (more than 12 characters kept) or holds a
-// character outside the alphabet.
+// character outside plate.Alphabet.
 func (t *classTable) key(p string, skip int) (k uint64, ok bool) {
 	shift := uint(0)
 	for i := 0; i < len(p); i++ {

@@ -1,55 +1,106 @@
 package plate
 
-// Lookalikes returns the characters an OCR engine confuses with c on plate
-// fonts. The plate decoder uses it to credit a read whose format forced a
-// letter where the engine saw the digit that looks like it (O for 0, I for
-// 1...): the engine's doubt was about the glyph, not about the plate.
+import "strings"
+
+// lookalikePairs is the console's one look-alike table: each row is two plate
+// characters an OCR engine confuses on plate fonts, grouped by the shape they
+// share. Everything else about look-alikes is derived from it:
 //
-//	O: 0 D Q    0: O D Q    D: 0 O    Q: O 0
-//	I: 1 L      1: I L      L: 1 I
-//	B: 8        8: B        S: 5      5: S
-//	Z: 2        2: Z        G: 6      6: G
-//	A: 4        4: A        T: 7      7: T
-func Lookalikes(c byte) string {
-	switch c {
-	case 'O':
-		return "0DQ"
-	case '0':
-		return "ODQ"
-	case 'D':
-		return "0O"
-	case 'Q':
-		return "O0"
-	case 'I':
-		return "1L"
-	case '1':
-		return "IL"
-	case 'L':
-		return "1I"
-	case 'B':
-		return "8"
-	case '8':
-		return "B"
-	case 'S':
-		return "5"
-	case '5':
-		return "S"
-	case 'Z':
-		return "2"
-	case '2':
-		return "Z"
-	case 'G':
-		return "6"
-	case '6':
-		return "G"
-	case 'A':
-		return "4"
-	case '4':
-		return "A"
-	case 'T':
-		return "7"
-	case '7':
-		return "T"
+//   - Lookalikes(c), the characters paired with c, for the plate decoder, the
+//     tracker and Distance;
+//   - LookalikeClasses(), the pairs closed under "looks like" (O 0 D Q, ...),
+//     for the hotlist matcher, whose index files a plate under one key per
+//     class and so needs disjoint classes.
+//
+// The two views differ only where the table is not transitive: D and Q are
+// each paired with O and 0 but not with each other (their tails differ more
+// than either differs from O), so Lookalikes keeps them apart and the classes
+// join them. Add a pair here, never a class elsewhere: every pair widens the
+// net for every plate.
+var lookalikePairs = [...][2]byte{
+	// round shapes; the most frequent confusion in the ANPR notes
+	{'O', '0'}, {'O', 'D'}, {'O', 'Q'}, {'0', 'D'}, {'0', 'Q'},
+	{'B', '8'}, // closed double bowl
+	// vertical stroke; L loses its foot to dirt or a low angle
+	{'I', '1'}, {'I', 'L'}, {'1', 'L'},
+	{'S', '5'}, // same curve
+	{'Z', '2'}, // same diagonal
+	{'G', '6'}, // same bowl with a spur
+	{'A', '4'}, // closed-top 4 in the plate fonts (FE-Schrift, BE/NL) is an A without the bar
+	{'T', '7'}, // same top bar; the stem is all that differs on a tilted plate
+}
+
+// lookalikeOf is Lookalikes precomputed from lookalikePairs once, at package
+// initialisation, and never written after: the CTC decoder asks for it per
+// frame and per character, so the answer must not be rebuilt (or allocated)
+// on each call.
+var lookalikeOf = pairNeighbours()
+
+func pairNeighbours() (of [256]string) {
+	for _, p := range lookalikePairs {
+		of[p[0]] += string(p[1])
+		of[p[1]] += string(p[0])
 	}
-	return ""
+	return of
+}
+
+// Lookalikes returns the characters an OCR engine confuses with c on plate
+// fonts (lookalikePairs), in table order; "" for a character without any.
+// The plate decoder uses it to credit a read whose format forced a letter
+// where the engine saw the digit that looks like it (O for 0, I for 1...):
+// the engine's doubt was about the glyph, not about the plate.
+func Lookalikes(c byte) string { return lookalikeOf[c] }
+
+// lookalike reports whether a and b are the same character or a pair of the
+// table.
+func lookalike(a, b byte) bool {
+	return a == b || strings.IndexByte(lookalikeOf[a], b) >= 0
+}
+
+// LookalikeClasses returns the look-alike table closed into disjoint classes
+// ("O0DQ", "B8", "I1L", ...): two characters are in one class when a chain of
+// pairs joins them. Classes come in the order of their first pair, and the
+// characters of a class in the order they first appear in the table. The
+// slice is new on every call; the caller may keep or change it.
+func LookalikeClasses() []string {
+	// Union-find over the 256 byte values; the table has a dozen rows.
+	var parent [256]byte
+	for i := range parent {
+		parent[i] = byte(i)
+	}
+	find := func(c byte) byte {
+		for parent[c] != c {
+			parent[c] = parent[parent[c]]
+			c = parent[c]
+		}
+		return c
+	}
+	var order []byte // characters in order of first appearance
+	var seen [256]bool
+	for _, p := range lookalikePairs {
+		for _, c := range p {
+			if !seen[c] {
+				seen[c] = true
+				order = append(order, c)
+			}
+		}
+		if ra, rb := find(p[0]), find(p[1]); ra != rb {
+			parent[rb] = ra
+		}
+	}
+	var (
+		classes []string
+		index   = map[byte]int{} // root -> index in classes
+	)
+	for _, c := range order {
+		r := find(c)
+		i, ok := index[r]
+		if !ok {
+			i = len(classes)
+			index[r] = i
+			classes = append(classes, "")
+		}
+		classes[i] += string(c)
+	}
+	return classes
 }
