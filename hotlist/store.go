@@ -9,13 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
 // Options configure a Store.
@@ -112,16 +111,14 @@ CREATE TABLE IF NOT EXISTS entries (
 // every list into its Matcher (a few seconds for a million entries; see
 // BenchmarkImportCSV's s_open).
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	// A file: URI, so the path is escaped ('?' or '#' in a directory name).
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	// The one open helper of every store: escaped file URI, WAL with
+	// synchronous=FULL, the file and its WAL companions 0600. Immediate: an
+	// import takes the write lock at BEGIN, so a second importer (the CLI
+	// while the console runs) waits on the busy timeout instead of failing
+	// when its read lock cannot be upgraded.
+	db, err := sqlitedb.Open(path, sqlitedb.Options{ForeignKeys: true, Immediate: true})
 	if err != nil {
-		return nil, fmt.Errorf("hotlist: open %s: %w", path, err)
+		return nil, fmt.Errorf("hotlist: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
