@@ -159,6 +159,8 @@ type track struct {
 	client  *gortsplib.Client // for the PTS and NTP of a packet (unit tap)
 	session uint64            // Unit.Session of this connection
 	sizes   spsSize           // picture size of the current SPS
+	pts     int64             // of the packet being handled, in clock-rate ticks
+	ptsOK   bool
 }
 
 func newTrack(s *Source, desc *description.Session) (*track, error) {
@@ -250,6 +252,9 @@ func (t *track) feedParams() {
 // onPacket runs on gortsplib's reader goroutine for every RTP packet.
 func (t *track) onPacket(p *rtp.Packet) {
 	s := t.src
+	// gortsplib's time decoder must see every packet (it starts on one whose
+	// PTS equals its DTS), not only the last of an access unit.
+	t.pts, t.ptsOK = t.client.PacketPTS2(t.media, p)
 	au, err := t.depack(p)
 	if err != nil {
 		s.decodeErr.Add(1)
@@ -416,7 +421,7 @@ func (t *track) isRandomAccess(au [][]byte) bool {
 
 // tapUnit hands a copy of au to the unit subscribers.
 func (t *track) tapUnit(p *rtp.Packet, au [][]byte, ra bool, now time.Time) {
-	pts, ok := t.client.PacketPTS2(t.media, p)
+	pts, ok := t.pts, t.ptsOK
 	if !ok {
 		t.src.units.markGap()
 		return
