@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 )
 
 // selectColumns reads the twelve text fields as one NUL-separated string:
@@ -129,49 +130,59 @@ func checkSchema(ctx context.Context, q querier) error {
 	return nil
 }
 
+// headRead is what the head file held when read: its newest record (nil
+// without one), the record before it, and why it is unreadable (bad).
+type headRead struct {
+	newest, older *SignedHead
+	bad           error
+}
+
 // snapshot pins the read snapshot and reads a signed head consistent with
 // it. A writer in another process rewrites the head around each commit, so
 // the head is read before and after the snapshot is taken, and the one
 // whose committed or pending seq is the snapshot's end is used.
 // ok is false when neither head names the snapshot's end and the head
 // moved meanwhile: a writer raced the snapshot, and it is worth another try.
-func (r *Reader) snapshot(ctx context.Context, tx *sql.Tx) (head *SignedHead, end int64, ok bool, err error) {
+func (r *Reader) snapshot(ctx context.Context, tx *sql.Tx) (head headRead, end int64, ok bool, err error) {
 	h1, err := r.readHead()
 	if err != nil {
-		return nil, 0, false, err
+		return headRead{}, 0, false, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM entries`).Scan(&end); err != nil {
-		return nil, 0, false, fmt.Errorf("audit verify: %w", err)
+		return headRead{}, 0, false, fmt.Errorf("audit verify: %w", err)
 	}
 	h2, err := r.readHead()
 	if err != nil {
-		return nil, 0, false, err
+		return headRead{}, 0, false, err
 	}
-	for _, h := range []*SignedHead{h2, h1} {
-		if h != nil && (h.Committed.Seq == end || h.Pending.Seq == end) {
+	for _, h := range []headRead{h2, h1} {
+		if n := h.newest; h.bad == nil && n != nil && (n.Committed.Seq == end || n.Pending.Seq == end) {
 			return h, end, true, nil
 		}
 	}
-	moved := h1 != nil && h2 != nil && h1.Counter != h2.Counter
+	moved := h1.newest != nil && h2.newest != nil && h1.newest.Counter != h2.newest.Counter
 	return h2, end, !moved, nil
 }
 
-// readHead returns the newest valid head, the newest invalid one when none
-// verifies (Verify then reports the bad signature), or nil without a file.
-func (r *Reader) readHead() (*SignedHead, error) {
-	b, err := os.ReadFile(r.keyPath + ".head")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// readHead reads the head file strictly (ParseHead): its newest record is
+// authoritative, and an unreadable record is reported, never skipped. A
+// read that races the writer's pwrite could see a half-written slot, so an
+// unreadable file is read again a few times before it counts.
+func (r *Reader) readHead() (headRead, error) {
+	for attempt := 0; ; attempt++ {
+		b, err := os.ReadFile(r.keyPath + ".head")
+		if errors.Is(err, fs.ErrNotExist) {
+			return headRead{}, nil
+		}
+		if err != nil {
+			return headRead{}, fmt.Errorf("audit verify: head file: %w", err)
+		}
+		n, o, bad := ParseHead(b)
+		if bad == nil || attempt == 3 {
+			return headRead{newest: n, older: o, bad: bad}, nil
+		}
+		time.Sleep(time.Millisecond)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("audit verify: head file: %w", err)
-	}
-	slots := ParseHeadFile(b)
-	if len(slots) == 0 {
-		return nil, nil
-	}
-	h, _ := SelectHead(r.pub, slots)
-	return &h, nil
 }
 
 func readCheckpoints(ctx context.Context, tx *sql.Tx) ([]Checkpoint, error) {
@@ -202,9 +213,16 @@ func readCheckpoints(ctx context.Context, tx *sql.Tx) ([]Checkpoint, error) {
 }
 
 // VerifyPath verifies the store at dbPath with the public key next to
-// keyPath ("" for the default), without opening it for writing.
+// keyPath ("" for the default), without opening it for writing. The key is
+// not pinned: use VerifyPathWith with a trusted key or fingerprint.
 func VerifyPath(ctx context.Context, dbPath, keyPath string) (Report, error) {
-	r, err := OpenReader(dbPath, Options{KeyPath: keyPath})
+	return VerifyPathWith(ctx, dbPath, keyPath, VerifyOptions{})
+}
+
+// VerifyPathWith verifies the store at dbPath read-only, trusting what vo
+// gives (a key or fingerprint from outside the data directory, a witness).
+func VerifyPathWith(ctx context.Context, dbPath, keyPath string, vo VerifyOptions) (Report, error) {
+	r, err := OpenReader(dbPath, Options{KeyPath: keyPath, PublicKey: vo.PublicKey, Fingerprint: vo.Fingerprint, Witness: vo.Witness})
 	if err != nil {
 		return Report{}, err
 	}

@@ -2,37 +2,96 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
 	"time"
 )
 
-// Verify walks the whole chain in one read snapshot, against the signed
-// checkpoints and the signed head, and reports the first bad entry. The
-// error is a *ChainError when the chain is broken, another error when the
-// store cannot be read. The chain can be split into seq ranges verified in
-// parallel; the first break of the lowest broken range is the first break.
-func (r *Reader) Verify(ctx context.Context) (Report, error) {
+// Verify is VerifyWith on what the reader was opened with (Options
+// PublicKey, Fingerprint, Witness).
+func (r *Reader) Verify(ctx context.Context) (Report, error) { return r.VerifyWith(ctx, r.vo) }
+
+// VerifyWith walks the whole chain in one read snapshot, against the signed
+// checkpoints, the signed head and the witness, with signatures checked
+// under the key vo trusts, and reports the first bad entry. The error is a
+// *ChainError when the chain is broken or signed by another key, another
+// error when the store or the witness cannot be read. Without a trusted key
+// in vo the store's own public key is used and Report.KeyPinned is false.
+func (r *Reader) VerifyWith(ctx context.Context, vo VerifyOptions) (Report, error) {
 	started := time.Now()
+	pub, pinned, ce, err := trust(vo, r.pub, r.keyPath+".pub")
+	if err != nil {
+		return Report{}, err
+	}
+	base := Report{KeyPinned: pinned}
+	if pub != nil {
+		base.KeyFingerprint = Fingerprint(pub)
+	}
+	if ce != nil {
+		base.Err, base.Duration = ce, time.Since(started)
+		return base, ce
+	}
+	var wit Witness
+	if vo.Witness != "" {
+		if err := checkOutside(vo.Witness, filepath.Dir(r.path), filepath.Dir(r.keyPath)); err != nil {
+			return Report{}, err
+		}
+		// Read before the snapshot: every record then names an entry
+		// committed before it, even while a console appends.
+		if base.Witness, err = witnessPath(vo.Witness, r.path); err != nil {
+			return Report{}, err
+		}
+		if wit, err = ReadWitness(base.Witness); err != nil {
+			return Report{}, err
+		}
+	}
+	rep, err := r.walk(ctx, pub, sortedRecords(wit.Records))
+	if err != nil && rep.Err == nil {
+		return Report{}, err
+	}
+	rep.KeyPinned, rep.KeyFingerprint, rep.Witness = base.KeyPinned, base.KeyFingerprint, base.Witness
+	rep.Duration = time.Since(started)
+	if ce := rep.Err; ce != nil {
+		if pinned && ce.Kind == KindSignature && r.pub != nil && !r.pub.Equal(pub) {
+			ce.Kind = KindUntrustedKey
+			ce.Got += "; the store's key file holds another key, " + Fingerprint(r.pub)
+		}
+		if ce.Kind == KindWitness && wit.Key != nil && !wit.Key.Equal(pub) {
+			ce.Got += "; the witness began under key " + Fingerprint(wit.Key)
+		}
+		return rep, ce
+	}
+	return rep, nil
+}
+
+// walk is the verification proper. The chain can be split into seq ranges
+// verified in parallel; the first break of the lowest broken range is the
+// first break.
+func (r *Reader) walk(ctx context.Context, pub ed25519.PublicKey, wit []WitnessRecord) (Report, error) {
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("audit verify: %w", err)
 	}
 	defer conn.Close()
-	tx, head, end, err := r.begin(ctx, conn)
+	tx, hr, end, err := r.begin(ctx, conn)
 	if err != nil {
 		return Report{}, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only transaction
+	if hr.bad != nil {
+		ce := &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "two readable signed head records", Got: hr.bad.Error()}
+		return Report{Err: ce}, ce
+	}
 	if err := checkSchema(ctx, tx); err != nil {
 		var ce *ChainError
 		if errors.As(err, &ce) {
-			rep := Report{Err: ce, Duration: time.Since(started)}
-			return rep, ce
+			return Report{Err: ce}, ce
 		}
 		return Report{}, fmt.Errorf("audit verify: %w", err)
 	}
@@ -64,23 +123,27 @@ func (r *Reader) Verify(ctx context.Context) (Report, error) {
 	for i := range bounds {
 		bounds[i] = end * int64(i) / int64(n)
 	}
+	bounds[0] = -1 << 63
 	type part struct {
 		rep  Report
 		cerr *ChainError
 		err  error
 	}
 	parts := make([]part, n)
+	run := func(i int, tx *sql.Tx) {
+		p, lo, hi, last := &parts[i], bounds[i], bounds[i+1], i == n-1
+		rg := verifyRange{pub: pub, hr: hr, cps: inRange(cps, lo, hi, last), wit: inRange(wit, lo, hi, last), lo: lo, hi: hi, last: last}
+		p.rep, p.cerr, p.err = r.verifyRange(ctx, tx, rg)
+	}
 	var wg sync.WaitGroup
 	for i := 1; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := &parts[i]
-			p.rep, p.cerr, p.err = r.verifyRange(ctx, nil, head, cpsIn(cps, bounds[i], bounds[i+1], i == n-1), bounds[i], bounds[i+1], i == n-1)
+			run(i, nil)
 		}()
 	}
-	p := &parts[0]
-	p.rep, p.cerr, p.err = r.verifyRange(ctx, tx, head, cpsIn(cps, -1<<63, bounds[1], n == 1), -1<<63, bounds[1], n == 1)
+	run(0, tx)
 	wg.Wait()
 	var rep Report
 	for i := range parts {
@@ -90,19 +153,22 @@ func (r *Reader) Verify(ctx context.Context) (Report, error) {
 		}
 		rep.Entries += p.rep.Entries
 		rep.Checkpoints += p.rep.Checkpoints
+		rep.Witnessed += p.rep.Witnessed
 		rep.HeadSeq, rep.Head = p.rep.HeadSeq, p.rep.Head
 		if p.rep.LastCheckpoint != 0 {
 			rep.LastCheckpoint = p.rep.LastCheckpoint
+		}
+		if p.rep.WitnessSeq != 0 {
+			rep.WitnessSeq = p.rep.WitnessSeq
 		}
 		if p.cerr != nil {
 			rep.Err = p.cerr
 			break
 		}
 	}
-	if head != nil {
-		rep.SignedHeadSeq = head.Committed.Seq
+	if hr.newest != nil {
+		rep.SignedHeadSeq = hr.newest.Committed.Seq
 	}
-	rep.Duration = time.Since(started)
 	if rep.Err != nil {
 		return rep, rep.Err
 	}
@@ -116,21 +182,21 @@ const parallelFrom = 100_000
 // signed head that agrees with it. A writer that commits more than once
 // between the two head reads of snapshot leaves no head naming the
 // snapshot's end; that is a race, not tampering, so begin tries again.
-func (r *Reader) begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, *SignedHead, int64, error) {
+func (r *Reader) begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, headRead, int64, error) {
 	for attempt := 0; ; attempt++ {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("audit verify: %w", err)
+			return nil, headRead{}, 0, fmt.Errorf("audit verify: %w", err)
 		}
 		head, end, ok, err := r.snapshot(ctx, tx)
 		if err != nil || (!ok && attempt < 50) {
 			tx.Rollback() //nolint:errcheck // read-only transaction
 			if err != nil {
-				return nil, nil, 0, err
+				return nil, headRead{}, 0, err
 			}
 			select {
 			case <-ctx.Done():
-				return nil, nil, 0, fmt.Errorf("audit verify: %w", ctx.Err())
+				return nil, headRead{}, 0, fmt.Errorf("audit verify: %w", ctx.Err())
 			case <-time.After(time.Duration(attempt) * time.Millisecond):
 			}
 			continue
@@ -139,18 +205,38 @@ func (r *Reader) begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, *SignedHea
 	}
 }
 
-func cpsIn(cps []Checkpoint, lo, hi int64, last bool) []Checkpoint {
-	i := sort.Search(len(cps), func(i int) bool { return cps[i].Seq > lo })
-	j := len(cps)
+// seqd is what inRange splits: checkpoints and witness records.
+type seqd interface{ seq() int64 }
+
+func (c Checkpoint) seq() int64    { return c.Seq }
+func (w WitnessRecord) seq() int64 { return w.Seq }
+
+// inRange returns the items (ascending seq) with lo < seq <= hi, or all
+// from lo on for the last range, so that none escapes the check.
+func inRange[T seqd](xs []T, lo, hi int64, last bool) []T {
+	i := sort.Search(len(xs), func(i int) bool { return xs[i].seq() > lo })
+	j := len(xs)
 	if !last {
-		j = sort.Search(len(cps), func(j int) bool { return cps[j].Seq > hi })
+		j = sort.Search(len(xs), func(j int) bool { return xs[j].seq() > hi })
 	}
-	return cps[i:j]
+	return xs[i:j]
 }
 
-// verifyRange checks the entries with lo < seq <= hi; last says hi is the
-// chain's end. tx is nil for a range that reads on a connection of its own.
-func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, head *SignedHead, cps []Checkpoint, lo, hi int64, last bool) (Report, *ChainError, error) {
+// verifyRange is one range of a verification: entries lo < seq <= hi;
+// last says hi is the chain's end.
+type verifyRange struct {
+	pub    ed25519.PublicKey
+	hr     headRead
+	cps    []Checkpoint
+	wit    []WitnessRecord
+	lo, hi int64
+	last   bool
+}
+
+// verifyRange checks one range. tx is nil for a range that reads on a
+// connection of its own.
+func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, rg verifyRange) (Report, *ChainError, error) {
+	lo, hi := rg.lo, rg.hi
 	if tx == nil {
 		conn, err := r.db.Conn(ctx)
 		if err != nil {
@@ -164,7 +250,7 @@ func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, head *SignedHead, 
 	}
 	var v *Verifier
 	if lo == -1<<63 {
-		v = NewVerifier(r.pub, cps, head)
+		v = NewVerifier(rg.pub, rg.cps, rg.hr.newest)
 	} else {
 		var after Head
 		var h []byte
@@ -178,8 +264,10 @@ func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, head *SignedHead, 
 		}
 		after.Seq = lo
 		copy(after.Hash[:], h)
-		v = NewVerifierFrom(r.pub, cps, head, after)
+		v = NewVerifierFrom(rg.pub, rg.cps, rg.hr.newest, after)
 	}
+	v.Witness(rg.wit)
+	v.olderHead(rg.hr.older)
 	rows, err := tx.QueryContext(ctx, `SELECT `+selectColumns+` FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq`, lo, hi)
 	if err != nil {
 		return Report{}, nil, fmt.Errorf("audit verify: %w", err)
@@ -205,7 +293,7 @@ func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, head *SignedHead, 
 	if err := rows.Err(); err != nil {
 		return Report{}, nil, fmt.Errorf("audit verify: %w", err)
 	}
-	if last {
+	if rg.last {
 		rep, cerr := v.Finish()
 		return rep, cerr, nil
 	}

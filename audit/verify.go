@@ -30,9 +30,12 @@ type Verifier struct {
 	pub     ed25519.PublicKey
 	cps     []Checkpoint // ascending seq
 	cpOK    []bool
-	next    int // index of the next checkpoint to meet
+	next    int             // index of the next checkpoint to meet
+	wit     []WitnessRecord // ascending seq
+	nw      int             // index of the next witness record to meet
 	head    *SignedHead
 	headOK  bool
+	older   *SignedHead // the head file's record before head, when known
 	prev    Digest
 	last    int64
 	n       int64
@@ -70,19 +73,31 @@ func NewVerifierFrom(pub ed25519.PublicKey, cps []Checkpoint, head *SignedHead, 
 	return v
 }
 
+// Witness adds the records of a witness file (in seq order: entries that
+// the store must still hold with these hashes). Their signatures are checked
+// for the first and the last record of the range, which is enough: the
+// chain links every witnessed hash to the last one, and the first one says
+// which key signed the store when the witness began.
+func (v *Verifier) Witness(ws []WitnessRecord) { v.wit = ws }
+
+// olderHead gives the head file's record before the newest one: it must be
+// signed too, or someone wrote the file without the key.
+func (v *Verifier) olderHead(h *SignedHead) { v.older = h }
+
 // FinishRange ends the verification of a range that is not the chain's
 // last: it must reach end, and the checkpoints given must all lie in it.
 func (v *Verifier) FinishRange(end int64) (Report, *ChainError) {
-	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next}
-	if v.next > 0 {
-		r.LastCheckpoint = v.cps[v.next-1].Seq
-	}
+	r := v.report()
 	if v.err == nil && v.last != end {
 		v.err = &ChainError{Seq: v.last + 1, Kind: KindGap, Want: fmt.Sprintf("seq %d", v.last+1), Got: "none"}
 	}
 	if v.err == nil && v.next < len(v.cps) {
 		cp := v.cps[v.next]
 		v.err = &ChainError{Seq: cp.Seq, Kind: KindCheckpoint, Want: fmt.Sprintf("entry %d", cp.Seq), Got: "none"}
+	}
+	if v.err == nil && v.nw < len(v.wit) {
+		w := v.wit[v.nw]
+		v.err = &ChainError{Seq: w.Seq, Kind: KindWitness, Want: fmt.Sprintf("entry %d (witnessed)", w.Seq), Got: "none"}
 	}
 	r.Duration = time.Since(v.started)
 	r.Err = v.err
@@ -130,6 +145,16 @@ func (v *Verifier) check(e *Entry) *ChainError {
 		}
 		v.next++
 	}
+	for v.nw < len(v.wit) && v.wit[v.nw].Seq == e.Seq {
+		if ce := v.checkWitness(e); ce != nil {
+			return ce
+		}
+		v.nw++
+	}
+	if v.nw < len(v.wit) && v.wit[v.nw].Seq < e.Seq {
+		w := v.wit[v.nw] // only reachable with records at seq <= 0
+		return &ChainError{Seq: w.Seq, Kind: KindWitness, Want: fmt.Sprintf("entry %d (witnessed)", w.Seq), Got: "none"}
+	}
 	if v.next < len(v.cps) && v.cps[v.next].Seq < e.Seq {
 		// Only reachable with checkpoints at seq <= 0.
 		cp := v.cps[v.next]
@@ -152,10 +177,7 @@ func (v *Verifier) check(e *Entry) *ChainError {
 // head, and returns the report. Every chain needs a signed head, even an
 // empty one.
 func (v *Verifier) Finish() (Report, *ChainError) {
-	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next}
-	if v.next > 0 {
-		r.LastCheckpoint = v.cps[v.next-1].Seq
-	}
+	r := v.report()
 	if v.head != nil {
 		r.SignedHeadSeq = v.head.Committed.Seq
 	}
@@ -167,8 +189,46 @@ func (v *Verifier) Finish() (Report, *ChainError) {
 	return r, v.err
 }
 
+func (v *Verifier) report() Report {
+	r := Report{Entries: v.n, HeadSeq: v.last, Head: v.prev, Checkpoints: v.next, Witnessed: v.nw}
+	if v.next > 0 {
+		r.LastCheckpoint = v.cps[v.next-1].Seq
+	}
+	if v.nw > 0 {
+		r.WitnessSeq = v.wit[v.nw-1].Seq
+	}
+	return r
+}
+
+// checkWitness checks the witness record v.wit[v.nw] against e, the entry
+// of its seq.
+func (v *Verifier) checkWitness(e *Entry) *ChainError {
+	w := &v.wit[v.nw]
+	what := "checkpoint"
+	if w.Head {
+		what = "head"
+	}
+	if w.Hash != e.Hash {
+		got := e.Hash.String()
+		if !w.Valid(v.pub) {
+			got += " (and the witnessed record does not verify under the key used)"
+		}
+		return &ChainError{Seq: e.Seq, Kind: KindWitness, Want: fmt.Sprintf("%s (witnessed %s of %s)", w.Hash, what, w.Time.Format(time.RFC3339)), Got: got}
+	}
+	if (v.nw == 0 || v.nw == len(v.wit)-1) && !w.Valid(v.pub) {
+		return &ChainError{Seq: e.Seq, Kind: KindWitness, Want: fmt.Sprintf("witnessed %s signed by the key used (%.16s)", what, Fingerprint(v.pub)),
+			Got: "signed by another key: the store was re-signed"}
+	}
+	return nil
+}
+
 func (v *Verifier) finish() *ChainError {
 	end := v.last
+	if v.nw < len(v.wit) {
+		w := v.wit[v.nw]
+		return &ChainError{Seq: w.Seq, Kind: KindWitness,
+			Want: fmt.Sprintf("entry %d with hash %s (witnessed %s)", w.Seq, w.Hash, w.Time.Format(time.RFC3339)), Got: fmt.Sprintf("last seq %d", end)}
+	}
 	if v.next < len(v.cps) {
 		cp := v.cps[v.next]
 		return &ChainError{Seq: end + 1, Kind: KindTruncated,
@@ -183,6 +243,9 @@ func (v *Verifier) finish() *ChainError {
 	}
 	if !v.headOK {
 		return &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "valid head signature", Got: "invalid"}
+	}
+	if v.older != nil && !v.older.Valid(v.pub) {
+		return &ChainError{Seq: max(end, 1), Kind: KindSignature, Want: "valid signature on the previous head record", Got: "invalid"}
 	}
 	switch {
 	case end == h.Committed.Seq || end == h.Pending.Seq:

@@ -189,6 +189,9 @@ func (l *Log) write(live []*request, cps []Checkpoint, to Head, now time.Time) e
 			l.opt.Logger.Error("audit: head file not settled", "seq", to.Seq, "err", err)
 		}
 	}
+	// Only what is committed is witnessed, so a witnessed seq is always
+	// in the store.
+	l.witness(cps, to, now)
 	return nil
 }
 
