@@ -86,8 +86,8 @@ func freeSpace(dir string) (int64, error) {
 // the free-space floor, the oldest unheld segments. It returns
 // ErrOnlyHeldLeft (with the report) when space is still short and only held
 // footage is left.
-func (c *Cleaner) Clean(ctx context.Context, now time.Time) (CleanReport, error) {
-	rep := CleanReport{At: now.UTC(), Cutoff: now.Add(-c.retention).UTC()}
+func (c *Cleaner) Clean(ctx context.Context, now time.Time) (rep CleanReport, err error) {
+	rep = CleanReport{At: now.UTC(), Cutoff: now.Add(-c.retention).UTC()}
 	holds, err := c.idx.Holds(ctx)
 	if err != nil {
 		return rep, err
@@ -111,6 +111,7 @@ func (c *Cleaner) Clean(ctx context.Context, now time.Time) (CleanReport, error)
 			st.To = s.End
 		}
 	}
+	// Deferred, so that a report cut short by an error still lists what went.
 	defer func() {
 		for _, k := range order {
 			rep.Deleted = append(rep.Deleted, *stats[k])
