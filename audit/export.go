@@ -13,7 +13,10 @@ import (
 var csvHeader = []string{"seq", "time", "user", "role", "console", "action", "subject",
 	"just_kind", "just_text", "just_ref", "auth_ref", "outcome", "reason", "detail", "hash"}
 
-// WriteCSV writes the entries as CSV with a header row. Times are RFC 3339
+// WriteCSV writes the entries as CSV with a header row. It only formats:
+// it cannot know whether the chain they come from is intact, so an export
+// goes through Reader.ExportCSV, which verifies first and refuses a broken
+// chain. Times are RFC 3339
 // UTC with nanoseconds. A text cell that a spreadsheet would run as a
 // formula (=, +, -, @ first) gets a leading apostrophe.
 func WriteCSV(w io.Writer, es []Entry) error {
@@ -51,9 +54,14 @@ func csvSafe(s string) string {
 
 // WriteHTMLReport writes a printable HTML page: the chain's verification
 // result first, then what was selected, then the entries. A zero Report
-// (Duration 0) means the chain was not verified, and the page says so.
+// (Duration 0) means the chain was not verified, and the page says so; so
+// does it when the key was not pinned from outside the store, and which
+// witness it was checked against. Reader.ExportHTML verifies and writes it.
 func WriteHTMLReport(w io.Writer, es []Entry, filter string, rep Report) error {
 	v := reportView{Filter: filter, Entries: es, Rep: rep, Generated: time.Now().UTC().Format(time.RFC3339)}
+	if rep.Duration != 0 || rep.Err != nil {
+		v.Trust, v.TrustClass = trustLine(rep)
+	}
 	switch {
 	case rep.Duration == 0 && rep.Err == nil:
 		v.Status, v.Class = "Chain NOT verified", "warn"
@@ -69,7 +77,21 @@ func WriteHTMLReport(w io.Writer, es []Entry, filter string, rep Report) error {
 	return nil
 }
 
+// trustLine says what the verification trusted: a pinned key and a
+// witness, or only what sits in the data directory.
+func trustLine(rep Report) (string, string) {
+	s, class := "Signing key pinned from outside the store (fingerprint "+rep.KeyFingerprint+")", "ok"
+	if !rep.KeyPinned {
+		s, class = "Signing key NOT independently pinned: checked against the public key in the data directory (fingerprint "+rep.KeyFingerprint+")", "warn"
+	}
+	if rep.Witness == "" {
+		return s + "; no witness checked.", "warn"
+	}
+	return fmt.Sprintf("%s; witness %s: %d records checked, up to seq %d.", s, rep.Witness, rep.Witnessed, rep.WitnessSeq), class
+}
+
 type reportView struct {
+	Trust, TrustClass                           string
 	Filter, Generated, Status, Class, ErrDetail string
 	Entries                                     []Entry
 	Rep                                         Report
@@ -103,6 +125,7 @@ td.denied { font-weight: bold; }
 </style></head><body>
 <h1>Audit report</h1>
 <div class="status {{.Class}}">{{.Status}}{{if .ErrDetail}}<br><span class="hash">{{.ErrDetail}}</span>{{end}}</div>
+{{if .Trust}}<div class="status {{.TrustClass}}">{{.Trust}}</div>{{end}}
 <table class="meta">
 <tr><td>Selection</td><td>{{.Filter}}</td></tr>
 <tr><td>Entries listed</td><td>{{len .Entries}}</td></tr>

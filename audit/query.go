@@ -13,8 +13,12 @@ import (
 // Query returns the entries that match f, ordered by time then seq. Each
 // filter field maps to an indexed column, so a review query stays fast on
 // millions of entries when it is bounded by Limit or by a short period.
-func (r *Reader) Query(ctx context.Context, f Filter) ([]Entry, error) {
-	q, args := buildQuery(f)
+func (r *Reader) Query(ctx context.Context, f Filter) ([]Entry, error) { return r.query(ctx, f, 0) }
+
+// query is Query bounded to seq <= maxSeq when maxSeq > 0: an export writes
+// only what it verified.
+func (r *Reader) query(ctx context.Context, f Filter, maxSeq int64) ([]Entry, error) {
+	q, args := buildQuery(f, maxSeq)
 	rows, err := r.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit query: %w", err)
@@ -37,11 +41,14 @@ func (r *Reader) Query(ctx context.Context, f Filter) ([]Entry, error) {
 	return out, nil
 }
 
-func buildQuery(f Filter) (string, []any) {
+func buildQuery(f Filter, maxSeq int64) (string, []any) {
 	var (
 		where []string
 		args  []any
 	)
+	if maxSeq > 0 {
+		where, args = append(where, "seq <= ?"), append(args, maxSeq)
+	}
 	if !f.From.IsZero() {
 		where, args = append(where, "time >= ?"), append(args, boundNanos(f.From))
 	}

@@ -59,7 +59,7 @@ func (r *Reader) VerifyWith(ctx context.Context, vo VerifyOptions) (Report, erro
 	rep.Duration = time.Since(started)
 	if ce := rep.Err; ce != nil {
 		if pinned && ce.Kind == KindSignature && r.pub != nil && !r.pub.Equal(pub) {
-			ce.Kind = KindUntrustedKey
+			ce.Kind, ce.Want = KindUntrustedKey, "a signature by the trusted key "+Fingerprint(pub)
 			ce.Got += "; the store's key file holds another key, " + Fingerprint(r.pub)
 		}
 		if ce.Kind == KindWitness && wit.Key != nil && !wit.Key.Equal(pub) {

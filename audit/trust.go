@@ -153,7 +153,7 @@ func trust(vo VerifyOptions, storePub ed25519.PublicKey, pubPath string) (ed2551
 			return nil, false, nil, fmt.Errorf("audit verify: no public key at %s to check against fingerprint %s", pubPath, vo.Fingerprint)
 		}
 		if !FingerprintMatches(storePub, vo.Fingerprint) {
-			return nil, false, &ChainError{Kind: KindUntrustedKey, Want: "key " + normFingerprint(vo.Fingerprint),
+			return nil, true, &ChainError{Kind: KindUntrustedKey, Want: "key " + normFingerprint(vo.Fingerprint),
 				Got: "key " + Fingerprint(storePub) + " in " + pubPath}, nil
 		}
 		return storePub, true, nil, nil
