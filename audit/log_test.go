@@ -79,7 +79,7 @@ func TestKeyFiles(t *testing.T) {
 	for _, c := range []struct {
 		path string
 		mode os.FileMode
-	}{{f.key, 0o600}, {filepath.Dir(f.key), 0o700 | os.ModeDir}, {f.key + ".head", 0o600}} {
+	}{{f.key, 0o600}, {f.key + ".pub", 0o600}, {filepath.Dir(f.key), 0o700 | os.ModeDir}, {f.key + ".head", 0o600}} {
 		fi, err := os.Stat(c.path)
 		if err != nil {
 			t.Fatal(err)

@@ -114,14 +114,14 @@ func (l *Log) init(path string) error {
 	if err := l.checkPinned(path, pub); err != nil {
 		return err
 	}
-	if found {
-		if got := EntryHash(last.PrevHash, &last); got != last.Hash {
-			return fmt.Errorf("audit store %s: refusing to append to a broken chain: %w", path, &ChainError{Seq: last.Seq, Kind: KindHash, Want: last.Hash.String(), Got: got.String()})
-		}
-		l.seq, l.hash = last.Seq, last.Hash
-	}
 	if l.r, err = openReader(path, l.opt, pub); err != nil {
 		return err
+	}
+	if found {
+		if got := EntryHash(last.PrevHash, &last); got != last.Hash {
+			return l.firstBreak(path, pub, &ChainError{Seq: last.Seq, Kind: KindHash, Want: last.Hash.String(), Got: got.String()})
+		}
+		l.seq, l.hash = last.Seq, last.Hash
 	}
 	if l.ins, err = l.wdb.Prepare(`INSERT INTO entries (` + entryColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
 		return fmt.Errorf("audit store %s: %w", path, err)
@@ -130,6 +130,9 @@ func (l *Log) init(path string) error {
 		return nil
 	}
 	if err := l.initHead(path, created); err != nil {
+		if errors.Is(err, ErrBroken) {
+			return l.firstBreak(path, pub, err)
+		}
 		return err
 	}
 	if l.opt.Witness != "" {
@@ -140,15 +143,8 @@ func (l *Log) init(path string) error {
 	// The whole chain, not only its ends: a row changed mid-way (and every
 	// later hash recomputed, with the key at hand) must stop the console
 	// from burying it under new entries.
-	vo := l.opt.verifyOptions()
-	if vo.PublicKey == nil && vo.Fingerprint == "" {
-		vo.PublicKey = pub // the key we sign with; not pinned, as Verify reports
-	}
-	if _, err := l.r.VerifyWith(context.Background(), vo); err != nil {
-		if errors.Is(err, ErrBroken) {
-			return fmt.Errorf("audit store %s: refusing to append to a broken chain: %w", path, err)
-		}
-		return fmt.Errorf("audit store %s: verify at open: %w", path, err)
+	if err := l.verifyAll(path, pub); err != nil {
+		return err
 	}
 	if l.wit != nil {
 		if err := l.wit.head(Head{Seq: l.seq, Hash: l.hash}, l.opt.Now().UTC()); err != nil {
@@ -156,6 +152,33 @@ func (l *Log) init(path string) error {
 		}
 	}
 	return nil
+}
+
+// verifyAll verifies the whole store as Verify does, with the key the log
+// signs with when none is pinned.
+func (l *Log) verifyAll(path string, pub ed25519.PublicKey) error {
+	vo := l.opt.verifyOptions()
+	if vo.PublicKey == nil && vo.Fingerprint == "" {
+		vo.PublicKey = pub // not independently pinned: Verify reports that
+	}
+	_, err := l.r.VerifyWith(context.Background(), vo)
+	switch {
+	case errors.Is(err, ErrBroken):
+		return fmt.Errorf("audit store %s: refusing to append to a broken chain: %w", path, err)
+	case err != nil:
+		return fmt.Errorf("audit store %s: verify at open: %w", path, err)
+	}
+	return nil
+}
+
+// firstBreak is the refusal when a quick check at the store's end failed
+// (quick): the full walk names the first break, which is what the
+// administrator must look at; quick stands when the walk finds none.
+func (l *Log) firstBreak(path string, pub ed25519.PublicKey, quick error) error {
+	if err := l.verifyAll(path, pub); errors.Is(err, ErrBroken) {
+		return err
+	}
+	return fmt.Errorf("audit store %s: refusing to append to a broken chain: %w", path, quick)
 }
 
 // checkPinned refuses a signing key that is not the trusted one: the

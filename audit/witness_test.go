@@ -25,11 +25,15 @@ func TestWitnessCatchesARewrittenStore(t *testing.T) {
 		fresh bool
 	}{
 		{"fresh key over DATA/keys, cut to 35 and re-signed: the first witnessed checkpoint is by another key",
-			func(t *testing.T, f fixture) rewrite { return rewrite{cut: 35, every: 10, key: freshKey(t), fresh: true} }, 10, true},
+			func(t *testing.T, f fixture) rewrite {
+				return rewrite{cut: 35, every: 10, key: freshKey(t), fresh: true}
+			}, 10, true},
 		{"stolen key, cut after witnessed checkpoint 30 and re-signed",
 			func(t *testing.T, f fixture) rewrite { return rewrite{cut: 35, every: 10, key: stolenKey(t, f)} }, 40, false},
 		{"stolen key, entry 12 edited, the rest rehashed and re-signed",
-			func(t *testing.T, f fixture) rewrite { return rewrite{cut: 50, edit: 12, every: 10, key: stolenKey(t, f)} }, 20, false},
+			func(t *testing.T, f fixture) rewrite {
+				return rewrite{cut: 50, edit: 12, every: 10, key: stolenKey(t, f)}
+			}, 20, false},
 		{"stolen key, cut to a single entry",
 			func(t *testing.T, f fixture) rewrite { return rewrite{cut: 1, every: 10, key: stolenKey(t, f)} }, 10, false},
 	}
