@@ -190,46 +190,101 @@ func storable(t time.Time) time.Time {
 type record struct {
 	line                                                            int
 	plate, country, source, measure, priority, from, until, remarks string
+	// badUTF8 has bit i set when fields[i] was not valid UTF-8 in the file
+	// (JSON only: encoding/json hands such a string over repaired).
+	badUTF8 uint8
 }
 
 // fields is the CSV header and the JSON keys, in order.
 var fields = [...]string{"plate", "country", "source", "measure", "priority", "valid_from", "valid_until", "remarks"}
 
-// validate turns a record into an Entry, appending every problem it finds to errs.
+// checkText refuses what no field of a list may hold: bytes that are not
+// UTF-8, U+FFFD (the mark of text already mis-decoded once, and what a JSON
+// "\ud800" becomes), and control characters, which a dispatcher's screen
+// or a CSV export would obey instead of showing: C0 and C1 controls, DEL,
+// the line and paragraph separators and the bidirectional overrides that
+// can make a remark display as something else. A line feed is allowed in
+// remarks only (multiLine): a quoted CSV field or a JSON "\n" may hold a
+// note of several lines.
+func checkText(s string, multiLine bool) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("not valid UTF-8")
+	}
+	for _, r := range s {
+		switch {
+		case r == '\n' && multiLine:
+		case r < 0x20, r >= 0x7F && r <= 0x9F, r == 0x2028, r == 0x2029,
+			r == 0x061C, r == 0x200E, r == 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			return fmt.Errorf("control character %U is not allowed", r)
+		case r == utf8.RuneError:
+			return fmt.Errorf("holds U+FFFD, a character lost in an earlier conversion")
+		}
+	}
+	return nil
+}
+
+// validate turns a record into an Entry, appending every problem it finds to
+// errs. A field that fails checkText gets that one error and no other.
 func (r record) validate(errs *errorList) (Entry, bool) {
 	e := Entry{Line: r.line}
 	n := errs.len()
-	var err error
-	if e.Plate, err = parsePlate(r.plate); err != nil {
-		errs.add(r.line, "plate", err.Error())
+	raw := [len(fields)]*string{&r.plate, &r.country, &r.source, &r.measure, &r.priority, &r.from, &r.until, &r.remarks}
+	var textOK [len(fields)]bool
+	for i, p := range raw {
+		err := checkText(*p, fields[i] == "remarks")
+		if r.badUTF8&(1<<i) != 0 {
+			err = fmt.Errorf("not valid UTF-8")
+		}
+		if err != nil {
+			errs.add(r.line, fields[i], err.Error())
+			continue
+		}
+		textOK[i] = true
 	}
-	if e.Country, err = NormalizeCountry(r.country); err != nil {
-		errs.add(r.line, "country", err.Error())
+	var err error
+	if textOK[0] {
+		if e.Plate, err = parsePlate(r.plate); err != nil {
+			errs.add(r.line, "plate", err.Error())
+		}
+	}
+	if textOK[1] {
+		if e.Country, err = NormalizeCountry(r.country); err != nil {
+			errs.add(r.line, "country", err.Error())
+		}
 	}
 	e.Source = strings.TrimSpace(r.source)
 	e.Measure = strings.TrimSpace(r.measure)
 	e.Remarks = strings.TrimSpace(r.remarks)
-	for _, f := range []struct{ name, v string }{{"source", e.Source}, {"measure", e.Measure}, {"remarks", e.Remarks}} {
+	for _, f := range []struct {
+		name string
+		ok   bool
+		v    string
+	}{{"source", textOK[2], e.Source}, {"measure", textOK[3], e.Measure}, {"remarks", textOK[7], e.Remarks}} {
 		switch {
+		case !f.ok:
 		case f.v == "" && f.name != "remarks":
 			errs.add(r.line, f.name, "missing")
 		case len(f.v) > maxTextLen:
 			errs.add(r.line, f.name, fmt.Sprintf("longer than %d bytes", maxTextLen))
-		case !utf8.ValidString(f.v):
-			errs.add(r.line, f.name, "not valid UTF-8")
 		}
 	}
-	if e.Priority, err = ParsePriority(r.priority); err != nil {
-		errs.add(r.line, "priority", err.Error())
+	if textOK[4] {
+		if e.Priority, err = ParsePriority(r.priority); err != nil {
+			errs.add(r.line, "priority", err.Error())
+		}
 	}
-	fromOK, untilOK := true, true
-	if e.ValidFrom, err = parseTime(r.from, false); err != nil {
-		errs.add(r.line, "valid_from", err.Error())
-		fromOK = false
+	fromOK, untilOK := textOK[5], textOK[6]
+	if fromOK {
+		if e.ValidFrom, err = parseTime(r.from, false); err != nil {
+			errs.add(r.line, "valid_from", err.Error())
+			fromOK = false
+		}
 	}
-	if e.ValidUntil, err = parseTime(r.until, true); err != nil {
-		errs.add(r.line, "valid_until", err.Error())
-		untilOK = false
+	if untilOK {
+		if e.ValidUntil, err = parseTime(r.until, true); err != nil {
+			errs.add(r.line, "valid_until", err.Error())
+			untilOK = false
+		}
 	}
 	if fromOK && untilOK && !e.ValidFrom.IsZero() && !e.ValidUntil.IsZero() && !e.ValidUntil.After(e.ValidFrom) {
 		errs.add(r.line, "valid_until", "before valid_from")

@@ -3,7 +3,9 @@ package hotlist
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FieldError is one problem in an imported file, located by line and field.
@@ -63,7 +65,42 @@ func (l *errorList) add(line int, field, msg string) {
 		l.omitted++
 		return
 	}
-	l.errs = append(l.errs, FieldError{Line: line, Field: field, Msg: msg})
+	// Messages quote what the file gave; a megabyte field in each of 500
+	// errors would be half a gigabyte of report.
+	l.errs = append(l.errs, FieldError{Line: line, Field: clip(field, maxFieldName), Msg: clip(msg, maxMsg)})
+}
+
+// Bounds of one FieldError's text.
+const (
+	maxFieldName = 64
+	maxMsg       = 300
+)
+
+// clip shortens s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	n -= len("...")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// fieldName is how an error names a key the file gave: as is when it is a
+// plain name (the usual "colour"), quoted otherwise, so that a key made of
+// control characters or terminal escapes is shown, not obeyed.
+func fieldName(key string) string {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return strconv.QuoteToASCII(clip(key, maxFieldName))
+		}
+	}
+	if key == "" {
+		return `""`
+	}
+	return key
 }
 
 func (l *errorList) len() int { return len(l.errs) + l.omitted }

@@ -5,8 +5,6 @@ import (
 	"math/bits"
 	"time"
 	"unsafe"
-
-	"github.com/politiezone/zoneconsole/plate"
 )
 
 // rec is an Entry packed for the index: 48 bytes instead of ~170, strings
@@ -99,87 +97,15 @@ func (t *classTable) entryKeys(p string, fn func(k uint64, tag uint32)) {
 // apart (a transposition, a shift), which are dropped here unread.
 func keyMatches(rt, et uint32) bool { return rt == fullKey || et == fullKey || rt == et }
 
-// builder collects the entries of one list version.
-type builder struct {
-	name    string
-	version int64
-	recs    []rec
-	strs    []string
-	intern  map[string]uint32
-	country []string
-}
-
-func newBuilder(name string, version int64, sizeHint int) *builder {
-	b := &builder{name: name, version: version, intern: make(map[string]uint32), strs: []string{""}, country: []string{""}}
-	b.intern[""] = 0
-	if sizeHint > 0 {
-		b.recs = make([]rec, 0, sizeHint)
-		adviseHuge(b.recs[:sizeHint])
-	}
-	return b
-}
-
-func (b *builder) str(s string) uint32 {
-	if i, ok := b.intern[s]; ok {
-		return i
-	}
-	i := uint32(len(b.strs))
-	b.strs = append(b.strs, s)
-	b.intern[s] = i
-	return i
-}
-
-func (b *builder) countryID(c string) (uint16, bool) {
-	for i, s := range b.country {
-		if s == c {
-			return uint16(i), true
-		}
-	}
-	if len(b.country) > math.MaxUint16 {
-		return 0, false
-	}
-	b.country = append(b.country, c)
-	return uint16(len(b.country) - 1), true
-}
-
-// add files one entry; it reports false for a plate that cannot be indexed
-// (empty, too long) or once the list is full.
-func (b *builder) add(e Entry) bool {
-	e.Plate = plate.Normalize(e.Plate)
-	if len(b.recs) >= maxListEntries || e.Plate == "" || len(e.Plate) > maxPlateLen {
-		return false
-	}
-	cid, ok := b.countryID(e.Country)
-	if !ok {
-		return false
-	}
-	r := rec{
-		plateLen: uint8(len(e.Plate)),
-		prio:     e.Priority,
-		country:  cid,
-		source:   b.str(e.Source),
-		measure:  b.str(e.Measure),
-		remarks:  b.str(e.Remarks),
-		line:     uint32(e.Line),
-		from:     math.MinInt64,
-		until:    math.MaxInt64,
-	}
-	if !e.ValidFrom.IsZero() {
-		r.from = e.ValidFrom.Unix()
-	}
-	if !e.ValidUntil.IsZero() {
-		r.until = e.ValidUntil.Unix()
-	}
-	copy(r.plate[:], e.Plate)
-	b.recs = append(b.recs, r)
-	return true
-}
-
 // build makes the bucket directory. Scattering millions of postings
 // straight into a 30 MB array misses the cache on every write, so the
 // postings are first split by the top bits of their bucket into at most
 // 256 runs (sequential writes), and each run, whose part of dir and post
-// fits in the cache, is then counting-sorted into place.
+// fits in the cache, is then counting-sorted into place. The runs are made
+// a group at a time, each group a pass over the entries, so that the
+// scratch array is a quarter of the postings, not all of them: at a
+// national list's size it would otherwise be the largest array of an
+// import (8 bytes a posting against post's 4).
 func (b *builder) build(t *classTable) *listIndex {
 	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, strs: b.strs, country: b.country}
 	b.intern = nil
@@ -197,55 +123,82 @@ func (b *builder) build(t *classTable) *listIndex {
 	hiBits := min(8, lg)
 	loBits := lg - hiBits
 	loMask := uint64(1)<<loBits - 1
+	nruns := 1 << hiBits
 
-	// Pass 1: run sizes. Pass 2: postings into their run, tagged with the
-	// low bucket bits.
+	// Pass 1: run sizes.
 	var start [1<<8 + 1]int
 	for i := range ix.recs {
 		t.entryKeys(ix.plate(i), func(k uint64, _ uint32) { start[mix(k)>>ix.shift>>loBits+1]++ })
 	}
-	for r := 1; r <= 1<<hiBits; r++ {
+	for r := 1; r <= nruns; r++ {
 		start[r] += start[r-1]
 	}
-	runs := make([]uint64, nkeys)
-	fillRun := start
-	for i := range ix.recs {
-		t.entryKeys(ix.plate(i), func(k uint64, tag uint32) {
-			h := mix(k)
-			bk := h >> ix.shift
-			r := bk >> loBits
-			runs[fillRun[r]] = (bk&loMask)<<32 | uint64(uint32(i)|tag<<postIdxBits|fingerprint(h, ix.shift)<<(postIdxBits+postTagBits))
-			fillRun[r]++
-		})
-	}
-
-	// Pass 3: each run sorted into its own slice of dir and post.
 	ix.dir = make([]uint32, nb+1)
 	ix.post = make([]uint32, nkeys)
 	adviseHuge(ix.dir)
 	adviseHuge(ix.post)
-	for r := 0; r < 1<<hiBits; r++ {
-		seg := runs[start[r]:start[r+1]]
-		base := r << loBits
-		dir := ix.dir[base : base+1<<loBits+1]
-		for _, p := range seg {
-			dir[p>>32+1]++
+	budget := max(nkeys/groupsPerBuild+1, 1<<12)
+	var runs []uint64
+	for g0 := 0; g0 < nruns; {
+		g1 := g0 + 1 // runs g0..g1-1 form the group; one run may exceed the budget
+		for g1 < nruns && start[g1+1]-start[g0] <= budget {
+			g1++
 		}
-		dir[0] = uint32(start[r])
-		for i := 1; i < len(dir); i++ {
-			dir[i] += dir[i-1]
+		base := start[g0]
+		if n := start[g1] - base; cap(runs) < n {
+			runs = make([]uint64, n)
 		}
-		for _, p := range seg {
-			lo := p >> 32
-			ix.post[dir[lo]] = uint32(p)
-			dir[lo]++
+		runs = runs[:start[g1]-base]
+		// Pass 2: the group's postings into their runs, tagged with the
+		// low bucket bits.
+		var fill [1<<8 + 1]int
+		copy(fill[g0:g1], start[g0:g1])
+		for i := range ix.recs {
+			t.entryKeys(ix.plate(i), func(k uint64, tag uint32) {
+				h := mix(k)
+				bk := h >> ix.shift
+				r := int(bk >> loBits)
+				if r < g0 || r >= g1 {
+					return
+				}
+				runs[fill[r]-base] = (bk&loMask)<<32 | uint64(uint32(i)|tag<<postIdxBits|fingerprint(h, ix.shift)<<(postIdxBits+postTagBits))
+				fill[r]++
+			})
 		}
-		// The scatter advanced each bucket's start to its end; shift back.
-		copy(dir[1:], dir[:len(dir)-1])
-		dir[0] = uint32(start[r])
+		// Pass 3: each run sorted into its own slice of dir and post.
+		for r := g0; r < g1; r++ {
+			ix.sortRun(runs[start[r]-base:start[r+1]-base], r<<loBits, loBits, start[r])
+		}
+		g0 = g1
 	}
 	ix.dir[nb] = uint32(nkeys)
 	return ix
+}
+
+// groupsPerBuild is how many passes build makes over the entries to fill
+// the runs: more passes, less scratch (a quarter of the postings here) and
+// more time (each pass recomputes every key, about 50 ns an entry).
+const groupsPerBuild = 4
+
+// sortRun counting-sorts one run's postings (tagged with their low bucket
+// bits) into post, starting at postStart, and fills the run's part of dir.
+func (ix *listIndex) sortRun(seg []uint64, base, loBits, postStart int) {
+	dir := ix.dir[base : base+1<<loBits+1]
+	for _, p := range seg {
+		dir[p>>32+1]++
+	}
+	dir[0] = uint32(postStart)
+	for i := 1; i < len(dir); i++ {
+		dir[i] += dir[i-1]
+	}
+	for _, p := range seg {
+		lo := p >> 32
+		ix.post[dir[lo]] = uint32(p)
+		dir[lo]++
+	}
+	// The scatter advanced each bucket's start to its end; shift back.
+	copy(dir[1:], dir[:len(dir)-1])
+	dir[0] = uint32(postStart)
 }
 
 // plate returns the listed plate without copying; recs is never written

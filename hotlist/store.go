@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"regexp"
@@ -161,6 +162,11 @@ func (s *Store) Matcher() *Matcher { return s.matcher }
 // the next version of the list in one transaction and makes it active in the
 // Matcher. A file with errors returns a *ValidationError and changes nothing.
 // A file with only a header is valid: it empties the list.
+//
+// The file is read once, as a stream, and never held: its valid entries go
+// packed into the builder the Matcher's index is made from, and the store
+// is written from there. An import's memory is that index and a few bytes
+// per entry to find duplicates, not a multiple of the file (TestImportRSS).
 func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
 	if !listName.MatchString(req.List) {
 		return ImportResult{}, fmt.Errorf("hotlist: list %q: %w (want [a-z0-9_-]{1,32})", req.List, ErrInvalidList)
@@ -168,19 +174,17 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	if strings.TrimSpace(req.User) == "" {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, ErrNoUser)
 	}
-	data, err := io.ReadAll(io.LimitReader(req.Data, MaxFileSize+1))
+	in := &hashingReader{r: io.LimitReader(req.Data, MaxFileSize+1), h: sha256.New()}
+	b := newBuilder(req.List, 0, 0)
+	format, errs, err := parse(ctx, req.Format, req.FileName, in, b)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: read %s: %w", req.List, req.FileName, err)
 	}
-	if len(data) > MaxFileSize {
+	if in.n > MaxFileSize {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %s is larger than %d bytes", req.List, req.FileName, MaxFileSize)
 	}
-	sum := sha256.Sum256(data)
-	format := detectFormat(req.Format, req.FileName, data)
-	entries, errs := parseFile(format, data)
-	data = nil
-	if len(entries) > maxListEntries {
-		errs.add(0, "file", fmt.Sprintf("%d entries, a list holds at most %d", len(entries), maxListEntries))
+	if n := b.entries(); n > maxListEntries {
+		errs.add(0, "file", fmt.Sprintf("%d entries, a list holds at most %d", n, maxListEntries))
 	}
 	if errs.len() > 0 {
 		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.errs, Omitted: errs.omitted}
@@ -192,73 +196,42 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	s.importMu.Lock()
 	defer s.importMu.Unlock()
 	v := Version{List: req.List, ImportedAt: s.now().UTC().Truncate(time.Millisecond), ImportedBy: req.User,
-		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(sum[:]), Entries: len(entries)}
-	prev, err := s.store(ctx, &v, entries)
+		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(in.h.Sum(nil)), Entries: len(b.recs)}
+	prev, err := s.store(ctx, &v, b)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
 	}
 	res := ImportResult{Version: v, Previous: prev}
-	if res.Added, res.Removed, err = s.diff(ctx, req.List, prev, entries); err != nil {
+	if res.Added, res.Removed, err = s.diff(ctx, req.List, prev, b); err != nil {
 		// The version is committed; the counts are only a summary for the audit.
 		s.log.Error("counting changes against the previous version", "list", v.List, "version", v.Version, "err", err)
 		res.Added, res.Removed = -1, -1
 	}
-	if err := s.matcher.Load(v.List, v.Version, entries); err != nil {
-		// Cannot happen for validated entries; the version is stored all the same.
-		s.log.Error("matcher load after import", "list", v.List, "version", v.Version, "err", err)
-	}
+	b.version = v.Version
+	s.matcher.swap(b.build(&s.matcher.ct))
 	s.log.Info("list imported", "list", v.List, "version", v.Version, "entries", v.Entries,
 		"user", v.ImportedBy, "sha256", v.SHA256, "added", res.Added, "removed", res.Removed)
 	return res, nil
 }
 
-// diff counts plate+country pairs added and removed against the previous
-// version: from the matcher when it holds that version, else (another
-// process imported it) from the database.
-func (s *Store) diff(ctx context.Context, list string, prev int64, entries []Entry) (added, removed int, err error) {
-	type pc struct{ plate, country string }
-	oldSet := make(map[pc]struct{})
-	var held *listIndex
-	for _, ix := range *s.matcher.snap.Load() {
-		if ix.name == list && ix.version == prev {
-			held = ix
-		}
-	}
-	switch {
-	case held != nil:
-		for i := range held.recs {
-			oldSet[pc{held.plate(i), held.country[held.recs[i].country]}] = struct{}{}
-		}
-	case prev > 0:
-		if _, err := s.eachEntry(ctx, list, prev, func(e Entry) error {
-			oldSet[pc{e.Plate, e.Country}] = struct{}{}
-			return nil
-		}); err != nil {
-			return 0, 0, err
-		}
-	}
-	newSet := make(map[pc]struct{}, len(entries))
-	for _, e := range entries {
-		k := pc{e.Plate, e.Country}
-		if _, dup := newSet[k]; dup {
-			continue
-		}
-		newSet[k] = struct{}{}
-		if _, ok := oldSet[k]; !ok {
-			added++
-		}
-	}
-	for k := range oldSet {
-		if _, ok := newSet[k]; !ok {
-			removed++
-		}
-	}
-	return added, removed, nil
+// hashingReader hashes and counts the file as given (byte-order mark
+// included), for the version record and the size bound.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
 }
 
-// store writes a version and its entries in one transaction and returns the
-// previous active version number.
-func (s *Store) store(ctx context.Context, v *Version, entries []Entry) (prev int64, err error) {
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	n, err := hr.r.Read(p)
+	hr.h.Write(p[:n])
+	hr.n += int64(n)
+	return n, err
+}
+
+// store writes a version and the builder's entries in one transaction and
+// returns the previous active version number.
+func (s *Store) store(ctx context.Context, v *Version, b *builder) (prev int64, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
@@ -284,7 +257,7 @@ func (s *Store) store(ctx context.Context, v *Version, entries []Entry) (prev in
 	if err != nil {
 		return 0, fmt.Errorf("version id: %w", err)
 	}
-	if err = insertEntries(ctx, tx, vid, entries); err != nil {
+	if err = insertEntries(ctx, tx, vid, b); err != nil {
 		return 0, err
 	}
 	if err = tx.Commit(); err != nil {
@@ -298,7 +271,7 @@ func (s *Store) store(ctx context.Context, v *Version, entries []Entry) (prev in
 // well under SQLite's 32766-parameter limit.
 const rowsPerInsert = 200
 
-func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, entries []Entry) error {
+func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error {
 	const cols = 10
 	stmtFor := func(n int) (*sql.Stmt, error) {
 		q := make([]byte, 0, 64+n*24)
@@ -317,22 +290,23 @@ func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, entries []Entry) 
 	}
 	defer full.Close()
 	args := make([]any, 0, rowsPerInsert*cols)
-	for start := 0; start < len(entries); start += rowsPerInsert {
-		batch := entries[start:min(start+rowsPerInsert, len(entries))]
+	for start := 0; start < len(b.recs); start += rowsPerInsert {
+		end := min(start+rowsPerInsert, len(b.recs))
 		args = args[:0]
-		for _, e := range batch {
+		for i := start; i < end; i++ {
+			e := b.entry(i)
 			args = append(args, vid, e.Line, e.Plate, e.Country, e.Source, e.Measure, int(e.Priority),
 				formatTime(e.ValidFrom), formatTime(e.ValidUntil), e.Remarks)
 		}
 		stmt := full
-		if len(batch) < rowsPerInsert {
-			if stmt, err = stmtFor(len(batch)); err != nil {
+		if end-start < rowsPerInsert {
+			if stmt, err = stmtFor(end - start); err != nil {
 				return fmt.Errorf("prepare insert: %w", err)
 			}
 			defer stmt.Close()
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("insert entries at line %d: %w", batch[0].Line, err)
+			return fmt.Errorf("insert entries at line %d: %w", b.recs[start].line, err)
 		}
 	}
 	return nil
