@@ -40,17 +40,50 @@
 // without a sync (the next pending write flushes it). After any crash the
 // store therefore ends exactly at the committed or at the pending head, and
 // Verify treats anything else as a cut tail (KindTruncated) or as entries
-// appended without the key (KindUnsigned). Open settles a pending head left
-// by a crash, and refuses to open a store that disagrees with its head, so a
-// console never goes on recording into a broken chain. Alternatives we
-// rejected: a checkpoint row per commit (deleted along with the tail it
-// should protect) and a head file rewritten by rename (two fsyncs more).
-// Measured cost (BenchmarkAppend, single vs single-nohead): about 190 µs per
-// group commit on this machine, i.e. ~1 770 instead of ~2 660 single
-// durable appends/s, and negligible for batches. Limits: an intruder who can
-// also replace the head file with an older copy of itself (and cut the
-// store to match) is not detected; keep the key directory on other storage
-// or copy the head elsewhere to close that.
+// appended without the key (KindUnsigned). The newest record is
+// authoritative, and a slot that is written but unreadable, unsigned, in the
+// wrong place or out of sequence fails verification (ParseHead): both slots
+// lie in one disk sector and each is rewritten whole by one pwrite, so only
+// tampering leaves one bad, and falling back to the older record would let
+// the last batch be cut by corrupting the newest one. Measured cost
+// (BenchmarkAppend, single vs single-nohead): about 190 µs per group commit
+// on this machine, i.e. ~1 770 instead of ~2 660 single durable appends/s,
+// and negligible for batches.
+//
+// Trust. Whoever can write the data directory can write DATA/keys too: with
+// the private key there they can re-sign a rewritten chain, and with a
+// fresh key pair written over it, re-key it. So a verification trusts only
+// what comes from outside (VerifyOptions, or Options for a Log): a public
+// key (ReadPublicKeyFile: PEM, hex or raw) or its Fingerprint, as the zone
+// file names it; a store signed by any other key is broken
+// (KindUntrustedKey), and Open refuses to sign on with a key that is not the
+// pinned one (ErrKeyMismatch). Without a pinned key Verify checks against
+// DATA/keys as before and Report.KeyPinned says so. And a witness: with
+// Options.Witness, a directory on other storage, every checkpoint and the
+// head (at Open, Close and at most every WitnessEvery) are also appended,
+// fsynced, to one file per store there (witness.go). The store must still
+// hold every witnessed entry with the witnessed hash, and the first witnessed
+// record must verify under the key used, so a chain cut or rewritten and
+// re-signed (with the stolen key or a fresh one) after a witnessed
+// checkpoint is broken at that checkpoint (KindWitness). A witness inside
+// the store's directories is refused.
+//
+// Open verifies the whole chain (with the pinned key and the witness when
+// given) before the writer starts, and refuses a store broken anywhere with
+// an error wrapping the *ChainError (errors.Is(err, ErrBroken)), so the
+// console tells the administrator instead of burying the evidence under new
+// entries. Exports verify first too (Reader.ExportCSV, ExportHTML): a broken
+// chain exports no CSV, and its HTML page states the break; both fail.
+//
+// Files. The SQLite files are opened only through sqlitedb (the writer WAL
+// with synchronous=FULL, readers query_only without touching the journal
+// mode). The store, its -wal and -shm, the key, public key, head and witness
+// files are 0600 and their directories 0700, whatever the umask and the
+// modes they had before.
+//
+// Limits: root on the machine (or the console's account, once the witness
+// is on storage that account can also write) can still rewrite the store
+// and every copy it reaches; see the closing note of issue 16.
 //
 // Verification is a few pure functions over rows (verify.go: Verifier,
 // EntryHash, SelectHead) that know nothing of SQLite. Reader.Verify streams

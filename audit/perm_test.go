@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -61,7 +62,7 @@ func TestStoreFilesArePrivate(t *testing.T) {
 	}
 }
 
-func modeString(m int) string { return "0" + string(rune('0'+m>>6&7)) + string(rune('0'+m>>3&7)) + string(rune('0'+m&7)) }
+func modeString(m int) string { return fmt.Sprintf("%04o", m) }
 
 // A reader never changes the store: before this change the read-only open
 // set journal_mode=WAL and switched a rollback-journal store to WAL.
