@@ -176,6 +176,14 @@ func BenchmarkRecordCPU(b *testing.B) {
 		b.ReportMetric(float64(received.Load())/wall.Seconds(), "recv-B/s")
 		b.ReportMetric(float64(written)/wall.Seconds(), "written-B/s")
 		b.ReportMetric(float64(written)/float64(received.Load()), "written/recv")
-		b.ReportMetric(float64(dirBytes(fdir))/fwall.Seconds(), "ffmpeg-written-B/s")
+		fwritten := dirBytes(fdir)
+		b.ReportMetric(float64(fwritten)/fwall.Seconds(), "ffmpeg-written-B/s")
+		// Per byte stored, in case the two sides did not get the same
+		// amount (a saturated simulator, ffmpeg's probing at the start).
+		oursPerMB := ours.Seconds() / (float64(written) / 1e6)
+		theirsPerMB := theirs.Seconds() / (float64(fwritten) / 1e6)
+		b.ReportMetric(oursPerMB*1000, "ours-cpu-ms/MB")
+		b.ReportMetric(theirsPerMB*1000, "ffmpeg-cpu-ms/MB")
+		b.ReportMetric(oursPerMB/theirsPerMB, "ratio-per-byte")
 	}
 }
