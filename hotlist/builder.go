@@ -16,7 +16,7 @@ import (
 type builder struct {
 	name    string
 	version int64
-	recs    []rec
+	recs    recTable
 	strs    []string
 	intern  map[string]uint32
 	country []string
@@ -33,10 +33,7 @@ type builder struct {
 func newBuilder(name string, version int64, sizeHint int) *builder {
 	b := &builder{name: name, version: version, intern: make(map[string]uint32), strs: []string{""}, country: []string{""}}
 	b.intern[""] = 0
-	if sizeHint > 0 {
-		b.recs = make([]rec, 0, sizeHint)
-		adviseHuge(b.recs[:sizeHint])
-	}
+	b.recs.reserve(sizeHint)
 	return b
 }
 
@@ -71,7 +68,7 @@ func (b *builder) countryID(c string) (uint16, bool) {
 func (b *builder) add(e Entry) bool {
 	r, ok := b.pack(e)
 	if ok {
-		b.recs = append(b.recs, r)
+		b.recs.add(r)
 	}
 	return ok
 }
@@ -80,7 +77,7 @@ func (b *builder) pack(e Entry) (rec, bool) {
 	if !normalised(e.Plate) {
 		e.Plate = plate.Normalize(e.Plate)
 	}
-	if len(b.recs) >= maxListEntries || e.Plate == "" || len(e.Plate) > maxPlateLen {
+	if b.recs.len() >= maxListEntries || e.Plate == "" || len(e.Plate) > maxPlateLen {
 		return rec{}, false
 	}
 	cid, ok := b.countryID(e.Country)
@@ -127,7 +124,7 @@ func (r *rec) dupKey() dupKey {
 // entry past maxListEntries is only counted (overflow): the import fails,
 // and its size is all the error needs to say.
 func (b *builder) addUnique(e Entry) (firstLine int, dup bool) {
-	if len(b.recs) >= maxListEntries {
+	if b.recs.len() >= maxListEntries {
 		b.overflow++
 		return 0, false
 	}
@@ -145,26 +142,26 @@ func (b *builder) addUnique(e Entry) (firstLine int, dup bool) {
 	k := r.dupKey()
 	h := maphash.Comparable(b.seed, k)
 	if i, ok := b.seen[h]; ok {
-		if b.recs[i].dupKey() == k {
-			return int(b.recs[i].line), true
+		if b.recs.at(int(i)).dupKey() == k {
+			return int(b.recs.at(int(i)).line), true
 		}
 		if j, ok := b.clashes[k]; ok {
-			return int(b.recs[j].line), true
+			return int(b.recs.at(int(j)).line), true
 		}
 		if b.clashes == nil {
 			b.clashes = make(map[dupKey]uint32)
 		}
-		b.clashes[k] = uint32(len(b.recs))
+		b.clashes[k] = uint32(b.recs.len())
 	} else {
-		b.seen[h] = uint32(len(b.recs))
+		b.seen[h] = uint32(b.recs.len())
 	}
-	b.recs = append(b.recs, r)
+	b.recs.add(r)
 	return 0, false
 }
 
 // entries is the number of valid entries an import found, those past
 // maxListEntries included.
-func (b *builder) entries() int { return len(b.recs) + b.overflow }
+func (b *builder) entries() int { return b.recs.len() + b.overflow }
 
 // doneAdding drops what only addUnique needs, before the index is built.
 func (b *builder) doneAdding() {
@@ -173,7 +170,7 @@ func (b *builder) doneAdding() {
 
 // entry rebuilds entry i as it was filed.
 func (b *builder) entry(i int) Entry {
-	r := &b.recs[i]
+	r := b.recs.at(i)
 	e := Entry{
 		Plate: string(r.plate[:r.plateLen]), Country: b.country[r.country],
 		Source: b.strs[r.source], Measure: b.strs[r.measure], Remarks: b.strs[r.remarks],

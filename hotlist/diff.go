@@ -47,9 +47,9 @@ func (s *Store) diff(ctx context.Context, list string, prev int64, b *builder) (
 	}
 	switch {
 	case held != nil:
-		old = make([]pcKey, 0, len(held.recs))
-		for i := range held.recs {
-			r := &held.recs[i]
+		old = make([]pcKey, 0, held.recs.len())
+		for i := range held.recs.len() {
+			r := held.recs.at(i)
 			old = append(old, makePCKey(r.plate[:r.plateLen], held.country[r.country]))
 		}
 	case prev > 0:
@@ -60,9 +60,9 @@ func (s *Store) diff(ctx context.Context, list string, prev int64, b *builder) (
 			return 0, 0, err
 		}
 	}
-	cur := make([]pcKey, 0, len(b.recs))
-	for i := range b.recs {
-		r := &b.recs[i]
+	cur := make([]pcKey, 0, b.recs.len())
+	for i := range b.recs.len() {
+		r := b.recs.at(i)
 		cur = append(cur, makePCKey(r.plate[:r.plateLen], b.country[r.country]))
 	}
 	old, cur = sortedPC(old), sortedPC(cur)

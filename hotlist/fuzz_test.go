@@ -47,7 +47,7 @@ func fuzzParse(f *testing.F, format Format) {
 				t.Errorf("error %q: line %d, want 1..%d", fe.Error(), fe.Line, lines)
 			}
 		}
-		for i := range b.recs {
+		for i := range b.recs.len() {
 			e := b.entry(i)
 			if e.Line < 1 || e.Line > lines {
 				t.Errorf("entry %+v: line %d, want 1..%d", e, e.Line, lines)
@@ -68,8 +68,8 @@ func fuzzParse(f *testing.F, format Format) {
 			t.Fatal(err)
 		}
 		m.swap(b.build(&m.ct))
-		if st := m.Stats(); len(st) != 1 || st[0].Entries != len(b.recs) {
-			t.Errorf("matcher holds %+v, want %d entries", st, len(b.recs))
+		if st := m.Stats(); len(st) != 1 || st[0].Entries != b.recs.len() {
+			t.Errorf("matcher holds %+v, want %d entries", st, b.recs.len())
 		}
 	})
 }

@@ -37,7 +37,7 @@ type rec struct {
 type listIndex struct {
 	name    string
 	version int64
-	recs    []rec
+	recs    recTable
 	strs    []string
 	country []string
 	dir     []uint32 // bucket b holds post[dir[b]:dir[b+1]]
@@ -110,7 +110,7 @@ func (b *builder) build(t *classTable) *listIndex {
 	ix := &listIndex{name: b.name, version: b.version, recs: b.recs, strs: b.strs, country: b.country}
 	b.intern = nil
 	nkeys := 0
-	for i := range ix.recs {
+	for i := range ix.recs.len() {
 		t.entryKeys(ix.plate(i), func(uint64, uint32) { nkeys++ })
 	}
 	// About one posting per bucket; the fingerprint drops most strangers.
@@ -127,7 +127,7 @@ func (b *builder) build(t *classTable) *listIndex {
 
 	// Pass 1: run sizes.
 	var start [1<<8 + 1]int
-	for i := range ix.recs {
+	for i := range ix.recs.len() {
 		t.entryKeys(ix.plate(i), func(k uint64, _ uint32) { start[mix(k)>>ix.shift>>loBits+1]++ })
 	}
 	for r := 1; r <= nruns; r++ {
@@ -153,7 +153,7 @@ func (b *builder) build(t *classTable) *listIndex {
 		// low bucket bits.
 		var fill [1<<8 + 1]int
 		copy(fill[g0:g1], start[g0:g1])
-		for i := range ix.recs {
+		for i := range ix.recs.len() {
 			t.entryKeys(ix.plate(i), func(k uint64, tag uint32) {
 				h := mix(k)
 				bk := h >> ix.shift
@@ -204,14 +204,14 @@ func (ix *listIndex) sortRun(seg []uint64, base, loBits, postStart int) {
 // plate returns the listed plate without copying; recs is never written
 // after build.
 func (ix *listIndex) plate(i int) string {
-	r := &ix.recs[i]
+	r := ix.recs.at(i)
 	return unsafe.String(&r.plate[0], int(r.plateLen))
 }
 
 // fill rebuilds entry i into e. read is reused as its plate when they are
 // equal, which saves the one allocation of an exact hit.
 func (ix *listIndex) fill(i int, read string, e *Entry) {
-	r := &ix.recs[i]
+	r := ix.recs.at(i)
 	e.Plate = read
 	if read != ix.plate(i) {
 		e.Plate = string(r.plate[:r.plateLen])
@@ -232,7 +232,7 @@ func (ix *listIndex) fill(i int, read string, e *Entry) {
 
 // bytes is the memory the index holds (arrays and string data), for Stats.
 func (ix *listIndex) bytes() int64 {
-	n := int64(len(ix.recs))*int64(unsafe.Sizeof(rec{})) +
+	n := int64(ix.recs.len())*int64(unsafe.Sizeof(rec{})) +
 		int64(len(ix.dir)+len(ix.post))*4 + int64(len(ix.strs))*int64(unsafe.Sizeof(""))
 	for _, s := range ix.strs {
 		n += int64(len(s))

@@ -93,10 +93,10 @@ func (b *builder) strBytes(s []byte) uint32 {
 
 // addRec files an entry whose times are already in r.
 func (b *builder) addRec(r rec, pl, country, source, measure, remarks []byte) bool {
-	if len(b.recs) >= maxListEntries || len(pl) == 0 || len(pl) > maxPlateLen || !normalised(string(pl)) {
+	if b.recs.len() >= maxListEntries || len(pl) == 0 || len(pl) > maxPlateLen || !normalised(string(pl)) {
 		// Stored plates are normalised at import; anything else is not trusted.
 		p := plate.Normalize(string(pl))
-		if len(b.recs) >= maxListEntries || p == "" || len(p) > maxPlateLen {
+		if b.recs.len() >= maxListEntries || p == "" || len(p) > maxPlateLen {
 			return false
 		}
 		pl = []byte(p)
@@ -111,7 +111,7 @@ func (b *builder) addRec(r rec, pl, country, source, measure, remarks []byte) bo
 	r.source = b.strBytes(source)
 	r.measure = b.strBytes(measure)
 	r.remarks = b.strBytes(remarks)
-	b.recs = append(b.recs, r)
+	b.recs.add(r)
 	return true
 }
 

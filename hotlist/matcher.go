@@ -150,7 +150,7 @@ type ListStats struct {
 func (m *Matcher) Stats() []ListStats {
 	var out []ListStats
 	for _, ix := range *m.snap.Load() {
-		out = append(out, ListStats{List: ix.name, Version: ix.version, Entries: len(ix.recs), Bytes: ix.bytes(), Keys: len(ix.post)})
+		out = append(out, ListStats{List: ix.name, Version: ix.version, Entries: ix.recs.len(), Bytes: ix.bytes(), Keys: len(ix.post)})
 	}
 	return out
 }
@@ -238,7 +238,7 @@ func (m *Matcher) Match(read, country string, now time.Time) []Hit {
 // check decides one candidate and fills *h when it hits. Accepted diffs
 // are appended to *store, one backing array shared by the hits of a read.
 func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, scratch []Diff, store *[]Diff, h *Hit) bool {
-	r := &ix.recs[i]
+	r := ix.recs.at(i)
 	if now < r.from || now >= r.until {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -196,7 +197,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	s.importMu.Lock()
 	defer s.importMu.Unlock()
 	v := Version{List: req.List, ImportedAt: s.now().UTC().Truncate(time.Millisecond), ImportedBy: req.User,
-		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(in.h.Sum(nil)), Entries: len(b.recs)}
+		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(in.h.Sum(nil)), Entries: b.recs.len()}
 	prev, err := s.store(ctx, &v, b)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
@@ -208,6 +209,13 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 		res.Added, res.Removed = -1, -1
 	}
 	b.version = v.Version
+	// The parse and the inserts leave their garbage (a record string per
+	// line, the statements' arguments) in pages the index's large arrays
+	// cannot use until a collection frees them; collecting once now lets
+	// the build reuse them instead of mapping more (TestImportRSS: a fifth
+	// less peak RSS on a national list). An import is rare; the pause is
+	// this goroutine's.
+	runtime.GC()
 	s.matcher.swap(b.build(&s.matcher.ct))
 	s.log.Info("list imported", "list", v.List, "version", v.Version, "entries", v.Entries,
 		"user", v.ImportedBy, "sha256", v.SHA256, "added", res.Added, "removed", res.Removed)
@@ -290,8 +298,8 @@ func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error
 	}
 	defer full.Close()
 	args := make([]any, 0, rowsPerInsert*cols)
-	for start := 0; start < len(b.recs); start += rowsPerInsert {
-		end := min(start+rowsPerInsert, len(b.recs))
+	for start := 0; start < b.recs.len(); start += rowsPerInsert {
+		end := min(start+rowsPerInsert, b.recs.len())
 		args = args[:0]
 		for i := start; i < end; i++ {
 			e := b.entry(i)
@@ -306,7 +314,7 @@ func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error
 			defer stmt.Close()
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("insert entries at line %d: %w", b.recs[start].line, err)
+			return fmt.Errorf("insert entries at line %d: %w", b.recs.at(start).line, err)
 		}
 	}
 	return nil
