@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/audit"
 )
 
@@ -17,12 +18,15 @@ const auditUsage = `usage:
       (default DB: <data>/audit.db; key: <dir of DB>/keys/audit.ed25519,
       only its .pub and .head files are read). Exit 0 intact, 1 broken
       (the first bad entry is printed), 2 the store cannot be read.
-  zoneconsole audit export --from T --to T [--user U] [--camera ID]
+  zoneconsole audit export --user NAME --from T --to T [--by U] [--camera ID]
                            [--format csv|html] [--db DB] [--key FILE]
-      write the entries of [from, to) to stdout, ordered by time. T is
+      write the entries of [from, to) to stdout, ordered by time, for NAME
+      (a team chief or the DPO; password from ZONECONSOLE_PASSWORD or
+      standard input), checked and audited like the review screen. T is
       RFC 3339 or a UTC day YYYY-MM-DD (a day given to --to is included).
-      html is a printable report that first states the chain's
-      verification result.
+      --by keeps the entries of one user. html is a printable report that
+      first states the chain's verification result; a broken chain exports
+      nothing as CSV and exits 1 in both formats.
 `
 
 // cmdAudit runs `zoneconsole audit verify|export`.
@@ -110,76 +114,43 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 	var (
 		from   = fs.String("from", "", "start, RFC 3339 or YYYY-MM-DD (UTC), inclusive")
 		to     = fs.String("to", "", "end, RFC 3339 (exclusive) or YYYY-MM-DD (UTC, that day included)")
-		user   = fs.String("user", "", "only this user")
+		user   = fs.String("user", "", "who exports (a team chief or the DPO); password from ZONECONSOLE_PASSWORD or stdin")
+		by     = fs.String("by", "", "only the entries of this user")
 		camera = fs.String("camera", "", "only this camera id (subject camera:<id>)")
 		format = fs.String("format", "csv", "csv or html")
-		dbPath = fs.String("db", "", "audit store (default <data>/audit.db)")
-		key    = fs.String("key", "", "signing key path (its .pub and .head are read)")
+		dbPath = fs.String("db", "", "audit store to read (default <data>/audit.db)")
+		key    = fs.String("key", "", "signing key path of --db (its .pub and .head are read)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
-	if fs.NArg() > 0 || *from == "" || *to == "" || (*format != "csv" && *format != "html") {
+	if fs.NArg() > 0 || *from == "" || *to == "" || *user == "" || (*format != "csv" && *format != "html") {
 		fs.Usage()
 		return 2
 	}
-	f := audit.Filter{User: *user}
+	f := app.ReviewFilter{User: *by, Camera: strings.TrimPrefix(*camera, "camera:")}
 	var err error
 	if f.From, f.To, err = parsePeriod(*from, *to); err != nil {
 		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
 		return 2
 	}
-	if *camera != "" {
-		f.Subject = *camera
-		if !strings.HasPrefix(f.Subject, "camera:") {
-			f.Subject = "camera:" + f.Subject
+	var src *audit.Reader
+	if *dbPath != "" {
+		db, keyPath := auditPaths(g, *dbPath, *key)
+		if src, err = audit.OpenReader(db, audit.Options{KeyPath: keyPath, Logger: g.Log}); err != nil {
+			fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
+			return 1
 		}
+		defer src.Close()
 	}
-	db, keyPath := auditPaths(g, *dbPath, *key)
-	r, err := audit.OpenReader(db, audit.Options{KeyPath: keyPath, Logger: g.Log})
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
-		return 1
+	sh, code := shellLogin(ctx, g, "audit export", *user)
+	if sh == nil {
+		return code
 	}
-	defer r.Close()
-	es, err := r.Query(ctx, f)
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
-		return 1
-	}
-	if *format == "csv" {
-		err = audit.WriteCSV(g.Stdout, es)
-	} else {
-		err = writeAuditHTML(ctx, g, r, es, describeFilter(f))
-	}
-	if err != nil {
+	defer closeShell(g, "audit export", sh)
+	if err := sh.ExportReview(ctx, f, app.ExportFormat(*format), g.Stdout, src); err != nil {
 		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-func writeAuditHTML(ctx context.Context, g *globals, r *audit.Reader, es []audit.Entry, desc string) error {
-	rep, err := r.Verify(ctx)
-	var ce *audit.ChainError
-	switch {
-	case errors.As(err, &ce):
-		fmt.Fprintf(g.Stderr, "audit export: warning: chain broken at seq %d (%s); the report says so\n", ce.Seq, ce.Kind)
-	case err != nil:
-		// The page then says the chain was not verified.
-		fmt.Fprintf(g.Stderr, "audit export: warning: chain not verified: %v\n", err)
-		rep = audit.Report{}
-	}
-	return audit.WriteHTMLReport(g.Stdout, es, desc, rep)
-}
-
-func describeFilter(f audit.Filter) string {
-	parts := []string{fmt.Sprintf("from %s to %s (UTC)", f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))}
-	if f.User != "" {
-		parts = append(parts, "user "+f.User)
-	}
-	if f.Subject != "" {
-		parts = append(parts, f.Subject)
-	}
-	return strings.Join(parts, ", ")
 }

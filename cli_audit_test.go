@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 )
 
 func auditStore(t *testing.T, n int) string {
@@ -34,8 +36,20 @@ func auditStore(t *testing.T, n int) string {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The reviewer who exports: audit export logs in like the console.
+	users, err := identity.OpenUsers(filepath.Join(dir, "users.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer users.Close()
+	if err := users.Add(context.Background(), identity.User{Name: "chef", Role: policy.RoleTeamChief}, reviewerPW); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ZONECONSOLE_PASSWORD", reviewerPW)
 	return dir
 }
+
+const reviewerPW = "reviewer-password"
 
 func runAudit(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
@@ -67,14 +81,14 @@ func TestCmdAudit(t *testing.T) {
 		{"verify -h", []string{"verify", "-h"}, 0, "", -1},
 		{"verify unknown flag", []string{"verify", "--shred"}, 2, "", -1},
 		{"unknown subcommand", []string{"shred"}, 2, "", -1},
-		{"export csv by day", []string{"export", "--from", "2026-11-03", "--to", "2026-11-03"}, 0, "seq,time,user", 16},
-		{"export csv by user", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "bob"}, 0, "", 15},
-		{"export csv by camera", []string{"export", "--from", "2026-11-03T08:00:00Z", "--to", "2026-11-03T20:00:00+01:00", "--camera", "b"}, 0, "", 4},
-		{"export html", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "html"}, 0, "Chain intact: 30 entries verified", -1},
-		{"export without --to", []string{"export", "--from", "2026-11-01"}, 2, "", -1},
-		{"export bad time", []string{"export", "--from", "yesterday", "--to", "2026-11-30"}, 2, "", -1},
-		{"export bad format", []string{"export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "pdf"}, 2, "", -1},
-		{"export empty period", []string{"export", "--from", "2026-11-30", "--to", "2026-11-01"}, 2, "", -1},
+		{"export csv by day", []string{"export", "--user", "chef", "--from", "2026-11-03", "--to", "2026-11-03"}, 0, "seq,time,user", 16},
+		{"export csv by user", []string{"export", "--user", "chef", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "bob"}, 0, "", 15},
+		{"export csv by camera", []string{"export", "--user", "chef", "--from", "2026-11-03T08:00:00Z", "--to", "2026-11-03T20:00:00+01:00", "--camera", "b"}, 0, "", 4},
+		{"export html", []string{"export", "--user", "chef", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "html"}, 0, "Chain intact", -1},
+		{"export without --to", []string{"export", "--user", "chef", "--from", "2026-11-01"}, 2, "", -1},
+		{"export bad time", []string{"export", "--user", "chef", "--from", "yesterday", "--to", "2026-11-30"}, 2, "", -1},
+		{"export bad format", []string{"export", "--user", "chef", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "pdf"}, 2, "", -1},
+		{"export empty period", []string{"export", "--user", "chef", "--from", "2026-11-30", "--to", "2026-11-01"}, 2, "", -1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,8 +120,17 @@ func TestCmdAudit(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "first bad entry: seq 7: hash mismatch") || !strings.Contains(out, `justification=judicial`) {
 		t.Fatalf("verify after edit = %d:\n%s", code, out)
 	}
-	code, out, errs := runAudit(t, dir, "export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "html")
-	if code != 0 || !strings.Contains(out, "Chain BROKEN at entry 7") || !strings.Contains(errs, "chain broken at seq 7") {
-		t.Fatalf("html export after edit = %d, stderr %q", code, errs)
+	// Nothing is exported from a broken chain, in any format: the store is
+	// refused before a row is read.
+	for _, format := range []string{"csv", "html"} {
+		code, out, errs := runAudit(t, dir, "export", "--user", "chef", "--from", "2026-11-01", "--to", "2026-11-30", "--format", format)
+		if code != 1 || strings.Contains(out, "ann") || !strings.Contains(errs, "7") {
+			t.Fatalf("%s export after edit = %d, stdout %q, stderr %q", format, code, out, errs)
+		}
+	}
+	// Without a login there is no export at all.
+	t.Setenv("ZONECONSOLE_PASSWORD", "wrong")
+	if code, out, _ := runAudit(t, dir, "export", "--user", "chef", "--from", "2026-11-01", "--to", "2026-11-30"); code != 1 || out != "" {
+		t.Fatalf("export with a wrong password = %d, %q", code, out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/politiezone/zoneconsole/app"
 )
 
 // subFlags is the flag set of a subcommand whose usage text is usage: a
@@ -79,4 +82,33 @@ func readPassword(r io.Reader) (string, error) {
 		return "", errors.New("no password: set ZONECONSOLE_PASSWORD or give it on standard input")
 	}
 	return pw, nil
+}
+
+// shellLogin opens the data directory's stores for a subcommand and logs
+// the user in: what a subcommand reads or changes is decided by the policy
+// and audited, as in the console. On failure it has printed why and gives
+// the exit code (1, or 2 for a missing password).
+func shellLogin(ctx context.Context, g *globals, cmd, user string) (*app.Shell, int) {
+	pw, err := readPassword(os.Stdin)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "%s: %v\n", cmd, err)
+		return nil, 2
+	}
+	sh, err := app.OpenShell(ctx, g.DataDir, g.Log)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "%s: %v\n", cmd, err)
+		return nil, 1
+	}
+	if err := sh.Login(ctx, user, pw); err != nil {
+		sh.Close()
+		fmt.Fprintf(g.Stderr, "%s: login %s: %v\n", cmd, user, err)
+		return nil, 1
+	}
+	return sh, 0
+}
+
+func closeShell(g *globals, cmd string, sh *app.Shell) {
+	if err := sh.Close(); err != nil {
+		fmt.Fprintf(g.Stderr, "%s: close: %v\n", cmd, err)
+	}
 }

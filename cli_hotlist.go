@@ -46,7 +46,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole hotlist: %v\n", err)
 		return 2
 	}
-	sh, err := app.OpenHotlistShell(ctx, g.DataDir, g.Log)
+	sh, err := app.OpenShell(ctx, g.DataDir, g.Log)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole hotlist: %v\n", err)
 		return 1
@@ -61,7 +61,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	if sub == "versions" {
-		vs, err := sh.Versions(ctx)
+		vs, err := sh.HotlistVersions(ctx)
 		if err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole hotlist versions: %v\n", err)
 			return 1
@@ -84,7 +84,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	defer f.Close()
-	r, err := sh.Import(ctx, name, path, f)
+	r, err := sh.ImportHotlist(ctx, name, path, f)
 	var ve *hotlist.ValidationError
 	var de *app.DeniedError
 	switch {

@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/identity"
 )
 
 func TestHotlistCommand(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	adm, err := app.OpenShellAdmin(dir, "test", slog.New(slog.DiscardHandler))
+	adm, err := identity.OpenShellAdmin(dir, "test", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

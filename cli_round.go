@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/politiezone/zoneconsole/app"
 )
@@ -54,7 +53,9 @@ func roundList(ctx context.Context, g *globals, args []string) int {
 	}
 	rounds, ok, err := app.ListRounds(ctx, g.DataDir, *zone)
 	if err == nil && !ok {
-		rounds, err = simZoneRounds(ctx, g)
+		// Never start the simulated zone (nor create its accounts) as a
+		// side effect of reading: it exists only where `run` started it.
+		err = fmt.Errorf("no zone file given and no simulated zone in %s: give --zone FILE", g.DataDir)
 	}
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "round list: %v\n", err)
@@ -66,19 +67,6 @@ func roundList(ctx context.Context, g *globals, args []string) int {
 	return 0
 }
 
-// simZoneRounds starts the simulated zone (it writes its zone file into the
-// data directory) just long enough to read the rounds it ships.
-func simZoneRounds(ctx context.Context, g *globals) ([]app.Round, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	c, err := app.Open(ctx, app.Config{DataDir: g.DataDir, Console: "cli", Logger: g.Log})
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	return c.Rounds(ctx)
-}
-
 func roundReport(ctx context.Context, g *globals, args []string) int {
 	fs := subFlags(g, "round report", roundUsage)
 	var (
@@ -86,11 +74,12 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		to     = fs.String("to", "", "end, RFC 3339 (exclusive) or YYYY-MM-DD (UTC, that day included)")
 		format = fs.String("format", "csv", "csv or html")
 		zone   = fs.String("zone", "", "zone file, for camera names and coverage (default: the simulated zone's)")
+		user   = fs.String("user", "", "who reads the reports (a team chief or the DPO); password from ZONECONSOLE_PASSWORD or stdin")
 	)
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
-	if fs.NArg() > 0 || *from == "" || *to == "" || (*format != "csv" && *format != "html") {
+	if fs.NArg() > 0 || *from == "" || *to == "" || *user == "" || (*format != "csv" && *format != "html") {
 		fs.Usage()
 		return 2
 	}
@@ -103,48 +92,23 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "round report: no visit reports in %s: %v\n", g.DataDir, err)
 		return 1
 	}
-	reps, err := app.ReadRoundReports(ctx, g.DataDir, f, t)
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "round report: %v\n", err)
-		return 1
+	zpath := *zone
+	if zpath == "" {
+		zpath = filepath.Join(g.DataDir, "sim", "zone.toml")
 	}
-	if *format == "csv" {
-		err = app.WriteRoundReportsCSV(g.Stdout, reps)
-	} else {
-		opt := app.RoundHTMLOptions{DataDir: g.DataDir}
-		zpath := *zone
-		if zpath == "" {
-			zpath = filepath.Join(g.DataDir, "sim", "zone.toml")
-		}
-		opt.Names, opt.Coverage = roundReportContext(ctx, g, zpath, *zone, f, t)
-		err = app.WriteRoundReportsHTML(g.Stdout, reps, opt)
-	}
+	z, err := app.LoadZone(zpath)
 	if err != nil {
+		g.Log.Info("round report without camera names or coverage", "zone", zpath, "err", err)
+		z = app.Zone{}
+	}
+	sh, code := shellLogin(ctx, g, "round report", *user)
+	if sh == nil {
+		return code
+	}
+	defer closeShell(g, "round report", sh)
+	if err := sh.ExportRoundReports(ctx, z, f, t, app.ExportFormat(*format), g.Stdout); err != nil {
 		fmt.Fprintf(g.Stderr, "round report: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// roundReportContext gives the camera names and the period's coverage for
-// the HTML report. Both are extras: the report is written without what
-// cannot be read, and the reason is logged.
-func roundReportContext(ctx context.Context, g *globals, zpath, zone string, from, to time.Time) (map[string]string, *app.Coverage) {
-	z, err := app.LoadZone(zpath)
-	if err != nil {
-		g.Log.Info("round report without camera names or coverage", "zone", zpath, "err", err)
-		return nil, nil
-	}
-	names := app.CameraNames(z.Cameras)
-	rounds, _, err := app.ListRounds(ctx, g.DataDir, zone)
-	if err != nil {
-		g.Log.Warn("round report without coverage: rounds unreadable", "zone", zpath, "err", err)
-		return names, nil
-	}
-	cov, err := app.ReadCoverage(ctx, g.DataDir, z.Cameras, rounds, from, to)
-	if err != nil {
-		g.Log.Warn("round report without coverage", "err", err)
-		return names, nil
-	}
-	return names, &cov
 }

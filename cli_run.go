@@ -5,9 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 	"github.com/politiezone/zoneconsole/ui"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // cmdRun opens the console window. With no --zone it serves the built-in
@@ -15,7 +18,7 @@ import (
 func cmdRun(ctx context.Context, g *globals, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(g.Stderr)
-	zone := fs.String("zone", "", "zone file (TOML) describing the cameras; empty starts the simulated zone")
+	zonePath := fs.String("zone", "", "zone file (TOML) describing the cameras; empty starts the simulated zone")
 	room := fs.String("room", "", "dispatch room this console stands in (default: the zone file's room)")
 	language := fs.String("lang", "", "language of the console: nl, fr or en (default: the system's if French or English, else Dutch)")
 	fs.Usage = func() {
@@ -40,12 +43,46 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 		return 2
 	}
 
-	c, err := app.Open(ctx, app.Config{DataDir: g.DataDir, ZonePath: *zone, Room: *room, Logger: g.Log, SimDemo: *zone == ""})
+	cfg := app.Config{DataDir: g.DataDir, ZonePath: *zonePath, Room: *room, Logger: g.Log}
+	var sz *simzone.Zone
+	if *zonePath == "" {
+		// The simulated zone, started on purpose: its cameras, patrol feed
+		// and demo accounts exist only for this run of the console.
+		var err error
+		if sz, err = simzone.Start(ctx, simzone.Options{DataDir: g.DataDir, Logger: g.Log}); err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", err)
+			return 1
+		}
+		defer sz.Close()
+		cfg.Zone, cfg.Injector = sz.Zone, sz
+	} else {
+		z, err := zone.LoadZone(*zonePath)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", err)
+			return 1
+		}
+		cfg.Zone = z
+	}
+	c, err := app.Open(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)
 		return 1
 	}
-	runErr := ui.Run(ctx, c, ui.Options{Language: *language, Logger: g.Log})
+	demoCtx, stopDemo := context.WithCancel(ctx)
+	demoDone := make(chan struct{})
+	go func() {
+		defer close(demoDone)
+		if sz != nil {
+			runSimDemo(demoCtx, c, sz, g.Log, 20*time.Second, 2*time.Minute)
+		}
+	}()
+	opts := ui.Options{Language: *language, Logger: g.Log}
+	if sz != nil {
+		opts.Demo = &ui.Demo{Users: simzone.DemoUsers(), Password: simzone.DemoPassword}
+	}
+	runErr := ui.Run(ctx, c, opts)
+	stopDemo()
+	<-demoDone
 	closeErr := c.Close()
 	if runErr != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", runErr)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 )
 
 // cmdUser manages the console's users from the shell: the first administrator
@@ -31,7 +33,7 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 	if u, err := user.Current(); err == nil {
 		who = u.Username
 	}
-	adm, err := app.OpenShellAdmin(g.DataDir, who, g.Log)
+	adm, err := identity.OpenShellAdmin(g.DataDir, who, g.Log)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole user: %v\n", err)
 		return 1
@@ -67,7 +69,7 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 		if err := fs.Parse(args[2:]); err != nil {
 			return flagsExit(err)
 		}
-		r, err := app.ParseRole(*role)
+		r, err := policy.ParseRole(*role)
 		if err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
 			return 2

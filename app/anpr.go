@@ -7,13 +7,15 @@ import (
 	"image"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/anpr"
-	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/plate"
+	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // ANPRConfig configures the plate reading of the zone's ANPR cameras.
@@ -234,6 +236,7 @@ func (c *Console) feedCamera(ctx context.Context, pipe *anpr.Pipeline, cam Camer
 	defer release()
 	sub := src.Subscribe()
 	defer sub.Close()
+	var masks maskedFrames
 	for {
 		select {
 		case <-ctx.Done():
@@ -247,13 +250,15 @@ func (c *Console) feedCamera(ctx context.Context, pipe *anpr.Pipeline, cam Camer
 				pipe.Offer(cam.ID, f.Image, f.Received, f.Release)
 				continue
 			}
-			// A masked area is private ground: no plate is read there either.
-			img := image.NewRGBA(f.Image.Rect)
-			copy(img.Pix, f.Image.Pix)
+			// A masked area is private ground: no plate is read there
+			// either. The pipeline keeps the picture until it is read, so
+			// each offered frame needs its own buffer: masked copies come
+			// from a small pool and go back to it when read.
+			img := masks.get(f.Image.Rect)
+			zone.CopyMasked(img, f.Image, cam.Masks)
 			at := f.Received
 			f.Release()
-			applyMasks(img, cam.Masks)
-			pipe.Offer(cam.ID, img, at, nil)
+			pipe.Offer(cam.ID, img, at, func() { masks.put(img) })
 		}
 	}
 }
@@ -330,38 +335,46 @@ func alertable(r Read, prev []Read) bool {
 		if r.Time.Sub(p.Time) > alertPair {
 			break
 		}
-		if oneApart(p.Plate, r.Plate) {
+		if plate.WithinOneEdit(p.Plate, r.Plate) {
 			return true
 		}
 	}
 	return false
 }
 
-// oneApart reports whether two plates differ by at most one edit.
-func oneApart(a, b string) bool {
-	if a == b {
-		return true
-	}
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	if len(a)-len(b) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(b) && a[i] == b[i] {
-		i++
-	}
-	if len(a) == len(b) {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i+1:] == b[i:]
+// maskedFrames is a feed's pool of masked copies: the pipeline holds at
+// most one waiting frame per camera and a few being read, so a handful of
+// buffers serve a camera for its lifetime instead of one allocation a frame.
+type maskedFrames struct {
+	mu   sync.Mutex
+	free []*image.RGBA
 }
 
-// LatestReads returns the newest read of each of the camera's last n
+func (m *maskedFrames) get(r image.Rectangle) *image.RGBA {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for len(m.free) > 0 {
+		img := m.free[len(m.free)-1]
+		m.free = m.free[:len(m.free)-1]
+		if img.Rect == r {
+			return img
+		}
+	}
+	return image.NewRGBA(r)
+}
+
+func (m *maskedFrames) put(img *image.RGBA) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.free) < 8 {
+		m.free = append(m.free, img)
+	}
+}
+
+// latestReads returns the newest read of each of the camera's last n
 // plates, newest first: the dispatcher wants the last vehicles, and one car
-// is read in many consecutive frames.
-func (c *Console) LatestReads(cameraID string, n int) []Read {
+// is read in many consecutive frames. Only LiveView.Reads hands them out.
+func (c *Console) latestReads(cameraID string, n int) []Read {
 	d := c.dsp()
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -417,7 +430,7 @@ func (c *Console) SearchPassages(ctx context.Context, s *Session, pattern string
 		oldest = now.Add(-PoliceAccessWindow)
 	}
 	pat := anpr.NormalizePattern(pattern)
-	criteria := fmt.Sprintf("pattern=%q from=%s to=%s cameras=%s", pat, fmtTime(from), fmtTime(to), strings.Join(cameras, ","))
+	criteria := trail.ANPRSearch{Pattern: pat, From: from, To: to, Cameras: cameras}
 	res := Resource{Plate: pat, Case: why.Ref, FootageAge: now.Sub(oldest)}
 	if pat == "" {
 		res.Plate = "*"
@@ -426,22 +439,25 @@ func (c *Console) SearchPassages(ctx context.Context, s *Session, pattern string
 		return nil, err
 	}
 	ps, serr := passages.Search(ctx, anpr.Query{Pattern: pattern, From: from, To: to, Cameras: cameras})
-	detail := fmt.Sprintf("%s results=%d", criteria, len(ps))
+	// The camera's rules hold for its passages as for its picture: a covert
+	// camera's passages only on a judicial ground, a municipal camera's by
+	// the municipal rules. The policy decides per camera; what it refuses
+	// is not in the result (and not in the count).
+	ps = slices.DeleteFunc(ps, func(p Passage) bool {
+		cr := c.resource(c.cameraOrID(p.Camera), false)
+		cr.Plate, cr.Case, cr.FootageAge = res.Plate, res.Case, res.FootageAge
+		return !c.access.Recheck(s, ActANPRSearch, cr, why).Allow
+	})
+	done := criteria
+	done.Done, done.Results = true, len(ps)
 	if serr != nil {
-		detail = fmt.Sprintf("%s failed=%q", criteria, serr.Error())
+		done.Failed = serr.Error()
 	}
-	if err := c.access.Record(ctx, s, audit.ActANPRSearch, "plate:"+res.Plate, why, detail); err != nil {
+	if err := c.access.Record(ctx, s, "plate:"+res.Plate, why, done); err != nil {
 		// The result count could not be written: the result is not shown.
 		return nil, err
 	}
 	return ps, serr
-}
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // CloseDispatch stops plate reading and the patrol feed and closes the
@@ -499,11 +515,10 @@ var ErrNotSimulated = errors.New("the zone is not simulated")
 // passing an ANPR camera (demonstrations and tests of the hit path), and
 // says when it will be best visible.
 func (c *Console) SimulatePassage(cameraID, display, country string) (time.Time, error) {
-	if c.sim == nil {
+	if c.cfg.Injector == nil {
 		return time.Time{}, ErrNotSimulated
 	}
-	p, err := c.sim.Inject(cameraID, display, country)
-	return p.Time, err
+	return c.cfg.Injector.Inject(cameraID, display, country)
 }
 
 // cameraOrID is the zone's camera record, or one with just the id for a

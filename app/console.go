@@ -10,15 +10,23 @@ import (
 	"sync"
 	"time"
 
+	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/audit"
-	"github.com/politiezone/zoneconsole/sim"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
 )
 
 // Config says where a console keeps its state and which zone it serves.
 type Config struct {
 	DataDir string
-	// ZonePath is the zone file; empty starts the built-in simulated zone.
+	// Zone is the zone served: a zone file's content (zone.LoadZone), or
+	// the simulated zone main started (simzone.Start). The console starts
+	// nothing of its own: it connects to the cameras and the patrol feed
+	// the zone names, as for any real zone.
+	Zone Zone
+	// ZonePath is the zone file round edits are written to; empty for the
+	// simulated zone, whose edited rounds are kept in DATA/rounds.db.
 	ZonePath string
 	// Console names this workstation in the audit trail; Room is the
 	// dispatch room it stands in (a guard needs a team chief in the same room).
@@ -27,15 +35,19 @@ type Config struct {
 	Logger  *slog.Logger
 	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
-	// SimCameras and SimAddr tune the simulated zone (0 and "" for defaults).
-	SimCameras int
-	SimAddr    string
 	// ANPRModels is the plate reader's model directory
 	// (anpr/install-models.sh DIR); empty: $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
 	ANPRModels string
-	// SimDemo, in the simulated zone, loads a demo hotlist and makes one of
-	// its vehicles pass an ANPR camera every two minutes (make run).
-	SimDemo bool
+	// Injector, for the simulated zone, puts a chosen plate on the next
+	// vehicle passing an ANPR camera (demonstrations and tests); nil for a
+	// real zone.
+	Injector PassageInjector
+}
+
+// PassageInjector makes a simulated zone show a chosen plate at an ANPR
+// camera and says when it will be best visible.
+type PassageInjector interface {
+	Inject(cameraID, display, country string) (time.Time, error)
 }
 
 // Console is the facade the UI drives. Every consultation goes through it:
@@ -45,11 +57,10 @@ type Console struct {
 	log      *slog.Logger
 	now      func() time.Time
 	zone     Zone
-	sim      *sim.Zone
 	audit    *audit.Log
 	users    *Users
 	sessions *Sessions
-	access   *Access
+	access   *access.Gate
 	creds    *Credentials
 	pool     *video.Pool
 	cancel   context.CancelFunc
@@ -109,16 +120,12 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	if c.users, err = OpenUsers(filepath.Join(cfg.DataDir, "users.db"), cfg.Logger); err != nil {
 		return nil, err
 	}
-	c.sessions = NewSessions(c.users, c.audit, c.now)
-	c.access = NewAccess(Policy{}, c.audit, c.sessions, c.now)
-
-	if cfg.ZonePath == "" {
-		if err := c.startSim(ctx); err != nil {
-			return nil, err
-		}
-	} else if c.zone, err = LoadZone(cfg.ZonePath); err != nil {
-		return nil, err
+	c.sessions = identity.NewSessions(c.users, c.audit, c.now)
+	c.access = access.New(c.audit, c.sessions, c.now)
+	if err := cfg.Zone.Validate(); err != nil {
+		return nil, fmt.Errorf("zone %s: %w", cfg.Zone.Name, err)
 	}
+	c.zone = cfg.Zone
 	if c.cfg.Room == "" {
 		c.cfg.Room = c.zone.Room
 	}
@@ -126,11 +133,6 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	// Plate reading and the patrol feed: a zone without models or without a
 	// feed still opens; StartDispatch logs what did not start.
 	_ = c.StartDispatch(ctx)
-	if c.sim != nil && cfg.SimDemo {
-		if err := c.startSimDemo(ctx, 20*time.Second, 2*time.Minute); err != nil {
-			c.log.Warn("simulated zone demo not started", "err", err)
-		}
-	}
 	c.wg.Add(1)
 	go c.recheckLoop(ctx, 2*time.Second)
 	ok = true
@@ -170,9 +172,6 @@ func (c *Console) Close() error {
 		if c.pool != nil {
 			errs = append(errs, c.pool.Close())
 		}
-		if c.sim != nil {
-			errs = append(errs, c.sim.Close())
-		}
 		if c.users != nil {
 			errs = append(errs, c.users.Close())
 		}
@@ -189,20 +188,32 @@ func (c *Console) Close() error {
 // on screen for days. A data directory has one writer (the audit store is
 // locked), so every open interval in it is this console's.
 func (c *Console) closeOrphanIntervals(ctx context.Context) error {
-	open, err := c.audit.OpenIntervals(ctx, c.now().Add(-Retention))
+	open, err := openIntervals(ctx, c.audit, c.now().Add(-Retention))
 	if err != nil {
 		return err
 	}
 	for _, e := range open {
-		stop := audit.Entry{User: e.User, Role: e.Role, Console: e.Console, Action: audit.ActLiveStop,
+		stop := audit.Entry{User: e.User, Role: e.Role, Console: e.Console, Action: trail.ActLiveStop,
 			Subject: e.Subject, JustKind: e.JustKind, JustText: e.JustText, JustRef: e.JustRef, AuthRef: e.AuthRef,
-			Outcome: audit.OutcomeAllowed, Detail: "view=" + audit.DetailValue(e.Detail, "view") + " ended=console_restart"}
+			Outcome: audit.OutcomeAllowed, Detail: trail.MustEncode(trail.LiveStop{View: trail.ViewOf(e), Ended: "console_restart"}, trail.Facts{})}
 		if _, err := c.audit.Append(ctx, stop); err != nil {
 			return fmt.Errorf("closing interval left open by a crash: %w", err)
 		}
 		c.log.Warn("closed a live interval left open by a crash", "user", e.User, "subject", e.Subject, "since", e.Time)
 	}
 	return nil
+}
+
+// openIntervals are the live views the trail shows as still open since a
+// time (audit.Log and audit.Reader both answer Query).
+func openIntervals(ctx context.Context, q interface {
+	Query(context.Context, audit.Filter) ([]audit.Entry, error)
+}, since time.Time) ([]audit.Entry, error) {
+	es, err := q.Query(ctx, audit.Filter{From: since, Actions: []audit.Action{trail.ActLiveStart, trail.ActLiveStop}})
+	if err != nil {
+		return nil, fmt.Errorf("open intervals: %w", err)
+	}
+	return trail.OpenIntervals(es), nil
 }
 
 // Zone returns the zone this console serves.
@@ -230,6 +241,7 @@ func (c *Console) Logout(ctx context.Context, s *Session) error {
 	for _, v := range mine {
 		errs = append(errs, v.Close())
 	}
+	c.dsp().hits.closeFeedsOf(s)
 	errs = append(errs, c.sessions.Logout(ctx, s))
 	// A guard watching under this team chief loses the ground at once.
 	c.recheckViews()

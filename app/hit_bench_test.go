@@ -43,7 +43,7 @@ func BenchmarkReadToAlert(b *testing.B) {
 	start := time.Now()
 	for i, d := range plates {
 		cam := cams[i%len(cams)]
-		tr, err := c.sim.Inject(cam, d, "BE")
+		tr, err := simOf(c).Inject(cam, d, "BE")
 		if err != nil {
 			b.Fatal(err)
 		}

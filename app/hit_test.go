@@ -53,7 +53,7 @@ func openTestConsoleTB(t testing.TB) *Console {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c, err := Open(ctx, Config{DataDir: t.TempDir(), Console: "test-console", SimCameras: 4, Logger: testLog()})
+	c, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: "test-console", Logger: testLog()}, 4)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -140,7 +140,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 			break
 		}
 	}
-	truth, err := c.sim.Inject(cam.ID, display, "BE")
+	truth, err := simOf(c).Inject(cam.ID, display, "BE")
 	if err != nil {
 		t.Fatalf("Inject: %v", err)
 	}
@@ -163,8 +163,8 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if err := c.ConfirmHit(context.Background(), disp, h.ID); !errors.Is(err, ErrHitHandled) {
 		t.Fatalf("second ConfirmHit = %v, want ErrHitHandled", err)
 	}
-	waitFor(t, "patrol positions", 10*time.Second, func() bool { return len(c.Patrols()) >= 4 })
-	prop, err := c.ProposePatrol(h.ID)
+	waitFor(t, "patrol positions", 10*time.Second, func() bool { return len(c.units()) >= 4 })
+	prop, err := c.ProposePatrol(context.Background(), disp, h.ID)
 	if err != nil {
 		t.Fatalf("ProposePatrol: %v", err)
 	}
@@ -175,7 +175,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if a.Unit.CallSign != prop.Unit.CallSign || a.Unit.Status != PatrolEnRoute || a.Distance <= 0 || a.ETA <= 0 {
 		t.Fatalf("Dispatch = %+v, proposed %+v", a, prop)
 	}
-	for _, p := range c.sim.Patrols() {
+	for _, p := range simOf(c).Patrols() {
 		if p.CallSign == a.Unit.CallSign && p.State != "en_route" && p.State != "arrived" {
 			t.Errorf("simulator unit %s is %s: the GOTO did not arrive", p.CallSign, p.State)
 		}
@@ -191,23 +191,23 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	}
 
 	lc := auditOf(t, c, audit.ActListChange)
-	if len(lc) != 2 || lc[0].Subject != "list:national" || !strings.Contains(lc[1].Detail, "imported version=1") ||
-		!strings.Contains(lc[1].Detail, "sha256="+imp.SHA256) {
+	if len(lc) != 2 || lc[0].Subject != "list:national" || !strings.Contains(lc[1].Detail, `"outcome":"imported","version":1`) ||
+		!strings.Contains(lc[1].Detail, `"sha256":"`+imp.SHA256+`"`) {
 		t.Errorf("list.change entries = %+v", lc)
 	}
 	hc := auditOf(t, c, audit.ActHitConfirm)
 	if len(hc) != 1 || hc[0].User != "dispatcher" || hc[0].Subject != "plate:"+norm || hc[0].Outcome != audit.OutcomeAllowed ||
-		!strings.Contains(hc[0].Detail, "hit="+h.ID) {
+		!strings.Contains(hc[0].Detail, `"hit":"`+h.ID+`"`) {
 		t.Errorf("hit.confirm entries = %+v", hc)
 	}
 	de := auditOf(t, c, audit.ActDispatch)
-	if len(de) != 1 || !strings.Contains(de[0].Detail, a.Unit.CallSign) || !strings.Contains(de[0].Detail, "hit="+h.ID) {
+	if len(de) != 1 || !strings.Contains(de[0].Detail, a.Unit.CallSign) || !strings.Contains(de[0].Detail, `"hit":"`+h.ID+`"`) {
 		t.Errorf("dispatch entries = %+v", de)
 	}
 	if st := c.ANPRStats(); st.Processed == 0 {
 		t.Errorf("ANPR stats = %s", st)
 	}
-	if rs := c.LatestReads(cam.ID, 5); len(rs) == 0 {
+	if rs := c.latestReads(cam.ID, 5); len(rs) == 0 {
 		t.Errorf("LatestReads(%s) is empty", cam.ID)
 	}
 
@@ -215,7 +215,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if err := c.SetPatrolStatus(context.Background(), disp, a.Unit.CallSign, PatrolFree); err != nil {
 		t.Fatalf("SetPatrolStatus free: %v", err)
 	}
-	for _, p := range c.Patrols() {
+	for _, p := range c.units() {
 		if p.CallSign == a.Unit.CallSign && p.Status != PatrolFree {
 			t.Errorf("unit %s is %s after being freed", p.CallSign, p.Status)
 		}
@@ -300,8 +300,8 @@ func TestHitRejectAndRoles(t *testing.T) {
 		t.Fatalf("after a restart: %+v (found %v)", back, ok)
 	}
 	rej := auditOf(t, c, audit.ActHitReject)
-	if len(rej) != 1 || rej[0].User != "dispatcher" || !strings.Contains(rej[0].Detail, "reject=misread") ||
-		!strings.Contains(rej[0].Detail, "match=lookalike") {
+	if len(rej) != 1 || rej[0].User != "dispatcher" || !strings.Contains(rej[0].Detail, `"reject":"misread"`) ||
+		!strings.Contains(rej[0].Detail, `"match":"lookalike"`) {
 		t.Fatalf("hit.reject entries = %+v", rej)
 	}
 	denied := auditOf(t, c, audit.ActHitConfirm)

@@ -14,6 +14,9 @@ import (
 	"github.com/politiezone/zoneconsole/anpr"
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/plate"
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // MatchKind says how a read matched a listed plate. A near match (lookalike,
@@ -150,8 +153,13 @@ type HitEvent struct {
 // waits for it: when it is full the event is dropped and counted, and the
 // subscriber catches up with Console.Hits.
 type HitFeed struct {
-	ch      chan HitEvent
-	book    *hitBook
+	ch   chan HitEvent
+	book *hitBook
+	sess *Session
+	// allowed is asked for every event: the feed's session may see this hit
+	// now (logged in, its role handles hits, the camera's rules hold: a
+	// covert camera's hits only on a judicial ground).
+	allowed func(*Hit) bool
 	dropped atomic.Uint64
 	once    sync.Once
 }
@@ -198,6 +206,35 @@ func newHitBook() *hitBook {
 // a hit carries a plate crop, a vehicle image and a list's measure, so only
 // a session whose role handles hits sees them (the policy decides; seeing an
 // alert is not audited, confirming or rejecting it is).
+// mayHandleHit is the same gate for one hit: the camera's rules hold on the
+// hit path as on the live path (a covert camera's hits need a judicial
+// ground, which a dispatch shift is not).
+func (c *Console) mayHandleHit(s *Session, h *Hit) bool {
+	return s != nil && c.access.Recheck(s, ActHitHandle, c.hitResource(h), s.Shift).Allow
+}
+
+func (c *Console) hitResource(h *Hit) Resource {
+	cam, ok := c.zone.Camera(h.Camera.ID)
+	if !ok {
+		cam = h.Camera
+	}
+	r := c.resource(cam, false)
+	r.Plate, r.Target = h.Listed, "plate:"+h.Listed
+	return r
+}
+
+// closeFeedsOf ends the hit feeds of a session that logged out.
+func (b *hitBook) closeFeedsOf(s *Session) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for f := range b.feeds {
+		if f.sess == s {
+			delete(b.feeds, f)
+			close(f.ch)
+		}
+	}
+}
+
 func (c *Console) mayHandleHits(s *Session) error {
 	if s == nil {
 		return ErrNoSession
@@ -218,7 +255,12 @@ func (c *Console) SubscribeHits(s *Session, buffer int) (*HitFeed, error) {
 		buffer = 64
 	}
 	b := c.dsp().hits
-	f := &HitFeed{ch: make(chan HitEvent, buffer), book: b}
+	if _, err := c.access.Check(context.Background(), s, ActHitHandle, Resource{Target: "hits:feed"}, s.Shift,
+		trail.HitView{What: "feed"}); err != nil {
+		return nil, err
+	}
+	f := &HitFeed{ch: make(chan HitEvent, buffer), book: b, sess: s,
+		allowed: func(h *Hit) bool { return c.mayHandleHit(s, h) }}
 	b.mu.Lock()
 	b.feeds[f] = struct{}{}
 	b.mu.Unlock()
@@ -231,6 +273,9 @@ func (b *hitBook) emitLocked(kind HitEventKind, h *Hit) {
 		b.store.put(ev.Hit)
 	}
 	for f := range b.feeds {
+		if f.allowed != nil && !f.allowed(h) {
+			continue
+		}
 		select {
 		case f.ch <- ev:
 		default:
@@ -379,7 +424,7 @@ func (b *hitBook) linkPassage(p anpr.Passage) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, h := range b.hits {
-		if h.Camera.ID != p.Camera || h.PassageID != 0 || !oneApart(h.Plate, p.Plate) ||
+		if h.Camera.ID != p.Camera || h.PassageID != 0 || !plate.WithinOneEdit(h.Plate, p.Plate) ||
 			h.Time.Before(p.First.Add(-2*time.Second)) || h.Time.After(p.Last.Add(2*time.Second)) {
 			continue
 		}
@@ -422,6 +467,41 @@ func (c *Console) SearchHits(s *Session, f HitFilter) ([]Hit, error) {
 	if err := c.mayHandleHits(s); err != nil {
 		return nil, err
 	}
+	out := c.findHits(s, f)
+	// Hits carry plates, crops and vehicle images: a search of them is a
+	// consultation, audited with its criteria and its result count.
+	if _, err := c.access.Check(context.Background(), s, ActHitHandle, Resource{Target: "hits:search"}, s.Shift,
+		trail.HitView{What: "search", Filter: f.String(), Results: len(out)}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// String describes the filter in the audit detail.
+func (f HitFilter) String() string {
+	var p []string
+	add := func(k, v string) {
+		if v != "" {
+			p = append(p, k+"="+v)
+		}
+	}
+	add("status", string(f.Status))
+	add("reject", string(f.RejectReason))
+	add("list", f.List)
+	add("camera", f.Camera)
+	if !f.From.IsZero() {
+		add("from", f.From.UTC().Format(time.RFC3339))
+	}
+	if !f.To.IsZero() {
+		add("to", f.To.UTC().Format(time.RFC3339))
+	}
+	if f.Limit > 0 {
+		add("limit", fmt.Sprint(f.Limit))
+	}
+	return strings.Join(p, " ")
+}
+
+func (c *Console) findHits(s *Session, f HitFilter) []Hit {
 	b := c.dsp().hits
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -433,12 +513,15 @@ func (c *Console) SearchHits(s *Session, f HitFilter) ([]Hit, error) {
 			(!f.From.IsZero() && h.Time.Before(f.From)) || (!f.To.IsZero() && !h.Time.Before(f.To)) {
 			continue
 		}
+		if !c.mayHandleHit(s, h) {
+			continue
+		}
 		out = append(out, h.clone())
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Hit returns one hit to a session that handles hits; false when there is
@@ -447,7 +530,11 @@ func (c *Console) Hit(s *Session, id string) (Hit, bool) {
 	if c.mayHandleHits(s) != nil {
 		return Hit{}, false
 	}
-	return c.hitByID(id)
+	h, ok := c.hitByID(id)
+	if !ok || !c.mayHandleHit(s, &h) {
+		return Hit{}, false
+	}
+	return h, true
 }
 
 func (c *Console) hitByID(id string) (Hit, bool) {
@@ -461,9 +548,9 @@ func (c *Console) hitByID(id string) (Hit, bool) {
 	return h.clone(), true
 }
 
-func (h *Hit) auditDetail() string {
-	return fmt.Sprintf("hit=%s camera=%s list=%s v%d listed=%s read=%s conf=%.2f match=%s priority=%d passage=%d",
-		h.ID, h.Camera.ID, h.List, h.ListVersion, h.Listed, h.Plate, h.Confidence, h.Match, h.Priority, h.PassageID)
+func (h *Hit) auditDetail() trail.Hit {
+	return trail.Hit{Hit: h.ID, Camera: h.Camera.ID, List: h.List, Version: h.ListVersion, Listed: h.Listed, Read: h.Plate,
+		Confidence: h.Confidence, Match: string(h.Match), Priority: h.Priority, Passage: h.PassageID}
 }
 
 // ConfirmHit records that the dispatcher compared the crop with the listed
@@ -476,7 +563,7 @@ func (c *Console) ConfirmHit(ctx context.Context, s *Session, hitID string) erro
 // required for RejectOther): checked and audited as hit.reject.
 func (c *Console) RejectHit(ctx context.Context, s *Session, hitID string, why RejectReason, note string) error {
 	note = strings.TrimSpace(note)
-	if !slices.Contains(RejectReasons(), why) || (why == RejectOther && note == "") || len(note) > maxReasonText ||
+	if !slices.Contains(RejectReasons(), why) || (why == RejectOther && note == "") || len(note) > policy.MaxReasonText ||
 		strings.ContainsFunc(note, func(r rune) bool { return r < ' ' }) {
 		return fmt.Errorf("%w: %q", ErrRejectReason, why)
 	}
@@ -498,20 +585,16 @@ func (c *Console) handleHit(ctx context.Context, s *Session, hitID string, act a
 	}
 	h.handling = true
 	detail := h.auditDetail()
-	listed := h.Listed
+	res := c.hitResource(h)
 	b.mu.Unlock()
 	if why != "" {
-		detail += fmt.Sprintf(" reject=%s note=%q", why, note)
+		detail = detail.AsReject(string(why), note)
 	}
 	if s == nil {
 		return c.endHandling(h, ErrNoSession)
 	}
-	dec, err := c.access.CheckAs(ctx, s, ActHitHandle, act, Resource{Plate: listed}, s.Shift, detail)
-	if err != nil {
+	if _, err := c.access.Check(ctx, s, ActHitHandle, res, s.Shift, detail); err != nil {
 		return c.endHandling(h, err)
-	}
-	if !dec.Allow {
-		return c.endHandling(h, &DeniedError{Decision: dec})
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/politiezone/zoneconsole/sqlitedb"
 	_ "modernc.org/sqlite" // registers the pure Go driver "sqlite"
 )
 
@@ -60,9 +61,9 @@ CREATE INDEX IF NOT EXISTS hits_reject ON hits(reject_reason, time_ms);
 `
 
 func openHitStore(path string, log *slog.Logger) (*hitStore, error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	db, err := sqlitedb.Open(path, sqlitedb.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("hits: open %s: %w", path, err)
+		return nil, fmt.Errorf("hits: %w", err)
 	}
 	if _, err := db.Exec(hitsSchema); err != nil {
 		db.Close()

@@ -74,8 +74,8 @@ func TestHotlistImportErrorsAndVersions(t *testing.T) {
 	if len(lc) != 6 {
 		t.Fatalf("%d list.change entries, want 6: %+v", len(lc), lc)
 	}
-	if !strings.Contains(lc[3].Detail, "rejected errors=") || !strings.Contains(lc[2].Detail, `file="bad.csv"`) ||
-		!strings.Contains(lc[5].Detail, "imported version=2 previous=1 entries=2 added=1 removed=0") || lc[5].User != "beheerder" {
+	if !strings.Contains(lc[3].Detail, `"outcome":"rejected","errors":`) || !strings.Contains(lc[2].Detail, `"file":"bad.csv"`) ||
+		!strings.Contains(lc[5].Detail, `"outcome":"imported","version":2,"previous":1,"entries":2,"added":1`) || lc[5].User != "beheerder" {
 		t.Errorf("list.change details: %q / %q / %q", lc[2].Detail, lc[3].Detail, lc[5].Detail)
 	}
 
@@ -98,7 +98,7 @@ func TestHotlistShellImport(t *testing.T) {
 	dir := c.cfg.DataDir
 	c.Close()
 	ctx := context.Background()
-	sh, err := OpenHotlistShell(ctx, dir, testLog())
+	sh, err := OpenShell(ctx, dir, testLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,11 +109,11 @@ func TestHotlistShellImport(t *testing.T) {
 	if err := sh.Login(ctx, "beheerder", DemoPassword); err != nil {
 		t.Fatal(err)
 	}
-	r, err := sh.Import(ctx, "national", "n.json", strings.NewReader(`[{"plate":"1-ABC-123","country":"BE","source":"national","measure":"stop","priority":"high"}]`))
+	r, err := sh.ImportHotlist(ctx, "national", "n.json", strings.NewReader(`[{"plate":"1-ABC-123","country":"BE","source":"national","measure":"stop","priority":"high"}]`))
 	if err != nil || r.Version.Version != 1 || r.Entries != 1 {
 		t.Fatalf("Import = %+v, %v", r, err)
 	}
-	vs, err := sh.Versions(ctx)
+	vs, err := sh.HotlistVersions(ctx)
 	if err != nil || len(vs) != 1 || vs[0].ImportedBy != "beheerder" {
 		t.Fatalf("Versions = %+v, %v", vs, err)
 	}
@@ -140,8 +140,8 @@ func TestANPRSearchAudited(t *testing.T) {
 		t.Fatalf("SearchPassages = %d passages, %v; want 2", len(got), err)
 	}
 	es := auditOf(t, c, audit.ActANPRSearch)
-	if len(es) != 2 || es[0].Subject != "plate:1AB?1*" || es[0].JustRef != "PV 2026/123" || !strings.Contains(es[0].Detail, "cameras=cam03") ||
-		!strings.Contains(es[1].Detail, "results=2") {
+	if len(es) != 2 || es[0].Subject != "plate:1AB?1*" || es[0].JustRef != "PV 2026/123" || !strings.Contains(es[0].Detail, `"cameras":["cam03"]`) ||
+		!strings.Contains(es[1].Detail, `"results":2`) {
 		t.Fatalf("anpr.search entries = %+v", es)
 	}
 	// No motivation, or a dispatcher: refused, and audited.

@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 
-	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // Hotlist types the UI and the shell use.
@@ -45,7 +46,7 @@ func (c *Console) ImportHotlist(ctx context.Context, s *Session, list, fileName 
 // for a session that may change lists.
 func (c *Console) HotlistVersions(ctx context.Context, s *Session) ([]HotlistVersion, error) {
 	if !c.access.May(s, ActLists) {
-		return nil, &DeniedError{Decision: deny(CodeRoleNotPermitted, "lists are managed by an administrator")}
+		return nil, &DeniedError{Decision: policy.Deny(CodeRoleNotPermitted, "lists are managed by an administrator")}
 	}
 	hot, _, err := c.stores(ctx)
 	if err != nil {
@@ -70,7 +71,7 @@ func listVersions(ctx context.Context, hot *hotlist.Store) ([]HotlistVersion, er
 	return out, nil
 }
 
-func importList(ctx context.Context, acc *Access, hot *hotlist.Store, s *Session, list, fileName string, data io.Reader) (HotlistImport, error) {
+func importList(ctx context.Context, acc *access.Gate, hot *hotlist.Store, s *Session, list, fileName string, data io.Reader) (HotlistImport, error) {
 	if s == nil {
 		return HotlistImport{}, ErrNoSession
 	}
@@ -82,110 +83,24 @@ func importList(ctx context.Context, acc *Access, hot *hotlist.Store, s *Session
 	sum := sha256.Sum256(b)
 	sha := hex.EncodeToString(sum[:])
 	res := Resource{Target: "list:" + list}
-	detail := fmt.Sprintf("import file=%q bytes=%d sha256=%s", filepath.Base(fileName), len(b), sha)
-	dec, err := acc.Check(ctx, s, ActLists, res, s.Shift, detail)
-	if err != nil {
+	detail := trail.ListChange{File: filepath.Base(fileName), Bytes: int64(len(b)), SHA256: sha}
+	if _, err := acc.Check(ctx, s, ActLists, res, s.Shift, detail); err != nil {
 		return HotlistImport{}, err
 	}
-	if !dec.Allow {
-		return HotlistImport{}, &DeniedError{Decision: dec}
-	}
 	r, ierr := hot.Import(ctx, hotlist.ImportRequest{List: list, User: s.User.Name, FileName: fileName, Data: bytes.NewReader(b)})
-	var outcome string
+	outcome := trail.ListChange{SHA256: sha}
 	var ve *hotlist.ValidationError
 	switch {
 	case ierr == nil:
-		outcome = fmt.Sprintf("imported version=%d previous=%d entries=%d added=%d removed=%d sha256=%s format=%s",
-			r.Version.Version, r.Previous, r.Entries, r.Added, r.Removed, r.SHA256, r.Format)
+		outcome = trail.ListChange{Outcome: "imported", Version: r.Version.Version, Previous: r.Previous, Entries: r.Entries,
+			Added: r.Added, Removed: r.Removed, SHA256: r.SHA256, Format: fmt.Sprint(r.Format)}
 	case errors.As(ierr, &ve):
-		outcome = fmt.Sprintf("rejected errors=%d sha256=%s nothing imported", len(ve.Errors)+ve.Omitted, sha)
+		outcome.Outcome, outcome.Errors = "rejected", len(ve.Errors)+ve.Omitted
 	default:
-		outcome = fmt.Sprintf("failed sha256=%s err=%q", sha, ierr.Error())
+		outcome.Outcome, outcome.Error = "failed", ierr.Error()
 	}
-	if err := acc.Record(context.WithoutCancel(ctx), s, audit.ActListChange, "list:"+list, s.Shift, outcome); err != nil {
+	if err := acc.Record(context.WithoutCancel(ctx), s, "list:"+list, s.Shift, outcome); err != nil {
 		return r, errors.Join(ierr, err)
 	}
 	return r, ierr
-}
-
-// HotlistShell imports lists from the command line with the console's own
-// stores and rules: the user logs in (console "shell"), the policy decides,
-// and every change is audited exactly as from the import screen.
-type HotlistShell struct {
-	users    *Users
-	audit    *audit.Log
-	sessions *Sessions
-	access   *Access
-	hot      *hotlist.Store
-	sess     *Session
-}
-
-// OpenHotlistShell opens the user, audit and hotlist stores of dataDir.
-func OpenHotlistShell(ctx context.Context, dataDir string, log *slog.Logger) (*HotlistShell, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	users, err := OpenUsers(filepath.Join(dataDir, "users.db"), log)
-	if err != nil {
-		return nil, err
-	}
-	al, err := audit.Open(filepath.Join(dataDir, "audit.db"), audit.Options{
-		KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Logger: log})
-	if err != nil {
-		users.Close()
-		return nil, err
-	}
-	hot, err := hotlist.Open(ctx, filepath.Join(dataDir, "hotlist.db"), hotlist.Options{Logger: log})
-	if err != nil {
-		users.Close()
-		al.Close()
-		return nil, err
-	}
-	sessions := NewSessions(users, al, nil)
-	return &HotlistShell{users: users, audit: al, sessions: sessions, access: NewAccess(Policy{}, al, sessions, nil), hot: hot}, nil
-}
-
-// Login checks the user's password (audited like any login).
-func (h *HotlistShell) Login(ctx context.Context, name, password string) error {
-	s, err := h.sessions.Login(ctx, name, password, "shell", "")
-	if err != nil {
-		return err
-	}
-	h.sess = s
-	return nil
-}
-
-// Import is ImportHotlist for the logged-in user.
-func (h *HotlistShell) Import(ctx context.Context, list, fileName string, data io.Reader) (HotlistImport, error) {
-	if h.sess == nil {
-		return HotlistImport{}, ErrNoSession
-	}
-	return importList(ctx, h.access, h.hot, h.sess, list, fileName, data)
-}
-
-// Versions lists every version of every list.
-func (h *HotlistShell) Versions(ctx context.Context) ([]HotlistVersion, error) {
-	return listVersions(ctx, h.hot)
-}
-
-// Close logs out and closes the stores; idempotent.
-func (h *HotlistShell) Close() error {
-	var errs []error
-	if h.sess != nil {
-		errs = append(errs, h.sessions.Logout(context.Background(), h.sess))
-		h.sess = nil
-	}
-	if h.hot != nil {
-		errs = append(errs, h.hot.Close())
-		h.hot = nil
-	}
-	if h.users != nil {
-		errs = append(errs, h.users.Close())
-		h.users = nil
-	}
-	if h.audit != nil {
-		errs = append(errs, h.audit.Close())
-		h.audit = nil
-	}
-	return errors.Join(errs...)
 }

@@ -6,15 +6,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image"
-	"image/color"
-	"image/draw"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // Stream picks a camera's main (full resolution) or sub (small tile) stream.
@@ -59,6 +58,11 @@ type LiveView struct {
 	// masked is the picture Latest hands out for a masked camera, reused
 	// from frame to frame (reallocated only when the size changes).
 	masked *image.RGBA
+	// cons is the consultation that opened the view (live.start).
+	cons access.Consultation
+	// plates: the session may see the plate reads of this camera (a role
+	// that handles hits; decided once at open, like the view itself).
+	plates bool
 }
 
 // OpenLive shows a camera to a session: the policy decides, the audit entry is
@@ -70,15 +74,15 @@ func (c *Console) OpenLive(ctx context.Context, s *Session, cameraID string, st 
 		return nil, fmt.Errorf("camera %s: not in the zone", cameraID)
 	}
 	id := newID()
-	dec, err := c.access.Check(ctx, s, ActLive, c.resource(cam, true), why,
-		fmt.Sprintf("view=%s stream=%s", id, st))
+	res := c.resource(cam, true)
+	cons, err := c.access.Check(ctx, s, ActLive, res, why, trail.LiveStart{View: id, Stream: st.String()})
 	if err != nil {
 		return nil, fmt.Errorf("camera %s: %w", cameraID, err)
 	}
-	if !dec.Allow {
-		return nil, &DeniedError{Decision: dec}
-	}
-	v := &LiveView{c: c, ID: id, Camera: cam, sess: s, why: why, opened: c.now(), stream: st, done: make(chan struct{})}
+	v := &LiveView{c: c, ID: id, Camera: cam, sess: s, why: why, opened: c.now(), stream: st, done: make(chan struct{}), cons: cons}
+	// Plates over the picture are police list data: only for a role that
+	// handles hits, under the same camera rules (covert stays judicial).
+	v.plates = cam.Kind.ANPR() && c.access.Recheck(s, ActHitHandle, res, why).Allow
 	if err := v.attach(st); err != nil {
 		// The view was audited as started; close the interval so the trail
 		// does not show a camera on screen that never was.
@@ -153,19 +157,29 @@ func (v *LiveView) Latest() *Frame {
 		return f
 	}
 	// The decoded frame is shared with ANPR and other tiles and is read-only:
-	// the masked picture is a copy of its own (its Release is a no-op).
+	// the masked picture is the view's own buffer, masked while copied (its
+	// Release is a no-op).
 	v.mu.Lock()
-	img := v.masked
-	if img == nil || img.Rect != f.Image.Rect {
-		img = image.NewRGBA(f.Image.Rect)
-		v.masked = img
-	}
+	img := zone.CopyMasked(v.masked, f.Image, v.Camera.Masks)
+	v.masked = img
 	v.mu.Unlock()
-	copy(img.Pix, f.Image.Pix)
 	masked := &Frame{Image: img, Seq: f.Seq, Received: f.Received, Decoded: f.Decoded}
 	f.Release()
-	applyMasks(img, v.Camera.Masks)
 	return masked
+}
+
+// Reads returns the newest read of each of the camera's last n plates,
+// newest first, for the overlay on the tile. The view is the consultation
+// (live.start was audited when it opened); a session whose role does not
+// handle hits gets none, and neither does a closed view.
+func (v *LiveView) Reads(n int) []Read {
+	v.mu.Lock()
+	closed := v.closed
+	v.mu.Unlock()
+	if !v.plates || closed || v.c.access.Recheck(v.sess, ActHitHandle, v.c.resource(v.Camera, true), v.why).Allow == false {
+		return nil
+	}
+	return v.c.latestReads(v.Camera.ID, n)
 }
 
 // Status is the camera connection's state.
@@ -225,8 +239,8 @@ func (v *LiveView) end(code string) error {
 	dur := v.c.now().Sub(v.opened).Round(time.Millisecond)
 	// A background context: the stop must be written even when the caller's
 	// context is already cancelled (console shutting down).
-	err := v.c.access.Record(context.Background(), v.sess, audit.ActLiveStop, "camera:"+v.Camera.ID, v.why,
-		strings.TrimSpace(fmt.Sprintf("view=%s duration=%s %s", v.ID, dur, endDetail(code))))
+	err := v.c.access.Record(context.Background(), v.sess, "camera:"+v.Camera.ID, v.why,
+		trail.LiveStop{View: v.ID, Duration: trail.Duration(dur), Ended: code})
 	if err != nil {
 		v.c.log.Error("live.stop not audited", "camera", v.Camera.ID, "view", v.ID, "err", err)
 		return fmt.Errorf("camera %s: audit live.stop: %w", v.Camera.ID, err)
@@ -251,27 +265,39 @@ type Watch struct {
 // going on, audited when it starts and again every WatchAuditEvery, and
 // re-decided by the policy (without an entry) at every refresh in between.
 func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
+	if err := c.consultPanel(ctx, s, "live", ActLiveReview, trail.LiveReview{Panel: "live"}); err != nil {
+		return nil, err
+	}
+	return c.watches(), nil
+}
+
+// consultPanel is the consultation of a panel that refreshes every few
+// seconds (who watches what, the patrols' positions): the policy decides at
+// every refresh, and the audit entry is written when the panel starts and
+// again every WatchAuditEvery, so the trail shows who kept looking without
+// an entry a second.
+func (c *Console) consultPanel(ctx context.Context, s *Session, panel string, act Action, d trail.Detail) error {
+	if s == nil {
+		return ErrNoSession
+	}
+	key := s.ID + "/" + panel
 	c.mu.Lock()
-	last, seen := c.watchAudited[s.ID]
+	last, seen := c.watchAudited[key]
 	c.mu.Unlock()
 	now := c.now()
 	if seen && now.Sub(last) < WatchAuditEvery {
-		if d := c.access.Recheck(s, ActLiveReview, Resource{}, s.Shift); !d.Allow {
-			return nil, &DeniedError{Decision: d}
+		if dec := c.access.Recheck(s, act, Resource{}, s.Shift); !dec.Allow {
+			return &DeniedError{Decision: dec}
 		}
-		return c.watches(), nil
+		return nil
 	}
-	dec, err := c.access.Check(ctx, s, ActLiveReview, Resource{}, s.Shift, "live panel")
-	if err != nil {
-		return nil, err
-	}
-	if !dec.Allow {
-		return nil, &DeniedError{Decision: dec}
+	if _, err := c.access.Check(ctx, s, act, Resource{Target: "panel:" + panel}, s.Shift, d); err != nil {
+		return err
 	}
 	c.mu.Lock()
-	c.watchAudited[s.ID] = now
+	c.watchAudited[key] = now
 	c.mu.Unlock()
-	return c.watches(), nil
+	return nil
 }
 
 // WatchAuditEvery is how often a live panel that stays open is audited again.
@@ -287,13 +313,6 @@ func (c *Console) watches() []Watch {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
 	return out
-}
-
-func endDetail(code string) string {
-	if code == "" {
-		return ""
-	}
-	return "ended=" + code
 }
 
 // recheckViews ends the views whose ground is gone: a guard's supervising
@@ -325,18 +344,6 @@ func (c *Console) recheckLoop(ctx context.Context, every time.Duration) {
 		case <-t.C:
 			c.recheckViews()
 		}
-	}
-}
-
-func applyMasks(img *image.RGBA, masks []Mask) {
-	if img == nil {
-		return
-	}
-	b := img.Bounds()
-	for _, m := range masks {
-		r := image.Rect(b.Min.X+int(m.X*float64(b.Dx())), b.Min.Y+int(m.Y*float64(b.Dy())),
-			b.Min.X+int((m.X+m.W)*float64(b.Dx())), b.Min.Y+int((m.Y+m.H)*float64(b.Dy())))
-		draw.Draw(img, r.Intersect(b), image.NewUniform(color.Black), image.Point{}, draw.Src)
 	}
 }
 

@@ -12,6 +12,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // PatrolStatus is what a unit is doing, as the dispatcher sees it.
@@ -99,8 +103,8 @@ func newPatrolDesk() *patrolDesk {
 // client reconnects with backoff when the feed goes away. Called again, it
 // replaces the running client (a new feed address).
 func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
-	if cfg.Addr == "" && c.sim != nil {
-		cfg.Addr = c.sim.PatrolFeedAddr()
+	if cfg.Addr == "" {
+		cfg.Addr = c.zone.PatrolFeed
 	}
 	if cfg.Addr == "" {
 		return ErrNoPatrolFeed
@@ -277,8 +281,18 @@ func (p *patrolDesk) send(line string) error {
 	}
 }
 
-// Patrols lists the units by call sign.
-func (c *Console) Patrols() []Patrol {
+// Patrols lists the units by call sign, for a session that may dispatch
+// them. Where the police's units are is itself a consultation: the policy
+// decides at every call, and the panel that keeps asking is audited when it
+// starts and again every WatchAuditEvery (as the live panel is).
+func (c *Console) Patrols(ctx context.Context, s *Session) ([]Patrol, error) {
+	if err := c.consultPanel(ctx, s, "patrols", ActDispatch, trail.PatrolView{What: "positions"}); err != nil {
+		return nil, err
+	}
+	return c.units(), nil
+}
+
+func (c *Console) units() []Patrol {
 	p := c.dsp().patrols
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -326,13 +340,18 @@ func NearestFree(units []Patrol, lat, lon float64) (Assignment, bool) {
 	return best, found
 }
 
-// ProposePatrol is the unit Dispatch would send for the hit now.
-func (c *Console) ProposePatrol(hitID string) (Assignment, error) {
-	h, ok := c.hitByID(hitID)
+// ProposePatrol is the unit Dispatch would send for the hit now, for a
+// session that may see the hit and dispatch.
+func (c *Console) ProposePatrol(ctx context.Context, s *Session, hitID string) (Assignment, error) {
+	h, ok := c.Hit(s, hitID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
 	}
-	a, ok := NearestFree(c.Patrols(), h.Camera.Lat, h.Camera.Lon)
+	units, err := c.Patrols(ctx, s)
+	if err != nil {
+		return Assignment{}, err
+	}
+	a, ok := NearestFree(units, h.Camera.Lat, h.Camera.Lon)
 	if !ok {
 		return Assignment{}, ErrNoFreePatrol
 	}
@@ -355,7 +374,7 @@ func (c *Console) Dispatch(ctx context.Context, s *Session, hitID string) (Assig
 	default:
 		return Assignment{}, fmt.Errorf("%w: %s is %s", ErrHitNotConfirmed, hitID, h.Status)
 	}
-	detail := fmt.Sprintf("hit=%s plate=%s list=%s measure=%q", h.ID, h.Listed, h.List, h.Measure)
+	detail := trail.Dispatch{Hit: h.ID, Plate: h.Listed, List: h.List, Measure: h.Measure}
 	a, err := c.dispatchTo(ctx, s, h.Camera.Lat, h.Camera.Lon, hitID, Resource{Plate: h.Listed}, detail)
 	if err != nil {
 		return Assignment{}, err
@@ -373,19 +392,19 @@ func (c *Console) DispatchToCamera(ctx context.Context, s *Session, cameraID, no
 	if !ok {
 		return Assignment{}, fmt.Errorf("camera %s: not in the zone", cameraID)
 	}
-	return c.dispatchTo(ctx, s, cam.Lat, cam.Lon, "", Resource{Camera: cam.ID}, fmt.Sprintf("note=%q", note))
+	return c.dispatchTo(ctx, s, cam.Lat, cam.Lon, "", Resource{Camera: cam.ID}, trail.Dispatch{Note: note})
 }
 
-func (c *Console) dispatchTo(ctx context.Context, s *Session, lat, lon float64, hitID string, res Resource, detail string) (Assignment, error) {
+func (c *Console) dispatchTo(ctx context.Context, s *Session, lat, lon float64, hitID string, res Resource, detail trail.Dispatch) (Assignment, error) {
 	if s == nil {
 		return Assignment{}, ErrNoSession
 	}
 	p := c.dsp().patrols
-	a, ok := NearestFree(c.Patrols(), lat, lon)
+	a, ok := NearestFree(c.units(), lat, lon)
 	if !ok {
 		return Assignment{}, ErrNoFreePatrol
 	}
-	detail = fmt.Sprintf("%s unit=%q distance=%.0fm eta=%s target=%.6f,%.6f", detail, a.Unit.CallSign, a.Distance, a.ETA, lat, lon)
+	detail.Unit, detail.Distance, detail.ETA, detail.Lat, detail.Lon = a.Unit.CallSign, a.Distance, a.ETA.String(), lat, lon
 	if err := c.allow(ctx, s, ActDispatch, res, s.Shift, detail); err != nil {
 		return Assignment{}, err
 	}
@@ -417,10 +436,10 @@ func (c *Console) dispatchTo(ctx context.Context, s *Session, lat, lon float64, 
 
 // recordDispatchFailure completes the trail: the dispatch was allowed but
 // never reached the unit.
-func (c *Console) recordDispatchFailure(ctx context.Context, s *Session, res Resource, detail, why string) {
-	subject := auditSubject(ActDispatch, res, s.Shift)
-	if err := c.access.Record(context.WithoutCancel(ctx), s, ActDispatch.Audit(), subject, s.Shift,
-		fmt.Sprintf("%s failed=%q", detail, why)); err != nil {
+func (c *Console) recordDispatchFailure(ctx context.Context, s *Session, res Resource, detail trail.Dispatch, why string) {
+	subject := access.Subject(ActDispatch, res, s.Shift)
+	detail.Failed = why
+	if err := c.access.Record(context.WithoutCancel(ctx), s, subject, s.Shift, detail); err != nil {
 		c.log.Error("dispatch failure not audited", "err", err)
 	}
 }
@@ -443,7 +462,7 @@ func (c *Console) SetPatrolStatus(ctx context.Context, s *Session, callSign stri
 		return fmt.Errorf("%w: %q", ErrUnknownPatrol, callSign)
 	}
 	if err := c.allow(ctx, s, ActDispatch, Resource{Target: "patrol:" + callSign}, s.Shift,
-		fmt.Sprintf("status unit=%q from=%s to=%s", callSign, old.Status, st)); err != nil {
+		trail.Dispatch{Unit: callSign, Status: fmt.Sprintf("%s->%s", old.Status, st)}); err != nil {
 		return err
 	}
 	if st == PatrolFree && (old.Status == PatrolEnRoute || old.Status == PatrolOnScene) {
@@ -462,25 +481,8 @@ func (c *Console) SetPatrolStatus(ctx context.Context, s *Session, callSign stri
 }
 
 // MapLine is one street of the zone as a polyline of {lat, lon} points.
-type MapLine struct {
-	Name   string
-	Points [][2]float64
-}
+type MapLine = zone.Street
 
-// Streets are the zone's streets for the offline map: the simulated zone's
-// road plan; a real zone file has none yet (the map then shows cameras,
-// patrols and hits on a blank ground).
-func (c *Console) Streets() []MapLine {
-	if c.sim == nil {
-		return nil
-	}
-	var out []MapLine
-	for _, s := range c.sim.Streets() {
-		l := MapLine{Name: s.Name}
-		for _, p := range s.Points {
-			l.Points = append(l.Points, [2]float64{p.Lat, p.Lon})
-		}
-		out = append(out, l)
-	}
-	return out
-}
+// Streets are the zone's streets for the offline map (a zone without any
+// shows cameras, patrols and hits on a blank ground).
+func (c *Console) Streets() []MapLine { return c.zone.Streets }

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // AuditEntry is one line of the audit trail as the review screen shows it.
@@ -60,7 +62,7 @@ func (f ReviewFilter) String() string {
 // Review returns the audit entries the filter selects. Looking at who watched
 // what is itself a consultation of personal data: checked and audited.
 func (c *Console) Review(ctx context.Context, s *Session, f ReviewFilter) ([]audit.Entry, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "review "+f.String()); err != nil {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "review", Filter: f.String()}); err != nil {
 		return nil, err
 	}
 	es, err := c.audit.Query(ctx, f.audit())
@@ -83,7 +85,7 @@ type ReviewResult struct {
 // ReviewVerified is Review and VerifyAudit as one consultation: one policy
 // decision and one audit entry per search on the review screen.
 func (c *Console) ReviewVerified(ctx context.Context, s *Session, f ReviewFilter) (ReviewResult, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "review "+f.String()+" verify=chain"); err != nil {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "review", Filter: f.String(), Verify: true}); err != nil {
 		return ReviewResult{}, err
 	}
 	es, err := c.audit.Query(ctx, f.audit())
@@ -106,36 +108,52 @@ const (
 )
 
 // ExportReview writes the selected entries as CSV or as a printable HTML
-// report that states the result of verifying the whole chain.
+// report that states the result of verifying the whole chain. A chain that
+// does not verify is not exported as if it did: CSV writes nothing, HTML
+// writes the report that says where it broke, and both return the break.
 func (c *Console) ExportReview(ctx context.Context, s *Session, f ReviewFilter, format ExportFormat, w io.Writer) error {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, fmt.Sprintf("export %s %s", format, f)); err != nil {
+	return exportReview(ctx, c.access, s, c.audit, f, format, w)
+}
+
+// auditSource is an audit store to read for a review: the console's own
+// log, or a copy the shell was pointed at.
+type auditSource interface {
+	Query(context.Context, audit.Filter) ([]audit.Entry, error)
+	Verify(context.Context) (audit.Report, error)
+}
+
+func exportReview(ctx context.Context, acc *access.Gate, s *Session, src auditSource, f ReviewFilter, format ExportFormat, w io.Writer) error {
+	if format != ExportCSV && format != ExportHTML {
+		return fmt.Errorf("export: unknown format %q", format)
+	}
+	if _, err := acc.Check(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "export", Filter: f.String(), Format: string(format)}); err != nil {
 		return err
 	}
-	es, err := c.audit.Query(ctx, f.audit())
+	es, err := src.Query(ctx, f.audit())
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	switch format {
-	case ExportCSV:
-		return audit.WriteCSV(w, es)
-	case ExportHTML:
-		rep, verr := c.audit.Verify(ctx)
-		if verr != nil && rep.Err == nil {
-			return fmt.Errorf("export: verify: %w", verr)
-		}
-		return audit.WriteHTMLReport(w, es, f.String(), rep)
+	rep, verr := src.Verify(ctx)
+	if verr != nil && rep.Err == nil {
+		return fmt.Errorf("export: the chain could not be verified, nothing exported: %w", verr)
 	}
-	return fmt.Errorf("export: unknown format %q", format)
+	if format == ExportCSV {
+		if rep.Err != nil {
+			return fmt.Errorf("export: the audit chain is broken, nothing exported: %w", rep.Err)
+		}
+		return audit.WriteCSV(w, es)
+	}
+	if err := audit.WriteHTMLReport(w, es, f.String(), rep); err != nil {
+		return err
+	}
+	if rep.Err != nil {
+		return fmt.Errorf("export: the audit chain is broken (the report says so): %w", rep.Err)
+	}
+	return nil
 }
 
 // allow is Check folded into one error: nil only when allowed and audited.
-func (c *Console) allow(ctx context.Context, s *Session, act Action, res Resource, why Reason, detail string) error {
-	dec, err := c.access.Check(ctx, s, act, res, why, detail)
-	if err != nil {
-		return err
-	}
-	if !dec.Allow {
-		return &DeniedError{Decision: dec}
-	}
-	return nil
+func (c *Console) allow(ctx context.Context, s *Session, act Action, res Resource, why Reason, d trail.Detail) error {
+	_, err := c.access.Check(ctx, s, act, res, why, d)
+	return err
 }

@@ -48,8 +48,7 @@ func roundSwitchOnce(b *testing.B, noLookAhead bool) ([]time.Duration, int) {
 	b.StopTimer()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := Open(ctx, Config{DataDir: b.TempDir(), Console: "bench", SimCameras: 8,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c, err := openSim(ctx, b, Config{DataDir: b.TempDir(), Console: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, 8)
 	if err != nil {
 		b.Fatal(err)
 	}

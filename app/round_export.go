@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // WriteRoundReportsCSV writes one line per camera visit (and one per
@@ -177,25 +180,38 @@ func WriteRoundReportsHTML(w io.Writer, reps []RoundReport, opt RoundHTMLOptions
 // HTML (with the coverage of the period); checked and audited as an export
 // of review data.
 func (c *Console) ExportRoundReports(ctx context.Context, s *Session, from, to time.Time, format ExportFormat, w io.Writer) error {
-	reps, err := c.RoundReports(ctx, s, from, to)
+	rounds, err := c.Rounds(ctx)
 	if err != nil {
 		return err
 	}
-	switch format {
-	case ExportCSV:
-		return WriteRoundReportsCSV(w, reps)
-	case ExportHTML:
-		rounds, err := c.Rounds(ctx)
-		if err != nil {
-			return err
-		}
-		cov, err := ReadCoverage(ctx, c.cfg.DataDir, c.zone.Cameras, rounds, from, to)
-		if err != nil {
-			return err
-		}
-		return WriteRoundReportsHTML(w, reps, RoundHTMLOptions{DataDir: c.cfg.DataDir, Names: CameraNames(c.zone.Cameras), Coverage: &cov})
+	return exportRoundReports(ctx, c.access, s, c.cfg.DataDir, c.zone, rounds, from, to, format, w)
+}
+
+func exportRoundReports(ctx context.Context, acc *access.Gate, s *Session, dataDir string, z Zone, rounds []Round,
+	from, to time.Time, format ExportFormat, w io.Writer) error {
+	if format != ExportCSV && format != ExportHTML {
+		return fmt.Errorf("round export: unknown format %q", format)
 	}
-	return fmt.Errorf("round export: unknown format %q", format)
+	if _, err := acc.Check(ctx, s, ActReview, Resource{}, s.Shift,
+		trail.Review{What: "round_reports", Format: string(format), From: from, To: to}); err != nil {
+		return err
+	}
+	reps, err := readRoundReports(ctx, dataDir, from, to)
+	if err != nil {
+		return err
+	}
+	if format == ExportCSV {
+		return WriteRoundReportsCSV(w, reps)
+	}
+	opt := RoundHTMLOptions{DataDir: dataDir, Names: CameraNames(z.Cameras)}
+	if len(z.Cameras) > 0 {
+		cov, err := readCoverage(ctx, dataDir, z.Cameras, rounds, from, to)
+		if err != nil {
+			return err
+		}
+		opt.Coverage = &cov
+	}
+	return WriteRoundReportsHTML(w, reps, opt)
 }
 
 // CameraNames maps camera ids to names for the reports.

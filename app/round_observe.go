@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // maxObservationNote keeps an observation a short note, not a report.
@@ -89,8 +89,8 @@ func (r *RoundRun) Observe(ctx context.Context, cameraID, note string) (RoundObs
 		snapErr = fmt.Errorf("observation snapshot: %w", err)
 		r.log.Warn("observation without snapshot", "camera", slot.Camera.ID, "err", err)
 	}
-	if err := r.c.access.Record(ctx, r.sess, audit.ActObservation, "camera:"+slot.Camera.ID, r.why,
-		fmt.Sprintf("run=%s step=%d obs=%d snapshot=%t note=%q", r.ID, st.Step+1, seq, o.Snapshot != "", note)); err != nil {
+	if err := r.c.access.Record(ctx, r.sess, "camera:"+slot.Camera.ID, r.why,
+		trail.Observation{Run: r.ID, Seq: seq, Note: note, Snapshot: o.Snapshot}); err != nil {
 		return o, fmt.Errorf("observation: %w", err)
 	}
 	if err := r.insertObservation(ctx, o); err != nil {

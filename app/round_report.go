@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // RoundVisit is one camera of one step as it was run.
@@ -170,19 +172,19 @@ func (r *RoundRun) endRun(reason string) (seen, lost int, err error) {
 // oldest first. Who patrolled what is personal data: the team chief's (or
 // DPO's) review right is checked and the look is audited.
 func (c *Console) RoundReports(ctx context.Context, s *Session, from, to time.Time) ([]RoundReport, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "round reports "+period(from, to)); err != nil {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_reports", From: from, To: to}); err != nil {
 		return nil, err
 	}
-	return ReadRoundReports(ctx, c.cfg.DataDir, from, to)
+	return readRoundReports(ctx, c.cfg.DataDir, from, to)
 }
 
 func period(from, to time.Time) string {
 	return fmt.Sprintf("from=%s to=%s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
 }
 
-// ReadRoundReports reads the visit reports of DATA/rounds.db for the CLI,
-// which runs as the machine's operator with no session.
-func ReadRoundReports(ctx context.Context, dataDir string, from, to time.Time) ([]RoundReport, error) {
+// readRoundReports reads the visit reports of DATA/rounds.db; the console
+// and the shell call it only after the review right was checked and audited.
+func readRoundReports(ctx context.Context, dataDir string, from, to time.Time) ([]RoundReport, error) {
 	db, err := openRoundsDB(dataDir)
 	if err != nil {
 		return nil, err
@@ -193,7 +195,7 @@ func ReadRoundReports(ctx context.Context, dataDir string, from, to time.Time) (
 
 // RoundReport returns the report of one run (checked and audited).
 func (c *Console) RoundReport(ctx context.Context, s *Session, runID string) (RoundReport, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "round report run="+runID); err != nil {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_report", Run: runID}); err != nil {
 		return RoundReport{}, err
 	}
 	db, err := openRoundsDB(c.cfg.DataDir)
@@ -323,18 +325,19 @@ type Coverage struct {
 
 // RoundCoverage computes the coverage of [from, to) (checked and audited).
 func (c *Console) RoundCoverage(ctx context.Context, s *Session, from, to time.Time) (Coverage, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, "round coverage "+period(from, to)); err != nil {
+	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_coverage", From: from, To: to}); err != nil {
 		return Coverage{}, err
 	}
 	rounds, err := c.Rounds(ctx)
 	if err != nil {
 		return Coverage{}, err
 	}
-	return ReadCoverage(ctx, c.cfg.DataDir, c.zone.Cameras, rounds, from, to)
+	return readCoverage(ctx, c.cfg.DataDir, c.zone.Cameras, rounds, from, to)
 }
 
-// ReadCoverage computes the coverage of [from, to) from DATA/rounds.db.
-func ReadCoverage(ctx context.Context, dataDir string, cams []Camera, rounds []Round, from, to time.Time) (Coverage, error) {
+// readCoverage computes the coverage of [from, to) from DATA/rounds.db
+// (after the review right was checked and audited).
+func readCoverage(ctx context.Context, dataDir string, cams []Camera, rounds []Round, from, to time.Time) (Coverage, error) {
 	db, err := openRoundsDB(dataDir)
 	if err != nil {
 		return Coverage{}, err

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // VisitStatus is what became of one camera of one step.
@@ -169,12 +169,12 @@ func (c *Console) StartRound(ctx context.Context, s *Session, name, text string,
 	why.Text = strings.TrimSpace(text)
 	id := newID()
 	if err := c.allow(ctx, s, ActRoundRun, Resource{Target: "round:" + name}, why,
-		fmt.Sprintf("run=%s steps=%d dwell=%s", id, len(r.Steps), r.TotalDwell())); err != nil {
+		trail.RoundStart{Run: id, Steps: len(r.Steps)}); err != nil {
 		return nil, fmt.Errorf("round %q: %w", name, err)
 	}
 	db, err := openRoundsDB(c.cfg.DataDir)
 	if err != nil {
-		c.recordRoundStop(s, name, why, id, RoundAborted, 0, 0)
+		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: RoundAborted})
 		return nil, err
 	}
 	run := &RoundRun{ID: id, c: c, sess: s, round: r, why: why, opts: opts, db: db,
@@ -184,7 +184,7 @@ func (c *Console) StartRound(ctx context.Context, s *Session, name, text string,
 	run.state = RoundState{RunID: id, Round: r, Steps: len(r.Steps)}
 	if err := run.insertRun(ctx); err != nil {
 		db.Close()
-		c.recordRoundStop(s, name, why, id, RoundAborted, 0, 0)
+		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: RoundAborted})
 		return nil, err
 	}
 	c.mu.Lock()
@@ -350,17 +350,16 @@ func (r *RoundRun) finish(reason string) {
 	if err != nil {
 		r.fail(err)
 	}
-	r.c.recordRoundStop(r.sess, r.round.Name, r.why, r.ID, reason, visits, dur,
-		fmt.Sprintf("seen=%d lost=%d", seen, lost))
+	r.c.recordRoundStop(r.sess, r.round.Name, r.why, trail.RoundStop{Run: r.ID, End: reason, StepsRun: visits,
+		Duration: trail.Duration(dur), Seen: seen, Lost: lost})
 	r.emit(RoundEvent{Kind: RoundEnded})
 }
 
-func (c *Console) recordRoundStop(s *Session, name string, why Reason, id, reason string, visits int, dur time.Duration, extra ...string) {
-	detail := strings.Join(append([]string{fmt.Sprintf("run=%s end=%s steps_run=%d duration=%s", id, reason, visits,
-		dur.Round(time.Millisecond))}, extra...), " ")
+func (c *Console) recordRoundStop(s *Session, name string, why Reason, d trail.RoundStop) {
+	detail := d
 	// A background context: the stop belongs in the trail even when the
 	// run ended because its context did.
-	if err := c.access.Record(context.Background(), s, audit.ActRoundStop, "round:"+name, why, detail); err != nil {
-		c.log.Error("round.stop not audited", "round", name, "run", id, "err", err)
+	if err := c.access.Record(context.Background(), s, "round:"+name, why, detail); err != nil {
+		c.log.Error("round.stop not audited", "round", name, "run", d.Run, "err", err)
 	}
 }

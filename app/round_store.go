@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
 // RoundsDBName is the file in the data directory that holds the visit
@@ -70,18 +71,9 @@ CREATE TABLE IF NOT EXISTS round_defs (
 // Console needs no field of its own for it.
 func openRoundsDB(dataDir string) (*sql.DB, error) {
 	path := filepath.Join(dataDir, RoundsDBName)
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("rounds store %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	db, err := sqlitedb.Open(path, sqlitedb.Options{Immediate: true})
 	if err != nil {
-		return nil, fmt.Errorf("rounds store %s: %w", path, err)
-	}
-	f.Close()
-	db, err := sql.Open("sqlite", "file:"+path+
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("rounds store %s: %w", path, err)
+		return nil, fmt.Errorf("rounds store: %w", err)
 	}
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(context.Background(), roundsSchema); err != nil {

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image/jpeg"
@@ -77,7 +78,7 @@ func waitStep(t *testing.T, run *RoundRun, idx int) {
 
 func reportOf(t *testing.T, c *Console, run *RoundRun) RoundReport {
 	t.Helper()
-	reps, err := ReadRoundReports(context.Background(), c.cfg.DataDir, time.Time{}, time.Now().Add(time.Hour))
+	reps, err := readRoundReports(context.Background(), c.cfg.DataDir, time.Time{}, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,16 +111,16 @@ func TestRoundRunsToEndWithOneAuditedViewPerCamera(t *testing.T) {
 		if e.JustKind != string(JustRound) || e.JustRef != "Testronde" || e.Outcome != audit.OutcomeAllowed {
 			t.Errorf("live.start not under the round's justification: %+v", e)
 		}
-		views[viewOf(e.Detail)] = e.Subject
+		views[viewIn(e.Detail)] = e.Subject
 	}
 	if len(starts) != 4 || len(views) != 4 {
 		t.Fatalf("%d live.start entries (%d views), want one per camera shown (4)", len(starts), len(views))
 	}
 	for _, e := range stops {
-		if subj, ok := views[viewOf(e.Detail)]; !ok || subj != e.Subject || e.JustRef != "Testronde" {
+		if subj, ok := views[viewIn(e.Detail)]; !ok || subj != e.Subject || e.JustRef != "Testronde" {
 			t.Errorf("live.stop %+v matches no live.start", e)
 		}
-		delete(views, viewOf(e.Detail))
+		delete(views, viewIn(e.Detail))
 	}
 	if len(views) != 0 {
 		t.Errorf("views never stopped: %v", views)
@@ -129,7 +130,7 @@ func TestRoundRunsToEndWithOneAuditedViewPerCamera(t *testing.T) {
 		t.Errorf("round.start = %+v", rs)
 	}
 	re := entries(t, c, audit.ActRoundStop)
-	if len(re) != 1 || !strings.Contains(re[0].Detail, "end=completed") || !strings.Contains(re[0].Detail, "seen=4") {
+	if len(re) != 1 || !strings.Contains(re[0].Detail, `"end":"completed"`) || !strings.Contains(re[0].Detail, `"seen":4`) {
 		t.Errorf("round.stop = %+v", re)
 	}
 
@@ -146,13 +147,13 @@ func TestRoundRunsToEndWithOneAuditedViewPerCamera(t *testing.T) {
 	}
 }
 
-func viewOf(detail string) string {
-	for _, f := range strings.Fields(detail) {
-		if v, ok := strings.CutPrefix(f, "view="); ok {
-			return v
-		}
+// viewIn is the view id a live.start or live.stop detail names.
+func viewIn(detail string) string {
+	var d struct {
+		View string `json:"view"`
 	}
-	return ""
+	json.Unmarshal([]byte(detail), &d)
+	return d.View
 }
 
 func TestRoundPauseNextPreviousExtendStop(t *testing.T) {
@@ -209,7 +210,7 @@ func TestRoundPauseNextPreviousExtendStop(t *testing.T) {
 		t.Errorf("%d live.stop entries for 4 step visits", n)
 	}
 	re := entries(t, c, audit.ActRoundStop)
-	if len(re) != 1 || !strings.Contains(re[0].Detail, "end=stopped") {
+	if len(re) != 1 || !strings.Contains(re[0].Detail, `"end":"stopped"`) {
 		t.Errorf("round.stop = %+v", re)
 	}
 }
@@ -221,7 +222,7 @@ func TestRoundSkipsCameraLostMidRound(t *testing.T) {
 	run := startRound(t, c, s, "Verlies", RoundOptions{SubStream: true})
 	waitStep(t, run, 0)
 	// cam02 is being pre-connected for step 2 now; the simulator kills it.
-	if err := c.sim.SetFault("cam02", sim.FaultStop); err != nil {
+	if err := simOf(c).SetFault("cam02", sim.FaultStop); err != nil {
 		t.Fatal(err)
 	}
 	st := waitEnded(t, run, 30*time.Second)
@@ -409,10 +410,10 @@ func TestRoundEditRightsValidationAndAudit(t *testing.T) {
 		details = append(details, e.User+" "+string(e.Outcome)+" "+e.Subject+" "+e.Detail)
 	}
 	want := []string{
-		"dispatcher denied round:X create",
-		"beheerder allowed round:Nacht create steps=2",
-		"beheerder allowed round:Nachtleven update name \"Nacht\"->\"Nachtleven\" steps 2->3 +cam03 +cam04 -cam01 dwell 2s->3s",
-		"beheerder allowed round:Winkelstraten delete",
+		`dispatcher denied round:X {"op":"create"`,
+		`beheerder allowed round:Nacht {"op":"create","change":"","steps":2`,
+		`beheerder allowed round:Nachtleven {"op":"update","change":"name \"Nacht\"->\"Nachtleven\" steps 2->3 +cam03 +cam04 -cam01 dwell 2s->3s"`,
+		`beheerder allowed round:Winkelstraten {"op":"delete"`,
 	}
 	if len(details) != len(want) {
 		t.Fatalf("round.edit entries:\n%s", strings.Join(details, "\n"))
@@ -441,7 +442,7 @@ func TestRoundEditWritesZoneFile(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := Open(ctx, Config{DataDir: filepath.Join(dir, "data"), ZonePath: path, Console: "t", Logger: slog.New(slog.DiscardHandler)})
+	c, err := Open(ctx, Config{DataDir: filepath.Join(dir, "data"), Zone: z, ZonePath: path, Console: "t", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,7 +481,7 @@ func TestRoundObservationSendsNearestPatrol(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for len(c.Patrols()) == 0 {
+	for len(c.units()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("no patrol positions from the simulated feed")
 		}
@@ -518,7 +519,7 @@ func TestRoundSkipsSilentCameraAfterTimeout(t *testing.T) {
 	saveTestRound(t, c, testRound("Stil", "cam01", "cam02", "cam03"))
 	// cam02 answers but sends no picture: it must be skipped after the
 	// frame timeout, not hold the round for its dwell or longer.
-	if err := c.sim.SetFault("cam02", sim.FaultStall); err != nil {
+	if err := simOf(c).SetFault("cam02", sim.FaultStall); err != nil {
 		t.Fatal(err)
 	}
 	s := login(t, c, "dispatcher")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/video"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // warmStream is a camera connected and decoding ahead of its step, with no
@@ -84,10 +85,8 @@ func (c *Console) snapshot(ctx context.Context, cam Camera, st Stream, wait time
 			if f == nil {
 				continue
 			}
-			img := image.NewRGBA(f.Image.Rect)
-			copy(img.Pix, f.Image.Pix)
+			img := zone.CopyMasked(nil, f.Image, cam.Masks)
 			f.Release()
-			applyMasks(img, cam.Masks)
 			return img, nil
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // TestTeamChiefScreens: the live panel lists who watches what, and the
@@ -18,7 +19,7 @@ import (
 func TestTeamChiefScreens(t *testing.T) {
 	c := openConsole(t, 2)
 	// A dispatcher elsewhere on this console watches a camera.
-	disp, err := c.Login(context.Background(), "dispatcher", app.DemoPassword)
+	disp, err := c.Login(context.Background(), "dispatcher", simzone.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestTeamChiefScreens(t *testing.T) {
 	}
 
 	h := newHarness(t, c)
-	h.login("teamchef", app.DemoPassword)
+	h.login("teamchef", simzone.DemoPassword)
 	h.confirmPrompt()
 	m := h.s.main
 

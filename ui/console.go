@@ -21,6 +21,9 @@ type liveView interface {
 	Latest() *app.Frame
 	Status() app.CameraStatus
 	SwitchStream(st app.Stream) error
+	// Reads are the newest plate reads of an ANPR camera, for the overlay;
+	// empty when the session's role may not see plates.
+	Reads(n int) []app.Read
 	// Done is closed when the view ended, by Close or because the console
 	// ended it (a guard's team chief left, a grant ran out); EndCode says why.
 	Done() <-chan struct{}

@@ -117,7 +117,7 @@ func (p *patrolsPanel) close() {
 }
 
 func (p *patrolsPanel) refresh() {
-	p.units = p.c.Patrols()
+	p.units, _ = p.c.Patrols(context.Background(), p.sess)
 	if ok, _ := p.c.PatrolFeedConnected(); ok {
 		p.feed.SetText(lang.L("hits.feed.up"))
 	} else {

@@ -72,9 +72,10 @@ func (f *feed) switchStream(st app.Stream) {
 // run opens the view and pumps frames and states until ctx ends. do posts
 // to the UI thread; post wraps it so calls for a replaced feed are dropped.
 //
-// reads, when not nil, is polled with the state; a changed list is posted.
+// withReads: the view's plate reads are polled with the state (an ANPR
+// camera), and a changed list is posted.
 func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (liveView, error), st app.Stream,
-	reads func() []app.Read, post func(func()), h feedHooks, log *slog.Logger) {
+	withReads bool, post func(func()), h feedHooks, log *slog.Logger) {
 	view, err := open(ctx, st)
 	post(func() { h.opened(err) })
 	if err != nil {
@@ -99,10 +100,10 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 	// take the dispatch lock and allocate, so never once per frame).
 	report := func() {
 		state()
-		if reads == nil {
+		if !withReads {
 			return
 		}
-		if rs := reads(); len(rs) > 0 && (rs[0].Time != lastRead.Time || rs[0].Plate != lastRead.Plate) {
+		if rs := view.Reads(readsShown); len(rs) > 0 && (rs[0].Time != lastRead.Time || rs[0].Plate != lastRead.Plate) {
 			lastRead = rs[0]
 			post(func() { h.reads(rs) })
 		}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // loop stands in for the UI thread in headless tests: the shell posts work
@@ -46,7 +47,7 @@ func (l *loop) until(t testing.TB, what string, timeout time.Duration, cond func
 func openConsole(t testing.TB, cameras int) *app.Console {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := app.Open(ctx, app.Config{DataDir: t.TempDir(), Console: "console-test", Logger: testLogger(), SimCameras: cameras})
+	c, err := openSim(ctx, t, app.Config{DataDir: t.TempDir(), Console: "console-test", Logger: testLogger()}, cameras)
 	if err != nil {
 		cancel()
 		t.Fatalf("app.Open: %v", err)
@@ -88,6 +89,7 @@ func newHarness(t testing.TB, c *app.Console) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, c: c, w: w, loop: newLoop()}
 	h.s = newShell(ctx, c, openerOf(c), w, testLogger(), h.loop.do)
+	h.s.demo = &Demo{Users: simzone.DemoUsers(), Password: simzone.DemoPassword}
 	h.s.showLogin()
 	t.Cleanup(func() {
 		h.s.shutdown()
@@ -152,7 +154,7 @@ func (h *harness) liveTiles() int {
 // chief logs a team chief in directly, for reading the audit trail.
 func chief(t testing.TB, c *app.Console) *app.Session {
 	t.Helper()
-	s, err := c.Login(context.Background(), "teamchef", app.DemoPassword)
+	s, err := c.Login(context.Background(), "teamchef", simzone.DemoPassword)
 	if err != nil {
 		t.Fatalf("team chief login: %v", err)
 	}

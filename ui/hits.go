@@ -445,7 +445,7 @@ func (p *hitsPanel) confirm() {
 
 // propose finds the unit Send would dispatch, so the button says which.
 func (p *hitsPanel) propose() {
-	if a, err := p.c.ProposePatrol(p.sel); err == nil {
+	if a, err := p.c.ProposePatrol(context.Background(), p.sess, p.sel); err == nil {
 		p.prop = &a
 	} else {
 		p.prop = nil

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 func hitsModels(t testing.TB) string {
@@ -51,7 +52,7 @@ func drainClose(l *loop, fn func()) {
 
 func hitsLogin(t testing.TB, c *app.Console, name string) *app.Session {
 	t.Helper()
-	s, err := c.Login(context.Background(), name, app.DemoPassword)
+	s, err := c.Login(context.Background(), name, simzone.DemoPassword)
 	if err != nil {
 		t.Fatalf("login %s: %v", name, err)
 	}
@@ -119,7 +120,7 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	if p.confirmBtn.Disabled() || !p.sendBtn.Disabled() {
 		t.Fatalf("before confirm: confirm disabled %v, send disabled %v", p.confirmBtn.Disabled(), p.sendBtn.Disabled())
 	}
-	l.until(t, "patrol positions", 10*time.Second, func() bool { return len(c.Patrols()) >= 4 })
+	l.until(t, "patrol positions", 10*time.Second, func() bool { return len(patrolsOf(c)) >= 4 })
 	test.Tap(p.confirmBtn)
 	l.until(t, "confirmed with a proposed unit", 10*time.Second, func() bool {
 		cur, _ := p.current()

@@ -70,8 +70,8 @@ func newLoginScreen(s *shell) *loginScreen {
 		widget.NewFormItem(lang.L("login.language"), l.language),
 	)
 	rows := []fyne.CanvasObject{title, zoneName, form, l.button, l.message}
-	if zone.Simulated {
-		rows = append(rows, widget.NewSeparator(), demoHint())
+	if zone.Simulated && s.demo != nil {
+		rows = append(rows, widget.NewSeparator(), demoHint(s.demo))
 	}
 	box := container.NewPadded(container.New(fixedWidth{w: 420}, container.NewVBox(rows...)))
 	l.content = container.NewStack(canvas.NewRectangle(colBackground),
@@ -81,15 +81,15 @@ func newLoginScreen(s *shell) *loginScreen {
 
 // demoHint names the demo accounts of the simulated zone, one per role, so
 // that a new user can try each role's screens.
-func demoHint() fyne.CanvasObject {
+func demoHint(d *Demo) fyne.CanvasObject {
 	var b strings.Builder
-	for _, u := range app.DemoUsers {
+	for _, u := range d.Users {
 		b.WriteString(u.Name + " — " + roleLabel(u.Role) + "\n")
 	}
 	head := widget.NewLabel(lang.L("login.demo.title"))
 	head.TextStyle.Bold = true
 	accounts := widget.NewLabel(strings.TrimRight(b.String(), "\n"))
-	pw := widget.NewLabel(lang.L("login.demo.password", map[string]any{"Password": app.DemoPassword}))
+	pw := widget.NewLabel(lang.L("login.demo.password", map[string]any{"Password": d.Password}))
 	return container.NewVBox(head, accounts, pw)
 }
 

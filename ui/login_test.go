@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 func TestLogin(t *testing.T) {
@@ -16,12 +17,12 @@ func TestLogin(t *testing.T) {
 
 	t.Run("simulated zone shows the demo accounts", func(t *testing.T) {
 		text := test.RenderObjectToMarkup(h.s.login.content)
-		for _, u := range app.DemoUsers {
+		for _, u := range simzone.DemoUsers() {
 			if !strings.Contains(text, u.Name+" — ") {
 				t.Errorf("login screen does not name demo account %q", u.Name)
 			}
 		}
-		if !strings.Contains(text, lang.L("login.demo.password", map[string]any{"Password": app.DemoPassword})) {
+		if !strings.Contains(text, lang.L("login.demo.password", map[string]any{"Password": simzone.DemoPassword})) {
 			t.Errorf("login screen does not give the demo password")
 		}
 	})
@@ -53,7 +54,7 @@ func TestLogin(t *testing.T) {
 		}
 		// Even the right password is refused while locked, and says so.
 		h.s.login.user.SetText("")
-		h.login("stad", app.DemoPassword)
+		h.login("stad", simzone.DemoPassword)
 		if h.s.sess != nil {
 			t.Fatal("a locked account logged in")
 		}
@@ -65,7 +66,7 @@ func TestLogin(t *testing.T) {
 
 	t.Run("success", func(t *testing.T) {
 		h.s.login.user.SetText("")
-		h.login("dispatcher", app.DemoPassword)
+		h.login("dispatcher", simzone.DemoPassword)
 		if h.s.sess == nil || h.s.main == nil {
 			t.Fatalf("not logged in; message %q", h.s.login.message.Text)
 		}

@@ -217,6 +217,8 @@ func (r *mapRenderer) build() {
 
 // mapPanel is the map with its legend, refreshed every second.
 type mapPanel struct {
+	hits   *app.HitFeed
+	latest *app.Hit
 	c       *app.Console
 	sess    *app.Session
 	m       *zoneMap
@@ -256,6 +258,16 @@ func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do 
 	head := widget.NewLabel(lang.L("hits.map"))
 	head.TextStyle.Bold = true
 	p.content = container.NewBorder(head, container.NewHScroll(legend), nil, nil, p.m)
+	// The newest hit comes from a feed of the map's own (one audited
+	// consultation while the map is open); a role that dispatches but does
+	// not handle hits (a guard) gets no feed and sees no hit.
+	if f, err := c.SubscribeHits(sess, 16); err == nil {
+		p.hits = f
+		// The newest hit already raised, once (a search, audited).
+		if hs, err := c.SearchHits(sess, app.HitFilter{Limit: 1}); err == nil && len(hs) > 0 {
+			p.latest = &hs[0]
+		}
+	}
 	p.refresh()
 	var cctx context.Context
 	cctx, p.stop = context.WithCancel(ctx)
@@ -264,15 +276,30 @@ func newMapPanelWith(ctx context.Context, c *app.Console, sess *app.Session, do 
 }
 
 func (p *mapPanel) refresh() {
-	var latest *app.Hit
-	// Roles that dispatch but do not handle hits (a guard) see no hit.
-	if hs, err := p.c.SearchHits(p.sess, app.HitFilter{Limit: 1}); err == nil && len(hs) > 0 {
-		latest = &hs[0]
+	for p.hits != nil {
+		select {
+		case ev, ok := <-p.hits.C():
+			if !ok {
+				p.hits = nil
+				continue
+			}
+			if p.latest == nil || ev.Kind == app.HitAlert || ev.Hit.ID == p.latest.ID {
+				h := ev.Hit
+				p.latest = &h
+			}
+			continue
+		default:
+		}
+		break
 	}
-	p.m.update(p.c.Patrols(), latest)
+	units, _ := p.c.Patrols(context.Background(), p.sess)
+	p.m.update(units, p.latest)
 }
 
 func (p *mapPanel) close() {
 	p.stop()
 	p.wg.Wait()
+	if p.hits != nil {
+		p.hits.Close()
+	}
 }

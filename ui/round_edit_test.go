@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,11 @@ func TestRoundsScreenEditor(t *testing.T) {
 	var edits []string
 	for _, e := range es {
 		if e.Action == "round.edit" {
-			edits = append(edits, strings.Fields(e.Detail)[0])
+			var d struct {
+				Op string `json:"op"`
+			}
+			json.Unmarshal([]byte(e.Detail), &d)
+			edits = append(edits, d.Op)
 		}
 	}
 	if strings.Join(edits, ",") != "create,update,delete" {

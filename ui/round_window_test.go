@@ -16,6 +16,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // The round screenshot runs the real window (GLFW/OpenGL) in a child
@@ -70,13 +71,13 @@ func roundChild() int {
 	ctx, cancel := context.WithTimeout(context.Background(), childDeadline)
 	defer cancel()
 	log := testLogger()
-	c, err := app.Open(ctx, app.Config{DataDir: data, Console: "xvfb-round", SimCameras: 4, Logger: log})
+	c, err := openSim(ctx, nil, app.Config{DataDir: data, Console: "xvfb-round", Logger: log}, 4)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "round child: app.Open:", err)
 		return 1
 	}
 	defer c.Close()
-	chief, err := c.Login(ctx, "teamchef", app.DemoPassword)
+	chief, err := c.Login(ctx, "teamchef", simzone.DemoPassword)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "round child:", err)
 		return 1
@@ -90,7 +91,7 @@ func roundChild() int {
 		fmt.Fprintln(os.Stderr, "round child:", err)
 		return 1
 	}
-	sess, err := c.Login(ctx, "dispatcher", app.DemoPassword)
+	sess, err := c.Login(ctx, "dispatcher", simzone.DemoPassword)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "round child:", err)
 		return 1

@@ -18,6 +18,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/assets"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // roundsHarness is the rounds screen in a test window over a real console;
@@ -39,7 +40,7 @@ func newRoundsHarness(t *testing.T, c *app.Console, user string, size fyne.Size)
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sess, err := c.Login(ctx, user, app.DemoPassword)
+	sess, err := c.Login(ctx, user, simzone.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestRoundsScreenObservationKey(t *testing.T) {
 	h.r.obsNote.OnSubmitted(h.r.obsNote.Text)
 	h.until("observation saved", func() bool { return strings.Contains(h.r.obsStatus.Text, "cam02") })
 	h.until("resumed after the observation", func() bool { return !h.r.run.State().Paused })
-	h.until("patrol units known", func() bool { return len(c.Patrols()) > 0 })
+	h.until("patrol units known", func() bool { return len(patrolsOf(c)) > 0 })
 	h.until("patrol button", func() bool { return h.r.patrolBtn.Visible() })
 	h.key(fyne.KeyP)
 	h.until("patrol sent", func() bool { return strings.Contains(h.r.obsStatus.Text, "onderweg naar cam02") })
@@ -210,7 +211,7 @@ func TestRoundsScreenObservationKey(t *testing.T) {
 func TestRoundReportScreenCoverage(t *testing.T) {
 	c := openConsole(t, 4)
 	saveRound(t, c, uiRound("Kort", time.Second, []string{"cam01"}))
-	disp, err := c.Login(context.Background(), "dispatcher", app.DemoPassword)
+	disp, err := c.Login(context.Background(), "dispatcher", simzone.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

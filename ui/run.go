@@ -26,9 +26,18 @@ type Options struct {
 	// WallCameras is how many cameras the wall of the simulated zone shows at
 	// once after login (0: a 2x2 of the first four). Real zones open empty.
 	WallCameras int
+	// Demo lists the accounts of the simulated zone and their password for
+	// the login screen's hint (main fills it only for the simulated zone).
+	Demo *Demo
 	// onReady, for the window test in this package, runs on the UI thread
 	// once the window is shown.
 	onReady func(*shell)
+}
+
+// Demo is what the login screen of the simulated zone tells a new user.
+type Demo struct {
+	Users    []app.User
+	Password string
 }
 
 // Run opens the console window and blocks until it is closed or ctx ends.
@@ -54,6 +63,7 @@ func Run(ctx context.Context, c *app.Console, opts Options) error {
 	defer cancel()
 	s := newShell(ctx, c, openerOf(c), w, opts.Logger, fyne.Do)
 	s.wallCameras = opts.WallCameras
+	s.demo = opts.Demo
 	s.showLogin()
 	w.SetOnClosed(s.shutdown)
 

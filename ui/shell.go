@@ -23,8 +23,7 @@ type shell struct {
 	do   func(func())
 
 	wallCameras int
-	// reads, when set, gives the latest plate reads shown over ANPR tiles.
-	reads func(cameraID string, n int) []app.Read
+	demo        *Demo // the simulated zone's demo accounts, for the login hint
 
 	sess   *app.Session
 	reason *app.Reason // the justification the wall was opened under
@@ -37,16 +36,7 @@ type shell struct {
 }
 
 func newShell(ctx context.Context, c console, open liveOpener, w fyne.Window, log *slog.Logger, do func(func())) *shell {
-	s := &shell{ctx: ctx, c: c, open: open, w: w, log: log.With("component", "ui"), do: do}
-	if r, ok := c.(readsSource); ok {
-		s.reads = r.LatestReads
-	}
-	return s
-}
-
-// readsSource gives an ANPR camera's newest plate reads (app.Console).
-type readsSource interface {
-	LatestReads(cameraID string, n int) []app.Read
+	return &shell{ctx: ctx, c: c, open: open, w: w, log: log.With("component", "ui"), do: do}
 }
 
 // goDo runs fn in a goroutine the shell waits for at shutdown.

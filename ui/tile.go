@@ -114,11 +114,8 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 		})
 	}
 	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads, ended: t.ended}
-	var reads func() []app.Read
-	if s.reads != nil && cam.Kind.ANPR() {
-		reads = func() []app.Read { return s.reads(cam.ID, readsShown) }
-	}
-	s.goDo(func() { f.run(ctx, open, st, reads, post, hooks, s.log) })
+	withReads := cam.Kind.ANPR()
+	s.goDo(func() { f.run(ctx, open, st, withReads, post, hooks, s.log) })
 }
 
 // clear takes the camera off the tile; the feed's goroutine closes the view

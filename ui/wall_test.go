@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // TestWall drives the wall as a dispatcher would, over a real console and
@@ -20,7 +21,7 @@ func TestWall(t *testing.T) {
 	c := openConsole(t, 4)
 	boss := chief(t, c)
 	h := newHarness(t, c)
-	h.login("dispatcher", app.DemoPassword)
+	h.login("dispatcher", simzone.DemoPassword)
 	h.confirmPrompt()
 	w := h.s.main.wall
 	cams := c.Zone().Cameras
@@ -205,7 +206,7 @@ func TestWall(t *testing.T) {
 func TestGuardWithoutSupervisor(t *testing.T) {
 	c := openConsole(t, 1)
 	h := newHarness(t, c)
-	h.login("bewaker", app.DemoPassword)
+	h.login("bewaker", simzone.DemoPassword)
 	// The console says live view is not possible now: no prompt, a note.
 	if h.s.prompt != nil {
 		t.Fatal("justification asked for a wall the guard cannot open now")
@@ -231,12 +232,12 @@ func TestGuardWithoutSupervisor(t *testing.T) {
 // and the tiles say why, with no picture left.
 func TestGuardLosesLiveWhenChiefLeaves(t *testing.T) {
 	c := openConsole(t, 1)
-	boss, err := c.Login(context.Background(), "teamchef", app.DemoPassword)
+	boss, err := c.Login(context.Background(), "teamchef", simzone.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, c)
-	h.login("bewaker", app.DemoPassword)
+	h.login("bewaker", simzone.DemoPassword)
 	h.confirmPrompt()
 	tl := h.s.main.wall.tiles[0]
 	h.until("the guard's tile live", func() bool { return tl.state == stLive && tl.frames() > 0 })
@@ -265,7 +266,7 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 	} {
 		t.Run(tc.user, func(t *testing.T) {
 			h := newHarness(t, c)
-			h.login(tc.user, app.DemoPassword)
+			h.login(tc.user, simzone.DemoPassword)
 			if h.s.main == nil {
 				t.Fatalf("login failed: %q", h.s.login.message.Text)
 			}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // The window test runs the real console (GLFW/OpenGL, not the test driver)
@@ -203,7 +204,7 @@ func wallChild() int {
 	ctx, cancel := context.WithTimeout(context.Background(), childDeadline)
 	defer cancel()
 	log := testLogger()
-	c, err := app.Open(ctx, app.Config{DataDir: data, Console: "xvfb-test", SimCameras: 4, Logger: log})
+	c, err := openSim(ctx, nil, app.Config{DataDir: data, Console: "xvfb-test", Logger: log}, 4)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "window child: app.Open:", err)
 		return 1
@@ -244,7 +245,7 @@ func wallChild() int {
 // live.start has its live.stop.
 func checkAllClosed(c *app.Console) error {
 	ctx := context.Background()
-	boss, err := c.Login(ctx, "teamchef", app.DemoPassword)
+	boss, err := c.Login(ctx, "teamchef", simzone.DemoPassword)
 	if err != nil {
 		return err
 	}
@@ -297,7 +298,7 @@ func wallScript(ctx context.Context, s *shell, out, tilesPath string) error {
 	}
 	onUI(func() {
 		s.login.user.SetText("dispatcher")
-		s.login.password.SetText(app.DemoPassword)
+		s.login.password.SetText(simzone.DemoPassword)
 		s.login.submit()
 	})
 	if err := waitFor("the justification prompt", 30*time.Second, func() bool { return s.prompt != nil }); err != nil {

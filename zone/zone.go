@@ -1,4 +1,4 @@
-package app
+package zone
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/politiezone/zoneconsole/policy"
 )
 
 // CameraKind is one of the camera types the seeds list. The ids are stable:
@@ -33,13 +34,6 @@ var Kinds = []CameraKind{KindFixed, KindTemporary, KindANPRFixed, KindANPRMobile
 
 // ANPR reports whether cameras of this kind feed the plate reader.
 func (k CameraKind) ANPR() bool { return k == KindANPRFixed || k == KindANPRMobile }
-
-// Owner values of a camera record.
-const (
-	OwnerPolice       = "police"
-	OwnerMunicipality = "municipality"
-	OwnerThirdParty   = "third_party"
-)
 
 // Mask is a privacy mask in relative frame coordinates (0..1): the law forbids
 // looking into homes, shops or private property, so these areas are blacked out.
@@ -115,6 +109,13 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
+// Street is one named road as a polyline of [lat, lon] points, for the
+// offline map.
+type Street struct {
+	Name   string       `toml:"name"`
+	Points [][2]float64 `toml:"points"`
+}
+
 // Zone is the content of a zone file: the police zone, its cameras and rounds.
 type Zone struct {
 	Name         string  `toml:"name"`
@@ -127,6 +128,8 @@ type Zone struct {
 	PatrolFeed string   `toml:"patrol_feed,omitempty"`
 	Cameras    []Camera `toml:"camera"`
 	Rounds     []Round  `toml:"round"`
+	// Streets are drawn on the offline map (optional).
+	Streets []Street `toml:"street,omitempty"`
 	// Simulated is true for the built-in simulated zone; the UI says so.
 	Simulated bool `toml:"simulated,omitempty"`
 }
@@ -224,7 +227,7 @@ func (z *Zone) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: unknown kind %q", where, c.Kind))
 		}
 		switch c.Owner {
-		case OwnerPolice, OwnerMunicipality, OwnerThirdParty:
+		case policy.OwnerPolice, policy.OwnerMunicipality, policy.OwnerThirdParty:
 		default:
 			errs = append(errs, fmt.Errorf("%s: unknown owner %q (police, municipality, third_party)", where, c.Owner))
 		}

@@ -1,4 +1,4 @@
-package app
+package policy
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func (k JustKind) Valid() bool {
 // Limits on what a user may type, so a justification stays a justification
 // and not a document pasted into the audit trail.
 const (
-	maxReasonText = 500
+	MaxReasonText = 500 // MaxReasonText bounds every free text a user types into the trail
 	maxReasonRef  = 120
 )
 
@@ -116,7 +116,7 @@ func (r Reason) Validate(act Action) error {
 	for _, f := range []struct {
 		name, v string
 		max     int
-	}{{"text", r.Text, maxReasonText}, {"reference", r.Ref, maxReasonRef}, {"authorisation reference", r.AuthRef, maxReasonRef}} {
+	}{{"text", r.Text, MaxReasonText}, {"reference", r.Ref, maxReasonRef}, {"authorisation reference", r.AuthRef, maxReasonRef}} {
 		if len(f.v) > f.max {
 			return &ReasonError{CodeJustificationTooLong, fmt.Sprintf("justification %s longer than %d bytes", f.name, f.max)}
 		}

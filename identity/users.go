@@ -1,4 +1,4 @@
-package app
+package identity
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/sqlitedb"
 	"golang.org/x/crypto/argon2"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -24,7 +24,7 @@ import (
 type User struct {
 	Name         string // login name: lowercase letters, digits, '.', '_', '-'
 	FullName     string
-	Role         Role
+	Role         policy.Role
 	Municipality string // the municipality a municipal operator works for
 	Disabled     bool
 }
@@ -108,19 +108,9 @@ func OpenUsers(path string, log *slog.Logger) (*Users, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("users %s: %w", path, err)
-	}
-	// Create the file private before SQLite does, with the umask's mode.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	db, err := sqlitedb.Open(path, sqlitedb.Options{Immediate: true})
 	if err != nil {
-		return nil, fmt.Errorf("users %s: %w", path, err)
-	}
-	f.Close()
-	db, err := sql.Open("sqlite", "file:"+path+
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("users %s: %w", path, err)
+		return nil, fmt.Errorf("users: %w", err)
 	}
 	// One connection: the store is small and one writer avoids SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
@@ -154,7 +144,7 @@ func (u User) validate() error {
 	if !u.Role.Valid() {
 		return fmt.Errorf("user %s: unknown role %q", u.Name, u.Role)
 	}
-	if u.Role == RoleMunicipal && blank(u.Municipality) {
+	if u.Role == policy.RoleMunicipal && (strings.TrimSpace(u.Municipality) == "") {
 		return fmt.Errorf("user %s: a municipal operator needs a municipality", u.Name)
 	}
 	return nil
@@ -254,7 +244,7 @@ func (u *Users) get(ctx context.Context, name string) (User, string, error) {
 	if err != nil {
 		return User{}, "", fmt.Errorf("user %s: %w", name, err)
 	}
-	usr.Role = Role(role)
+	usr.Role = policy.Role(role)
 	return usr, h, nil
 }
 
@@ -272,7 +262,7 @@ func (u *Users) List(ctx context.Context) ([]User, error) {
 		if err := rows.Scan(&usr.Name, &usr.FullName, &role, &usr.Municipality, &usr.Disabled); err != nil {
 			return nil, fmt.Errorf("users: list: %w", err)
 		}
-		usr.Role = Role(role)
+		usr.Role = policy.Role(role)
 		out = append(out, usr)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,4 +1,4 @@
-package app
+package identity
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // auditLog is the part of audit.Log that app writes to.
@@ -38,7 +40,7 @@ type Session struct {
 	Started time.Time
 	// Shift is the justification the prompt offers first ("operational"):
 	// one click to confirm it, a free reason for the rest.
-	Shift Reason
+	Shift policy.Reason
 }
 
 // Sessions knows who is logged in on which console in which room, and the
@@ -48,11 +50,11 @@ type Sessions struct {
 	users  *Users
 	log    auditLog
 	now    func() time.Time
-	policy Policy
+	policy policy.Policy
 
 	mu     sync.Mutex
 	byID   map[string]*Session
-	grants []Grant
+	grants []policy.Grant
 }
 
 // NewSessions builds the session table. now is the clock (nil: time.Now).
@@ -84,16 +86,16 @@ func (s *Sessions) Login(ctx context.Context, name, password, console, room stri
 		if len(typed) > 64 {
 			typed = typed[:64]
 		}
-		e := audit.Entry{Time: now, User: typed, Console: console, Action: audit.ActLoginFailed,
-			Subject: "user:" + typed, Outcome: audit.OutcomeDenied, Reason: code, Detail: "room=" + room}
+		e := audit.Entry{Time: now, User: typed, Console: console, Action: trail.ActLoginFailed,
+			Subject: "user:" + typed, Outcome: audit.OutcomeDenied, Reason: code, Detail: trail.MustEncode(trail.LoginFailed{Room: room}, trail.Facts{})}
 		if _, aerr := s.log.Append(ctx, e); aerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("audit login.failed: %w", aerr))
 		}
 		return nil, err
 	}
 	sess := &Session{ID: newToken(), User: usr, Console: console, Room: room, Started: now,
-		Shift: Reason{Kind: JustShift}}
-	e := s.entry(sess, audit.ActLogin, "user:"+usr.Name, Reason{}, audit.OutcomeAllowed, CodeAllowed, "session="+sess.ID+" room="+room)
+		Shift: policy.Reason{Kind: policy.JustShift}}
+	e := s.entry(sess, "user:"+usr.Name, policy.Reason{}, audit.OutcomeAllowed, policy.CodeAllowed, trail.Login{Session: sess.ID, Room: room})
 	if _, err := s.log.Append(ctx, e); err != nil {
 		return nil, fmt.Errorf("user %s: login not audited, refused: %w", usr.Name, err)
 	}
@@ -118,8 +120,8 @@ func (s *Sessions) Logout(ctx context.Context, sess *Session) error {
 		return nil
 	}
 	dur := s.now().Sub(sess.Started).Round(time.Second)
-	e := s.entry(sess, audit.ActLogout, "user:"+sess.User.Name, Reason{}, audit.OutcomeAllowed, CodeAllowed,
-		fmt.Sprintf("session=%s duration=%s", sess.ID, dur))
+	e := s.entry(sess, "user:"+sess.User.Name, policy.Reason{}, audit.OutcomeAllowed, policy.CodeAllowed,
+		trail.Logout{Session: sess.ID, Duration: trail.Duration(dur)})
 	if _, err := s.log.Append(ctx, e); err != nil {
 		return fmt.Errorf("user %s: audit logout: %w", sess.User.Name, err)
 	}
@@ -155,33 +157,33 @@ func (s *Sessions) IsActive(sess *Session) bool {
 
 // Subject is what the policy needs to know about a session now: its user,
 // whether a team chief is logged in in the same room, and its grants.
-func (s *Sessions) Subject(sess *Session) Subject {
+func (s *Sessions) Subject(sess *Session) policy.Subject {
 	if sess == nil {
-		return Subject{}
+		return policy.Subject{}
 	}
-	sub := Subject{User: sess.User.Name, Role: sess.User.Role, Console: sess.Console, Room: sess.Room,
+	sub := policy.Subject{User: sess.User.Name, Role: sess.User.Role, Console: sess.Console, Room: sess.Room,
 		Municipality: sess.User.Municipality}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.byID {
-		if o.User.Role == RoleTeamChief && o.Room != "" && o.Room == sess.Room && o.User.Name != sess.User.Name {
+		if o.User.Role == policy.RoleTeamChief && o.Room != "" && o.Room == sess.Room && o.User.Name != sess.User.Name {
 			sub.SupervisorPresent = true
 			break
 		}
 	}
 	for _, g := range s.grants {
 		if g.To == sess.User.Name {
-			sub.Grants = append(sub.Grants, g.clone())
+			sub.Grants = append(sub.Grants, g.Clone())
 		}
 	}
 	return sub
 }
 
 // entry fills the who of an audit entry from a session.
-func (s *Sessions) entry(sess *Session, act audit.Action, subject string, why Reason, out audit.Outcome, reason, detail string) audit.Entry {
+func (s *Sessions) entry(sess *Session, subject string, why policy.Reason, out audit.Outcome, reason string, d trail.Detail) audit.Entry {
 	return audit.Entry{Time: s.now(), User: sess.User.Name, Role: string(sess.User.Role), Console: sess.Console,
-		Action: act, Subject: subject, JustKind: string(why.Kind), JustText: why.Text, JustRef: why.Ref,
-		AuthRef: why.AuthRef, Outcome: out, Reason: reason, Detail: detail}
+		Action: d.Action(), Subject: subject, JustKind: string(why.Kind), JustText: why.Text, JustRef: why.Ref,
+		AuthRef: why.AuthRef, Outcome: out, Reason: reason, Detail: trail.MustEncode(d, trail.Facts{})}
 }
 
 // newToken gives an unguessable id (128 random bits) for sessions and grants.

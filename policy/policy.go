@@ -1,4 +1,4 @@
-package app
+package policy
 
 import (
 	"errors"
@@ -53,6 +53,14 @@ const (
 	Retention = 365 * 24 * time.Hour
 )
 
+// Owner values of a camera record: who owns the camera decides who may
+// see it (municipal operators see their municipality's own cameras only).
+const (
+	OwnerPolice       = "police"
+	OwnerMunicipality = "municipality"
+	OwnerThirdParty   = "third_party"
+)
+
 // Subject is who asks: the session's user, where they sit, and what the room
 // and the team chief add to their rights.
 type Subject struct {
@@ -93,9 +101,11 @@ type Decision struct {
 	Message string
 }
 
-func allow() Decision { return Decision{Allow: true, Code: CodeAllowed, Message: "allowed"} }
+// Allow is the decision that lets a request through.
+func Allow() Decision { return Decision{Allow: true, Code: CodeAllowed, Message: "allowed"} }
 
-func deny(code, format string, args ...any) Decision {
+// Deny is a refusal with a stable code and an English message for logs.
+func Deny(code, format string, args ...any) Decision {
 	return Decision{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -108,36 +118,36 @@ type Policy struct{}
 // the code names the first thing the user would have to change.
 func (Policy) Decide(s Subject, a Action, r Resource, why Reason, now time.Time) Decision {
 	if !s.Role.Valid() {
-		return deny(CodeRoleUnknown, "role %q is unknown", s.Role)
+		return Deny(CodeRoleUnknown, "role %q is unknown", s.Role)
 	}
 	if !a.Valid() {
-		return deny(CodeActionUnknown, "action %q is unknown", a)
+		return Deny(CodeActionUnknown, "action %q is unknown", a)
 	}
 	if !RoleMay(s.Role, a) {
-		return deny(CodeRoleNotPermitted, "a %s may not %s", s.Role, a)
+		return Deny(CodeRoleNotPermitted, "a %s may not %s", s.Role, a)
 	}
 	if err := why.Validate(a); err != nil {
 		var re *ReasonError
 		if errors.As(err, &re) {
-			return deny(re.Code, "%s", re.Message)
+			return Deny(re.Code, "%s", re.Message)
 		}
-		return deny(CodeJustificationInvalid, "%v", err)
+		return Deny(CodeJustificationInvalid, "%v", err)
 	}
 	if r.Covert && why.Kind != JustJudicial {
-		return deny(CodeCovertNeedsJudicial, "camera %s is covert: judicial missions only", r.Camera)
+		return Deny(CodeCovertNeedsJudicial, "camera %s is covert: judicial missions only", r.Camera)
 	}
-	if s.Role == RoleSecurityGuard && a.showsLive() && !s.SupervisorPresent {
-		return deny(CodeGuardWithoutSupervisor, "a security guard may %s only while a team chief is logged in in room %q", a, s.Room)
+	if s.Role == RoleSecurityGuard && a.ShowsLive() && !s.SupervisorPresent {
+		return Deny(CodeGuardWithoutSupervisor, "a security guard may %s only while a team chief is logged in in room %q", a, s.Room)
 	}
 	if s.Role == RoleMunicipal {
 		if d := decideMunicipal(s, a, r, why, now); !d.Allow {
 			return d
 		}
 	}
-	if a.recorded() {
+	if a.Recorded() {
 		return decideAge(r, why)
 	}
-	return allow()
+	return Allow()
 }
 
 // decideMunicipal applies the Camerawet limits of designated city staff:
@@ -146,28 +156,28 @@ func decideMunicipal(s Subject, a Action, r Resource, why Reason, now time.Time)
 	switch a {
 	case ActPlayback:
 		if r.Owner != OwnerMunicipality || s.Municipality == "" || r.Municipality != s.Municipality {
-			return deny(CodeMunicipalOwnCamerasOnly, "camera %s is not a camera of municipality %q", r.Camera, s.Municipality)
+			return Deny(CodeMunicipalOwnCamerasOnly, "camera %s is not a camera of municipality %q", r.Camera, s.Municipality)
 		}
 	case ActLive:
 		if why.Kind != JustEvent && why.Kind != JustEmergency {
-			return deny(CodeJustificationKindNotAllowed, "municipal live view only for a major event or an emergency")
+			return Deny(CodeJustificationKindNotAllowed, "municipal live view only for a major event or an emergency")
 		}
 		expired := false
 		for _, g := range s.Grants {
-			if g.To != s.User || !g.names(r.Camera) {
+			if g.To != s.User || !g.Names(r.Camera) {
 				continue
 			}
 			if g.ActiveAt(now) {
-				return allow()
+				return Allow()
 			}
 			expired = true
 		}
 		if expired {
-			return deny(CodeGrantExpired, "the grant for camera %s is not valid now", r.Camera)
+			return Deny(CodeGrantExpired, "the grant for camera %s is not valid now", r.Camera)
 		}
-		return deny(CodeGrantRequired, "live view of camera %s needs a team chief's grant", r.Camera)
+		return Deny(CodeGrantRequired, "live view of camera %s needs a team chief's grant", r.Camera)
 	}
-	return allow()
+	return Allow()
 }
 
 // decideAge applies the footage rules: 30 days for an administrative or
@@ -176,25 +186,35 @@ func decideMunicipal(s Subject, a Action, r Resource, why Reason, now time.Time)
 func decideAge(r Resource, why Reason) Decision {
 	switch {
 	case r.FootageAge < 0:
-		return deny(CodeFootageAgeInvalid, "footage age %s is negative", r.FootageAge)
+		return Deny(CodeFootageAgeInvalid, "footage age %s is negative", r.FootageAge)
 	case r.FootageAge > Retention && !r.EvidenceHold:
-		return deny(CodeRetentionExpired, "footage older than one year (%s) is not kept unless under an evidence hold", days(r.FootageAge))
+		return Deny(CodeRetentionExpired, "footage older than one year (%s) is not kept unless under an evidence hold", days(r.FootageAge))
 	case r.FootageAge <= PoliceAccessWindow:
-		return allow()
+		return Allow()
 	case why.Kind != JustJudicial:
-		return deny(CodeOver30DaysNeedsJudicial, "footage older than 30 days (%s) only for a judicial mission", days(r.FootageAge))
+		return Deny(CodeOver30DaysNeedsJudicial, "footage older than 30 days (%s) only for a judicial mission", days(r.FootageAge))
 	case blank(why.AuthRef):
-		return deny(CodeOver30DaysNeedsAuthorisation, "footage older than 30 days (%s) needs the prosecutor's or investigating judge's authorisation reference", days(r.FootageAge))
+		return Deny(CodeOver30DaysNeedsAuthorisation, "footage older than 30 days (%s) needs the prosecutor's or investigating judge's authorisation reference", days(r.FootageAge))
 	}
-	return allow()
+	return Allow()
 }
 
 func days(d time.Duration) string { return fmt.Sprintf("%.1f days", d.Hours()/24) }
 
 // DeniedError is a refusal handed back as an error (Sessions.Grant, the
 // Console's consultations); the UI translates Decision.Code.
-type DeniedError struct{ Decision Decision }
+// Cause is set when the refusal comes from a failure rather than a rule
+// (the audit store did not take the entry).
+type DeniedError struct {
+	Decision Decision
+	Cause    error
+}
 
 func (e *DeniedError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("denied: %s (%s): %v", e.Decision.Message, e.Decision.Code, e.Cause)
+	}
 	return fmt.Sprintf("denied: %s (%s)", e.Decision.Message, e.Decision.Code)
 }
+
+func (e *DeniedError) Unwrap() error { return e.Cause }

@@ -1,4 +1,4 @@
-package app
+package identity
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // ShellAdmin changes users from the command line of the console's machine,
@@ -47,9 +49,9 @@ func (a *ShellAdmin) Close() error {
 
 // record writes the change to the audit trail before it is made: a change
 // that cannot be audited is not made.
-func (a *ShellAdmin) record(ctx context.Context, subject, detail string) error {
-	_, err := a.log.Append(ctx, audit.Entry{User: a.who, Role: string(RoleAdmin), Console: "shell",
-		Action: audit.ActSettings, Subject: subject, Outcome: audit.OutcomeAllowed, Detail: detail})
+func (a *ShellAdmin) record(ctx context.Context, subject string, d trail.Settings) error {
+	_, err := a.log.Append(ctx, audit.Entry{User: a.who, Role: string(policy.RoleAdmin), Console: "shell",
+		Action: d.Action(), Subject: subject, Outcome: audit.OutcomeAllowed, Detail: trail.MustEncode(d, trail.Facts{})})
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
@@ -58,7 +60,7 @@ func (a *ShellAdmin) record(ctx context.Context, subject, detail string) error {
 
 // AddUser creates a user.
 func (a *ShellAdmin) AddUser(ctx context.Context, u User, password string) error {
-	if err := a.record(ctx, "user:"+u.Name, fmt.Sprintf("user add role=%s municipality=%s", u.Role, u.Municipality)); err != nil {
+	if err := a.record(ctx, "user:"+u.Name, trail.Settings{Change: "user.add", User: u.Name, Role: string(u.Role), Municipality: u.Municipality}); err != nil {
 		return err
 	}
 	return a.users.Add(ctx, u, password)
@@ -66,7 +68,7 @@ func (a *ShellAdmin) AddUser(ctx context.Context, u User, password string) error
 
 // SetPassword replaces a user's password (and so lifts nothing else).
 func (a *ShellAdmin) SetPassword(ctx context.Context, name, password string) error {
-	if err := a.record(ctx, "user:"+name, "password set"); err != nil {
+	if err := a.record(ctx, "user:"+name, trail.Settings{Change: "user.password", User: name}); err != nil {
 		return err
 	}
 	return a.users.SetPassword(ctx, name, password)

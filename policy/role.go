@@ -1,4 +1,4 @@
-package app
+package policy
 
 import "fmt"
 
@@ -77,15 +77,15 @@ func (a Action) Valid() bool {
 	return false
 }
 
-// recorded reports whether the action reaches stored data (footage or
+// Recorded reports whether the action reaches stored data (footage or
 // passages), where the 30-day and one-year rules apply.
-func (a Action) recorded() bool {
+func (a Action) Recorded() bool {
 	return a == ActPlayback || a == ActExport || a == ActANPRSearch
 }
 
-// showsLive reports whether the action puts live images in front of the user
+// ShowsLive reports whether the action puts live images in front of the user
 // (or steers what they show): the security guard's supervision rule applies.
-func (a Action) showsLive() bool {
+func (a Action) ShowsLive() bool {
 	return a == ActLive || a == ActRoundRun || a == ActPTZ || a == ActDispatch
 }
 

@@ -1,4 +1,4 @@
-package app
+package zone
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/politiezone/zoneconsole/policy"
 )
 
 const goodZone = `
@@ -56,7 +58,7 @@ func TestLoadZone(t *testing.T) {
 		t.Fatalf("LoadZone: %v", err)
 	}
 	cam, ok := z.Camera("cam01")
-	if !ok || cam.Kind != KindFixed || cam.Owner != OwnerMunicipality || len(cam.Masks) != 1 || cam.Credential != "cam01" {
+	if !ok || cam.Kind != KindFixed || cam.Owner != policy.OwnerMunicipality || len(cam.Masks) != 1 || cam.Credential != "cam01" {
 		t.Fatalf("camera = %+v", cam)
 	}
 	r, ok := z.Round("Centrum")
@@ -104,50 +106,5 @@ func TestLoadZoneErrors(t *testing.T) {
 				t.Fatalf("LoadZone with %q: err = %v, want it to mention %q", tc.new, err, tc.want)
 			}
 		})
-	}
-}
-
-func TestCredentialsEncryptedAtRest(t *testing.T) {
-	dir := t.TempDir()
-	c, err := OpenCredentials(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Set("cam08", Credential{Username: "viewer", Password: "s3cret-pw"}); err != nil {
-		t.Fatal(err)
-	}
-	blob, err := os.ReadFile(filepath.Join(dir, "credentials.enc"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(blob), "s3cret-pw") || strings.Contains(string(blob), "viewer") {
-		t.Fatal("credential store holds the login in plain text")
-	}
-	for _, p := range []string{"credentials.enc", "keys/credentials.key"} {
-		st, err := os.Stat(filepath.Join(dir, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.Mode().Perm()&0o077 != 0 {
-			t.Errorf("%s mode %v: readable by others", p, st.Mode().Perm())
-		}
-	}
-	c2, err := OpenCredentials(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := c2.WithCredential("rtsp://127.0.0.1:8554/cam08/main", "cam08")
-	if err != nil || u != "rtsp://viewer:s3cret-pw@127.0.0.1:8554/cam08/main" {
-		t.Fatalf("WithCredential = %q, %v", u, err)
-	}
-	if _, err := c2.WithCredential("rtsp://x/y", "missing"); err == nil {
-		t.Fatal("a missing credential must be an error")
-	}
-	// A wrong key file must give a clear error, not garbage logins.
-	if err := os.WriteFile(filepath.Join(dir, "keys", "credentials.key"), make([]byte, 32), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := OpenCredentials(dir); err == nil || !strings.Contains(err.Error(), "decrypt") {
-		t.Fatalf("wrong key: err = %v", err)
 	}
 }

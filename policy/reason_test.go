@@ -1,4 +1,4 @@
-package app
+package policy
 
 import (
 	"errors"
@@ -32,7 +32,7 @@ func TestReasonValidate(t *testing.T) {
 		{"search motivated", ActANPRSearch, Reason{Kind: JustAdmin, Ref: "BM-1", Text: "inbraak"}, ""},
 		{"grant for emergency", ActGrant, Reason{Kind: JustEmergency, Ref: "brand"}, ""},
 		{"dsar judicial", ActDSAR, Reason{Kind: JustJudicial, Ref: "HA.1"}, CodeJustificationKindNotAllowed},
-		{"text too long", ActLive, Reason{Kind: JustShift, Text: strings.Repeat("x", maxReasonText+1)}, CodeJustificationTooLong},
+		{"text too long", ActLive, Reason{Kind: JustShift, Text: strings.Repeat("x", MaxReasonText+1)}, CodeJustificationTooLong},
 		{"ref too long", ActLive, Reason{Kind: JustEvent, Ref: strings.Repeat("x", maxReasonRef+1)}, CodeJustificationTooLong},
 		{"newline in ref", ActLive, Reason{Kind: JustEvent, Ref: "a\nb"}, CodeJustificationInvalid},
 		{"escape in auth", ActPlayback, Reason{Kind: JustJudicial, Ref: "HA.1", AuthRef: "\x1b[2J"}, CodeJustificationInvalid},

@@ -1,4 +1,4 @@
-package app
+package access
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // fakeLog is an audit log in memory that can be made to fail or to hold an
@@ -77,11 +80,11 @@ func (c *clock) advance(d time.Duration) {
 }
 
 type harness struct {
-	users    *Users
+	users    *identity.Users
 	log      *fakeLog
 	clock    *clock
-	sessions *Sessions
-	access   *Access
+	sessions *identity.Sessions
+	access   *Gate
 }
 
 const testPW = "pw-for-tests"
@@ -89,24 +92,24 @@ const testPW = "pw-for-tests"
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	u, _ := openTestUsers(t, true)
-	for _, usr := range []User{
-		{Name: "an", FullName: "Inspecteur An Peeters", Role: RoleDispatcher},
-		{Name: "luc", FullName: "Hoofdinspecteur Luc Janssens", Role: RoleTeamChief},
-		{Name: "tom", FullName: "Bewakingsagent Tom Claes", Role: RoleSecurityGuard},
-		{Name: "sofie", FullName: "Inspecteur Sofie Maes", Role: RoleInvestigator},
-		{Name: "stad", FullName: "Stadsoperator Jan Willems", Role: RoleMunicipal, Municipality: "Borgloon"},
-		{Name: "els", FullName: "DPO Els Wouters", Role: RoleDPO},
-		{Name: "kris", FullName: "Beheerder Kris Dubois", Role: RoleAdmin},
+	for _, usr := range []identity.User{
+		{Name: "an", FullName: "Inspecteur An Peeters", Role: policy.RoleDispatcher},
+		{Name: "luc", FullName: "Hoofdinspecteur Luc Janssens", Role: policy.RoleTeamChief},
+		{Name: "tom", FullName: "Bewakingsagent Tom Claes", Role: policy.RoleSecurityGuard},
+		{Name: "sofie", FullName: "Inspecteur Sofie Maes", Role: policy.RoleInvestigator},
+		{Name: "stad", FullName: "Stadsoperator Jan Willems", Role: policy.RoleMunicipal, Municipality: "Borgloon"},
+		{Name: "els", FullName: "DPO Els Wouters", Role: policy.RoleDPO},
+		{Name: "kris", FullName: "Beheerder Kris Dubois", Role: policy.RoleAdmin},
 	} {
 		mustAdd(t, u, usr, testPW)
 	}
 	h := &harness{users: u, log: &fakeLog{}, clock: &clock{t: t0}}
-	h.sessions = NewSessions(u, h.log, h.clock.now)
-	h.access = NewAccess(Policy{}, h.log, h.sessions, h.clock.now)
+	h.sessions = identity.NewSessions(u, h.log, h.clock.now)
+	h.access = New(h.log, h.sessions, h.clock.now)
 	return h
 }
 
-func (h *harness) login(t *testing.T, name, room string) *Session {
+func (h *harness) login(t *testing.T, name, room string) *identity.Session {
 	t.Helper()
 	s, err := h.sessions.Login(context.Background(), name, testPW, "console-"+name, room)
 	if err != nil {
@@ -119,13 +122,13 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
 	s := h.login(t, "An", "dispatch-1")
-	if s.User.Name != "an" || s.User.Role != RoleDispatcher || s.Console != "console-An" || s.Room != "dispatch-1" ||
-		!s.Started.Equal(t0) || s.Shift.Kind != JustShift || len(s.ID) < 20 {
+	if s.User.Name != "an" || s.User.Role != policy.RoleDispatcher || s.Console != "console-An" || s.Room != "dispatch-1" ||
+		!s.Started.Equal(t0) || s.Shift.Kind != policy.JustShift || len(s.ID) < 20 {
 		t.Errorf("session = %+v", s)
 	}
 	e := h.log.last(t)
-	if e.Action != audit.ActLogin || e.User != "an" || e.Role != "dispatcher" || e.Console != "console-An" ||
-		e.Outcome != audit.OutcomeAllowed || !strings.Contains(e.Detail, "room=dispatch-1") || !e.Time.Equal(t0) {
+	if e.Action != trail.ActLogin || e.User != "an" || e.Role != "dispatcher" || e.Console != "console-An" ||
+		e.Outcome != audit.OutcomeAllowed || !strings.Contains(e.Detail, `"room":"dispatch-1"`) || !e.Time.Equal(t0) {
 		t.Errorf("login entry = %+v", e)
 	}
 	h.clock.advance(8 * time.Hour)
@@ -133,7 +136,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	e = h.log.last(t)
-	if e.Action != audit.ActLogout || e.User != "an" || !strings.Contains(e.Detail, "duration=8h0m0s") {
+	if e.Action != trail.ActLogout || e.User != "an" || !strings.Contains(e.Detail, `"duration":"8h0m0s"`) {
 		t.Errorf("logout entry = %+v", e)
 	}
 	if len(h.sessions.Active()) != 0 || h.sessions.IsActive(s) {
@@ -153,15 +156,15 @@ func TestFailedLoginsAreAudited(t *testing.T) {
 		want           error
 		reason         string
 	}{
-		{"wrong password", "an", "nope", ErrBadCredentials, "bad_credentials"},
-		{"unknown user", "ghost", "nope", ErrBadCredentials, "bad_credentials"},
+		{"wrong password", "an", "nope", identity.ErrBadCredentials, "bad_credentials"},
+		{"unknown user", "ghost", "nope", identity.ErrBadCredentials, "bad_credentials"},
 	} {
 		_, err := h.sessions.Login(ctx, tc.user, tc.pw, "c1", "r1")
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: Login = %v, want %v", tc.name, err, tc.want)
 		}
 		e := h.log.last(t)
-		if e.Action != audit.ActLoginFailed || e.Outcome != audit.OutcomeDenied || e.Reason != tc.reason ||
+		if e.Action != trail.ActLoginFailed || e.Outcome != audit.OutcomeDenied || e.Reason != tc.reason ||
 			e.User != tc.user || e.Subject != "user:"+tc.user {
 			t.Errorf("%s: entry = %+v", tc.name, e)
 		}
@@ -169,17 +172,17 @@ func TestFailedLoginsAreAudited(t *testing.T) {
 			t.Errorf("%s: the typed password is in the audit entry %+v", tc.name, e)
 		}
 	}
-	for range MaxFailures {
+	for range identity.MaxFailures {
 		h.sessions.Login(ctx, "an", "nope", "c1", "r1")
 	}
 	_, err := h.sessions.Login(ctx, "an", testPW, "c1", "r1")
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("Login after %d failures = %v, want ErrLocked", MaxFailures, err)
+	if !errors.Is(err, identity.ErrLocked) {
+		t.Fatalf("Login after %d failures = %v, want ErrLocked", identity.MaxFailures, err)
 	}
 	if e := h.log.last(t); e.Reason != "locked" {
 		t.Errorf("locked login entry = %+v", e)
 	}
-	h.clock.advance(LockoutPeriod)
+	h.clock.advance(identity.LockoutPeriod)
 	if _, err := h.sessions.Login(ctx, "an", testPW, "c1", "r1"); err != nil {
 		t.Errorf("Login after the lockout: %v", err)
 	}

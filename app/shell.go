@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/identity"
+)
+
+// Shell is the console's stores and rules for the command line: the user
+// logs in (console "shell"), the policy decides, and every consultation or
+// change is audited exactly as from the console's screens. The subcommands
+// that read or change what the law protects (audit export, round report,
+// hotlist import) go through it; none of them reads a store directly.
+type Shell struct {
+	dataDir  string
+	log      *slog.Logger
+	users    *identity.Users
+	audit    *audit.Log
+	sessions *identity.Sessions
+	access   *access.Gate
+	sess     *Session
+
+	hotOnce sync.Once
+	hot     *hotlist.Store
+	hotErr  error
+}
+
+// OpenShell opens the user and audit stores of dataDir.
+func OpenShell(ctx context.Context, dataDir string, log *slog.Logger) (*Shell, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	users, err := identity.OpenUsers(filepath.Join(dataDir, "users.db"), log)
+	if err != nil {
+		return nil, err
+	}
+	al, err := audit.Open(filepath.Join(dataDir, "audit.db"), audit.Options{
+		KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Logger: log})
+	if err != nil {
+		users.Close()
+		return nil, err
+	}
+	sessions := identity.NewSessions(users, al, nil)
+	return &Shell{dataDir: dataDir, log: log, users: users, audit: al, sessions: sessions,
+		access: access.New(al, sessions, nil)}, nil
+}
+
+// Login checks the user's password (audited like any login).
+func (h *Shell) Login(ctx context.Context, name, password string) error {
+	s, err := h.sessions.Login(ctx, name, password, "shell", "")
+	if err != nil {
+		return err
+	}
+	h.sess = s
+	return nil
+}
+
+func (h *Shell) hotlists(ctx context.Context) (*hotlist.Store, error) {
+	h.hotOnce.Do(func() {
+		h.hot, h.hotErr = hotlist.Open(ctx, filepath.Join(h.dataDir, "hotlist.db"), hotlist.Options{Logger: h.log})
+	})
+	return h.hot, h.hotErr
+}
+
+// ImportHotlist is Console.ImportHotlist for the logged-in user.
+func (h *Shell) ImportHotlist(ctx context.Context, list, fileName string, data io.Reader) (HotlistImport, error) {
+	if h.sess == nil {
+		return HotlistImport{}, ErrNoSession
+	}
+	hot, err := h.hotlists(ctx)
+	if err != nil {
+		return HotlistImport{}, err
+	}
+	return importList(ctx, h.access, hot, h.sess, list, fileName, data)
+}
+
+// HotlistVersions lists every version of every list, for a user who may
+// change lists.
+func (h *Shell) HotlistVersions(ctx context.Context) ([]HotlistVersion, error) {
+	if !h.access.May(h.sess, ActLists) {
+		return nil, ErrNoSession
+	}
+	hot, err := h.hotlists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return listVersions(ctx, hot)
+}
+
+// ExportReview is Console.ExportReview for the logged-in user. src, when
+// not nil, is another audit store to read (a copy under review); the
+// decision is audited in this data directory's trail either way.
+func (h *Shell) ExportReview(ctx context.Context, f ReviewFilter, format ExportFormat, w io.Writer, src *audit.Reader) error {
+	if h.sess == nil {
+		return ErrNoSession
+	}
+	var from auditSource = h.audit
+	if src != nil {
+		from = src
+	}
+	return exportReview(ctx, h.access, h.sess, from, f, format, w)
+}
+
+// ExportRoundReports is Console.ExportRoundReports for the logged-in user;
+// z gives the camera names and coverage (empty: the report lists ids).
+func (h *Shell) ExportRoundReports(ctx context.Context, z Zone, from, to time.Time, format ExportFormat, w io.Writer) error {
+	if h.sess == nil {
+		return ErrNoSession
+	}
+	rounds, err := loadRounds(ctx, h.dataDir, "", z)
+	if err != nil {
+		rounds = z.Rounds
+	}
+	return exportRoundReports(ctx, h.access, h.sess, h.dataDir, z, rounds, from, to, format, w)
+}
+
+// Close logs out and closes the stores; idempotent.
+func (h *Shell) Close() error {
+	var errs []error
+	if h.sess != nil {
+		errs = append(errs, h.sessions.Logout(context.Background(), h.sess))
+		h.sess = nil
+	}
+	if h.hot != nil {
+		errs = append(errs, h.hot.Close())
+		h.hot = nil
+	}
+	if h.users != nil {
+		errs = append(errs, h.users.Close())
+		h.users = nil
+	}
+	if h.audit != nil {
+		errs = append(errs, h.audit.Close())
+		h.audit = nil
+	}
+	return errors.Join(errs...)
+}
