@@ -34,6 +34,7 @@ const (
 	CodeMunicipalOwnCamerasOnly = "municipal_own_cameras_only" // not a camera of the operator's municipality
 	CodeGrantRequired           = "grant_required"             // municipal live without a grant for the camera
 	CodeGrantExpired            = "grant_expired"              // the grant for the camera has ended (or not begun)
+	CodeMunicipalOver30Days     = "municipal_over_30_days"     // a municipal operator asked for footage older than 30 days
 
 	// Set by Access and Sessions, never by Policy:
 	CodeAuditUnavailable = "audit_unavailable" // the audit entry could not be written: fail closed
@@ -158,6 +159,13 @@ func decideMunicipal(s Subject, a Action, r Resource, why Reason, now time.Time)
 		if r.Owner != OwnerMunicipality || s.Municipality == "" || r.Municipality != s.Municipality {
 			return Deny(CodeMunicipalOwnCamerasOnly, "camera %s is not a camera of municipality %q", r.Camera, s.Municipality)
 		}
+	}
+	// City staff are not police: the judicial route past 30 days (case plus
+	// authorisation) is not theirs, so no ground they give opens older footage.
+	if a.Recorded() && r.FootageAge > PoliceAccessWindow {
+		return Deny(CodeMunicipalOver30Days, "a municipal operator never sees footage older than 30 days (%s)", days(r.FootageAge))
+	}
+	switch a {
 	case ActLive:
 		if why.Kind != JustEvent && why.Kind != JustEmergency {
 			return Deny(CodeJustificationKindNotAllowed, "municipal live view only for a major event or an emergency")

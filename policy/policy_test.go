@@ -24,13 +24,14 @@ const day = 24 * time.Hour
 //     H  administrative or judicial (evidence holds)
 //     D  administrative only (data-subject requests)
 //     M  municipal live: event or emergency, and a team chief's grant
+//     P  municipal playback: administrative or judicial, never older than 30 days
 const rightsGrid = `
 role                live play expo anpr hit  disp ptz  rrun redt revw lrev grnt sett list hold dsar
 dispatcher          L    F    F    -    L    L    L    R    -    -    -    -    -    -    -    -
 team_chief          L    F    F    -    L    L    L    R    A    A    A    G    -    -    -    -
 security_guard      L    -    -    -    -    L    L    R    -    -    -    -    -    -    -    -
 investigator        -    F    F    F    -    -    -    -    -    -    -    -    -    -    -    -
-municipal_operator  M    F    -    -    -    -    -    -    -    -    -    -    -    -    -    -
+municipal_operator  M    P    -    -    -    -    -    -    -    -    -    -    -    -    -    -
 dpo                 -    -    -    -    -    -    -    -    -    A    -    -    -    -    H    D
 admin               -    -    -    -    -    -    -    -    A    -    -    -    A    A    -    -
 `
@@ -132,6 +133,14 @@ func expect(letter string, r gridReason, a gridAge) string {
 		if in("administrative") {
 			return CodeAllowed
 		}
+	case "P":
+		if !in(append(judicial, "administrative")...) {
+			return CodeJustificationKindNotAllowed
+		}
+		if a.age > 30*day {
+			return CodeMunicipalOver30Days
+		}
+		return CodeAllowed
 	case "F":
 		if !in(append(judicial, "administrative")...) {
 			return CodeJustificationKindNotAllowed
@@ -333,7 +342,12 @@ func TestMunicipalOwnCamerasOnly(t *testing.T) {
 		{"other municipality's camera", m, ActPlayback, other, adminWhy, CodeMunicipalOwnCamerasOnly},
 		{"police camera", m, ActPlayback, police, adminWhy, CodeMunicipalOwnCamerasOnly},
 		{"operator without municipality", noTown, ActPlayback, Resource{Camera: "x", Owner: OwnerMunicipality}, adminWhy, CodeMunicipalOwnCamerasOnly},
-		{"own camera 31 days", m, ActPlayback, Resource{Camera: "stad-1", Owner: OwnerMunicipality, Municipality: "Borgloon", FootageAge: 31 * day}, adminWhy, CodeOver30DaysNeedsJudicial},
+		{"own camera 31 days", m, ActPlayback, Resource{Camera: "stad-1", Owner: OwnerMunicipality, Municipality: "Borgloon", FootageAge: 31 * day}, adminWhy, CodeMunicipalOver30Days},
+		// Issue 16 item 5: no ground opens older footage to city staff, not even
+		// a judicial case with an authorisation, nor an evidence hold.
+		{"own camera 31 days judicial authorised", m, ActPlayback, Resource{Camera: "stad-1", Owner: OwnerMunicipality, Municipality: "Borgloon", FootageAge: 31 * day}, authWhy, CodeMunicipalOver30Days},
+		{"own camera 400 days held", m, ActPlayback, Resource{Camera: "stad-1", Owner: OwnerMunicipality, Municipality: "Borgloon", FootageAge: 400 * day, EvidenceHold: true}, authWhy, CodeMunicipalOver30Days},
+		{"own camera 30 days exactly", m, ActPlayback, Resource{Camera: "stad-1", Owner: OwnerMunicipality, Municipality: "Borgloon", FootageAge: 30 * day}, adminWhy, CodeAllowed},
 		{"no export", m, ActExport, own, adminWhy, CodeRoleNotPermitted},
 		{"no anpr search", m, ActANPRSearch, Resource{Plate: "1ABC123"}, adminWhy, CodeRoleNotPermitted},
 	})
