@@ -9,6 +9,10 @@ import (
 // event's day. A longer event takes a new grant, which is audited again.
 const MaxGrant = 24 * time.Hour
 
+// DefaultGrant is the longest grant when the zone file sets none (issue 16
+// item 5): half a day covers an event's shift; a zone may allow up to MaxGrant.
+const DefaultGrant = 12 * time.Hour
+
 // Grant is a team chief's permission for one municipal operator to watch
 // some cameras live, for a major event or an emergency, for a limited time.
 // The policy reads it; identity keeps the table of them.

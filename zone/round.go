@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -12,58 +11,65 @@ import (
 const (
 	maxRoundName  = 80
 	maxRoundSteps = 200
-	maxDwell      = 30 * time.Minute
 )
 
 // ErrRoundNotFound is returned for a round name the zone does not have.
 var ErrRoundNotFound = errors.New("round not found")
 
 // ValidateRound checks one round against the zone's cameras: a name, 1 to 4
-// cameras per step that exist, a positive dwell of at most 30 minutes, and a
-// preset only on a PTZ camera.
+// cameras per step that exist, a dwell of 1 second to 30 minutes, and a
+// preset only on a PTZ camera. The error is a *ValidationError.
 func ValidateRound(z Zone, r Round) error {
-	var errs []error
+	var ps problems
+	roundProblems(&ps, &z, r, 0)
+	return ps.err()
+}
+
+// roundProblems checks round r, the i-th of the zone file (0: not in the file).
+func roundProblems(ps *problems, z *Zone, r Round, i int) {
+	key := func(k string) at { return at{table: "round", index: i, key: k} }
+	where := fmt.Sprintf("round %q", r.Name)
 	name := strings.TrimSpace(r.Name)
 	switch {
 	case name == "":
-		errs = append(errs, errors.New("round: the name is empty"))
+		ps.add(key("name"), "round", "the name is empty")
 	case name != r.Name:
-		errs = append(errs, fmt.Errorf("round %q: the name starts or ends with spaces", r.Name))
+		ps.add(key("name"), where, "the name starts or ends with spaces")
 	case len(r.Name) > maxRoundName:
-		errs = append(errs, fmt.Errorf("round %q: the name is longer than %d bytes", r.Name, maxRoundName))
+		ps.add(key("name"), where, "the name is longer than %d bytes", maxRoundName)
 	case strings.IndexFunc(r.Name, unicode.IsControl) >= 0:
-		errs = append(errs, fmt.Errorf("round %q: the name holds control characters", r.Name))
+		ps.add(key("name"), where, "the name holds control characters")
 	}
 	if strings.IndexFunc(r.Area, unicode.IsControl) >= 0 || len(r.Area) > maxRoundName {
-		errs = append(errs, fmt.Errorf("round %q: the area is too long or holds control characters", r.Name))
+		ps.add(key("area"), where, "the area is too long or holds control characters")
 	}
 	if len(r.Steps) == 0 {
-		errs = append(errs, fmt.Errorf("round %q: no steps", r.Name))
+		ps.add(key("name"), where, "no steps")
 	}
 	if len(r.Steps) > maxRoundSteps {
-		errs = append(errs, fmt.Errorf("round %q: more than %d steps", r.Name, maxRoundSteps))
+		ps.add(key("name"), where, "more than %d steps", maxRoundSteps)
 	}
-	for i, s := range r.Steps {
-		where := fmt.Sprintf("round %q step %d", r.Name, i+1)
+	for j, s := range r.Steps {
+		step := func(k string) at { return at{table: "round", index: i, sub: "step", subIndex: j + 1, key: k} }
+		where := fmt.Sprintf("round %q step %d", r.Name, j+1)
 		if len(s.Cameras) == 0 || len(s.Cameras) > 4 {
-			errs = append(errs, fmt.Errorf("%s: needs 1 to 4 cameras", where))
+			ps.add(step("cameras"), where, "needs 1 to 4 cameras")
 		}
 		seen := map[string]bool{}
 		for _, id := range s.Cameras {
 			cam, ok := z.Camera(id)
 			switch {
 			case !ok:
-				errs = append(errs, fmt.Errorf("%s: unknown camera %q", where, id))
+				ps.add(step("cameras"), where, "unknown camera %q", id)
 			case seen[id]:
-				errs = append(errs, fmt.Errorf("%s: camera %q twice", where, id))
+				ps.add(step("cameras"), where, "camera %q twice", id)
 			case s.Preset != "" && !cam.PTZ:
-				errs = append(errs, fmt.Errorf("%s: camera %q has no PTZ for preset %q", where, id, s.Preset))
+				ps.add(step("preset"), where, "camera %q has no PTZ for preset %q", id, s.Preset)
 			}
 			seen[id] = true
 		}
-		if s.Dwell.Duration <= 0 || s.Dwell.Duration > maxDwell {
-			errs = append(errs, fmt.Errorf("%s: dwell %s must be more than 0 and at most %s", where, s.Dwell.Duration, maxDwell))
+		if d := s.Dwell.Duration; d < minDwell || d > maxDwell {
+			ps.add(step("dwell"), where, "dwell %s must be between %s and %s", d, minDwell, maxDwell)
 		}
 	}
-	return errors.Join(errs...)
 }

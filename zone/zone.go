@@ -1,13 +1,9 @@
 package zone
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/politiezone/zoneconsole/policy"
 )
 
@@ -132,6 +128,51 @@ type Zone struct {
 	Streets []Street `toml:"street,omitempty"`
 	// Simulated is true for the built-in simulated zone; the UI says so.
 	Simulated bool `toml:"simulated,omitempty"`
+	// IdleLock is how long a console may sit untouched before its session
+	// locks until the password is typed again (IdleLockAfter gives the
+	// default when it is not set).
+	IdleLock Duration `toml:"idle_lock,omitempty"`
+	// MaxGrant bounds a team chief's live-view grant to a municipal operator
+	// (GrantLimit gives the default when it is not set).
+	MaxGrant Duration `toml:"max_grant,omitempty"`
+}
+
+// Zone-set limits and their defaults.
+const (
+	// DefaultIdleLock: a console left alone for a quarter of an hour is
+	// locked; a zone whose dispatchers watch walls without touching them
+	// sets a longer idle_lock.
+	DefaultIdleLock = 15 * time.Minute
+	minIdleLock     = time.Minute
+	maxIdleLock     = 12 * time.Hour
+	minGrant        = 15 * time.Minute
+)
+
+// IdleLockAfter is the zone's idle lock, or DefaultIdleLock.
+func (z *Zone) IdleLockAfter() time.Duration {
+	if z.IdleLock.Duration == 0 {
+		return DefaultIdleLock
+	}
+	return z.IdleLock.Duration
+}
+
+// GrantLimit is the longest grant the zone allows, or policy.DefaultGrant.
+func (z *Zone) GrantLimit() time.Duration {
+	if z.MaxGrant.Duration == 0 {
+		return policy.DefaultGrant
+	}
+	return z.MaxGrant.Duration
+}
+
+// Resource describes a camera as the policy and the grant checks see it:
+// who owns it, for which municipality, covert or not. It is the camera
+// lookup identity.WithCameras takes.
+func (z *Zone) Resource(id string) (policy.Resource, bool) {
+	c, ok := z.Camera(id)
+	if !ok {
+		return policy.Resource{}, false
+	}
+	return policy.Resource{Camera: c.ID, Owner: c.Owner, Municipality: c.Municipality, Covert: c.Covert}, true
 }
 
 // Camera returns the camera with the given id.
@@ -152,127 +193,4 @@ func (z *Zone) Round(name string) (Round, bool) {
 		}
 	}
 	return Round{}, false
-}
-
-// LoadZone reads and validates a zone file.
-func LoadZone(path string) (Zone, error) {
-	var z Zone
-	md, err := toml.DecodeFile(path, &z)
-	if err != nil {
-		return Zone{}, fmt.Errorf("zone file %s: %w", path, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return Zone{}, fmt.Errorf("zone file %s: unknown keys: %s", path, strings.Join(keys, ", "))
-	}
-	if err := z.Validate(); err != nil {
-		return Zone{}, fmt.Errorf("zone file %s: %w", path, err)
-	}
-	return z, nil
-}
-
-// SaveZone writes the zone file atomically (temp file, then rename), so a
-// full disk leaves the previous file intact.
-func SaveZone(path string, z Zone) error {
-	if err := z.Validate(); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("zone file %s: %w", path, err)
-	}
-	if err := toml.NewEncoder(f).Encode(z); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("zone file %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("zone file %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("zone file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("zone file %s: %w", path, err)
-	}
-	return nil
-}
-
-// Validate checks what the console relies on: unique ids, known kinds and
-// owners, stream URLs without passwords, rounds that name existing cameras.
-func (z *Zone) Validate() error {
-	var errs []error
-	seen := map[string]bool{}
-	known := map[CameraKind]bool{}
-	for _, k := range Kinds {
-		known[k] = true
-	}
-	for i, c := range z.Cameras {
-		where := fmt.Sprintf("camera %d (%s)", i+1, c.ID)
-		switch {
-		case c.ID == "":
-			errs = append(errs, fmt.Errorf("camera %d: id is empty", i+1))
-		case seen[c.ID]:
-			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
-		}
-		seen[c.ID] = true
-		if !known[c.Kind] {
-			errs = append(errs, fmt.Errorf("%s: unknown kind %q", where, c.Kind))
-		}
-		switch c.Owner {
-		case policy.OwnerPolice, policy.OwnerMunicipality, policy.OwnerThirdParty:
-		default:
-			errs = append(errs, fmt.Errorf("%s: unknown owner %q (police, municipality, third_party)", where, c.Owner))
-		}
-		if c.MainURL == "" && c.SubURL == "" {
-			errs = append(errs, fmt.Errorf("%s: no stream URL", where))
-		}
-		for _, u := range []string{c.MainURL, c.SubURL} {
-			if hasPassword(u) {
-				errs = append(errs, fmt.Errorf("%s: stream URL holds a password; put it in the credential store and name it with credential = \"...\"", where))
-			}
-		}
-	}
-	for _, r := range z.Rounds {
-		if r.Name == "" {
-			errs = append(errs, errors.New("round without a name"))
-		}
-		if len(r.Steps) == 0 {
-			errs = append(errs, fmt.Errorf("round %q: no steps", r.Name))
-		}
-		for j, s := range r.Steps {
-			if len(s.Cameras) == 0 || len(s.Cameras) > 4 {
-				errs = append(errs, fmt.Errorf("round %q step %d: needs 1 to 4 cameras", r.Name, j+1))
-			}
-			if s.Dwell.Duration <= 0 {
-				errs = append(errs, fmt.Errorf("round %q step %d: dwell must be positive", r.Name, j+1))
-			}
-			for _, id := range s.Cameras {
-				if !seen[id] {
-					errs = append(errs, fmt.Errorf("round %q step %d: unknown camera %q", r.Name, j+1, id))
-				}
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func hasPassword(raw string) bool {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return false
-	}
-	rest := raw[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	at := strings.LastIndex(rest, "@")
-	return at >= 0 && strings.Contains(rest[:at], ":")
 }
