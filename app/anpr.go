@@ -13,6 +13,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/anpr"
 	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/plate"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/zone"
@@ -34,16 +35,8 @@ type ANPRConfig struct {
 	RefreshLists time.Duration
 }
 
-// Read is one plate read of an ANPR camera, for the wall's overlay.
-type Read struct {
-	Camera     string
-	Time       time.Time // when the frame arrived
-	Plate      string    // normalised
-	Display    string
-	Country    string
-	Confidence float64
-	Crop       image.Image
-}
+// Read is one plate read of an ANPR camera.
+type Read = live.Read
 
 // Passage is one vehicle passing one ANPR camera (see anpr.Passage).
 type Passage = anpr.Passage
@@ -66,9 +59,6 @@ type dispatchState struct {
 	hot        *hotlist.Store
 	passages   *anpr.Passages
 
-	hits    *hitBook
-	patrols *patrolDesk
-
 	mu      sync.Mutex
 	pipe    *anpr.Pipeline
 	reader  interface{ Close() error }
@@ -82,7 +72,7 @@ type dispatchState struct {
 func (c *Console) dsp() *dispatchState { return c.dispatch }
 
 func newDispatchState() *dispatchState {
-	return &dispatchState{reads: map[string][]Read{}, hits: newHitBook(), patrols: newPatrolDesk()}
+	return &dispatchState{reads: map[string][]Read{}}
 }
 
 // consoleMatch is the console's misread tolerance. Look-alikes (O/0, B/8,
@@ -109,17 +99,7 @@ func (c *Console) stores(ctx context.Context) (*hotlist.Store, *anpr.Passages, e
 			d.hot = nil
 			return
 		}
-		st, err := openHitStore(filepath.Join(c.cfg.DataDir, "hits.db"), c.cfg.Logger)
-		if err == nil {
-			var kept []*Hit
-			kept, err = st.load(ctx, hitsKept, c.cameraOrID)
-			if err == nil {
-				d.hits.attach(st, kept)
-			} else {
-				st.close()
-			}
-		}
-		if err != nil {
+		if err := c.Desk.OpenStore(ctx, c.cfg.DataDir); err != nil {
 			// Hits then live in memory only; the audit trail still has every step.
 			c.log.Error("hits store", "err", err)
 		}
@@ -301,7 +281,7 @@ func (c *Console) onReads(hot *hotlist.Store, cam string, at time.Time, rs []anp
 			continue
 		}
 		for _, h := range hot.Matcher().Match(r.Plate, r.Country, now) {
-			c.raiseHit(h, r, 0)
+			c.Desk.Raise(h, r, 0)
 		}
 	}
 }
@@ -309,11 +289,11 @@ func (c *Console) onReads(hot *hotlist.Store, cam string, at time.Time, rs []anp
 // onPassage links a stored passage to the hits its reads raised, and raises
 // the hits no single read was sure enough to raise.
 func (c *Console) onPassage(hot *hotlist.Store, p anpr.Passage) {
-	c.dsp().hits.linkPassage(p)
+	c.Desk.LinkPassage(p)
 	r := Read{Camera: p.Camera, Time: p.Time, Plate: p.Plate, Display: p.Display, Country: p.Country,
 		Confidence: p.Confidence, Crop: p.Crop}
 	for _, h := range hot.Matcher().Match(p.Plate, p.Country, c.now()) {
-		c.raiseHit(h, r, p.ID, p.Vehicle)
+		c.Desk.Raise(h, r, p.ID, p.Vehicle)
 	}
 }
 
@@ -480,11 +460,7 @@ func (c *Console) CloseDispatch() error {
 		cancel()
 	}
 	d.wg.Wait()
-	errs := []error{d.patrols.close()}
-	d.hits.closeFeeds()
-	if st := d.hits.detach(); st != nil {
-		errs = append(errs, st.close())
-	}
+	errs := []error{c.Desk.Close()}
 	d.mu.Lock()
 	d.running = false
 	c.closeReaderLocked()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +13,10 @@ import (
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/live"
+	"github.com/politiezone/zoneconsole/rounds"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
 )
@@ -68,13 +72,15 @@ type Console struct {
 	// dispatch is the ANPR, hit and patrol state (anpr.go, hits.go, patrols.go).
 	dispatch *dispatchState
 
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	views map[string]*LiveView
-	// runs are the camera rounds running on this console; Close stops them.
-	runs map[*RoundRun]struct{}
-	// watchAudited is when each session's live panel was last audited.
-	watchAudited map[string]time.Time
+	live *live.Views
+	// Desk brings the hits and dispatch methods (SubscribeHits, ConfirmHit,
+	// Dispatch, Patrols, ...): each takes the session and decides itself.
+	*hits.Desk
+	panels *access.Panels
+
+	rounds *rounds.Runner
+
+	wg sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -97,7 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Console{cfg: cfg, log: cfg.Logger.With("component", "console"), now: func() time.Time { return cfg.Now().UTC() },
-		cancel: cancel, views: map[string]*LiveView{}, runs: map[*RoundRun]struct{}{}, watchAudited: map[string]time.Time{}, dispatch: newDispatchState()}
+		cancel: cancel, dispatch: newDispatchState()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -130,11 +136,21 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		c.cfg.Room = c.zone.Room
 	}
 	c.pool = video.NewPool(ctx, cfg.Logger)
+	c.panels = access.NewPanels(c.access)
+	c.live = live.New(live.Config{Access: c.access, Panels: c.panels, Creds: c.creds, Pool: c.pool, Zone: c.zone,
+		Plates: plateSource{c}, Logger: cfg.Logger, Now: c.now})
+	c.Desk = hits.New(hits.Config{Access: c.access, Panels: c.panels, Sessions: c.sessions, Zone: c.zone,
+		Logger: cfg.Logger, Now: c.now})
+	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone,
+		DataDir: cfg.DataDir, ZonePath: cfg.ZonePath, Logger: cfg.Logger, Now: c.now})
 	// Plate reading and the patrol feed: a zone without models or without a
 	// feed still opens; StartDispatch logs what did not start.
 	_ = c.StartDispatch(ctx)
 	c.wg.Add(1)
-	go c.recheckLoop(ctx, 2*time.Second)
+	go func() {
+		defer c.wg.Done()
+		c.live.Run(ctx, 2*time.Second)
+	}()
 	ok = true
 	return c, nil
 }
@@ -143,26 +159,14 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 func (c *Console) Close() error {
 	c.closeOnce.Do(func() {
 		// Rounds first: a run still going would open its next step's views
-		// while the stores close under it. Stop writes the run's report
-		// and round.stop.
-		c.mu.Lock()
-		runs := make([]*RoundRun, 0, len(c.runs))
-		for r := range c.runs {
-			runs = append(runs, r)
+		// while the stores close under it. Each writes its report and
+		// round.stop.
+		if c.rounds != nil {
+			c.rounds.StopAll()
 		}
-		c.mu.Unlock()
-		for _, r := range runs {
-			r.Stop()
-		}
-		c.mu.Lock()
-		views := make([]*LiveView, 0, len(c.views))
-		for _, v := range c.views {
-			views = append(views, v)
-		}
-		c.mu.Unlock()
 		var errs []error
-		for _, v := range views {
-			errs = append(errs, v.Close())
+		if c.live != nil {
+			errs = append(errs, c.live.Close())
 		}
 		errs = append(errs, c.CloseDispatch())
 		if c.cancel != nil {
@@ -229,22 +233,11 @@ func (c *Console) Login(ctx context.Context, name, password string) (*Session, e
 
 // Logout closes the session's views and then the session.
 func (c *Console) Logout(ctx context.Context, s *Session) error {
-	c.mu.Lock()
-	var mine []*LiveView
-	for _, v := range c.views {
-		if v.sess == s {
-			mine = append(mine, v)
-		}
-	}
-	c.mu.Unlock()
-	var errs []error
-	for _, v := range mine {
-		errs = append(errs, v.Close())
-	}
-	c.dsp().hits.closeFeedsOf(s)
+	errs := []error{c.live.CloseSession(s)}
+	c.Desk.CloseSession(s)
 	errs = append(errs, c.sessions.Logout(ctx, s))
 	// A guard watching under this team chief loses the ground at once.
-	c.recheckViews()
+	c.live.Recheck()
 	return errors.Join(errs...)
 }
 
@@ -253,6 +246,24 @@ func (c *Console) Logout(ctx context.Context, s *Session) error {
 // consultation still goes through Access.Check.
 func (c *Console) Can(s *Session, act Action) bool { return c.access.May(s, act) }
 
-func (c *Console) resource(cam Camera, live bool) Resource {
-	return Resource{Camera: cam.ID, Owner: cam.Owner, Municipality: cam.Municipality, Covert: cam.Covert, Live: live}
+func (c *Console) resource(cam Camera, live bool) Resource { return access.CameraResource(cam, live) }
+
+// OpenLive shows a camera to a session: the policy decides, the audit entry
+// is written, and only then is the stream subscribed (live.Views.Open).
+func (c *Console) OpenLive(ctx context.Context, s *Session, cameraID string, st Stream, why Reason) (*LiveView, error) {
+	return c.live.Open(ctx, s, cameraID, st, why)
 }
+
+// Watching lists who watches which camera on this console, since when and
+// why; a consultation of its own (the team chief's live panel).
+func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
+	return c.live.Watching(ctx, s)
+}
+
+// plateSource serves the live views' plate overlay (live.PlateReads); the
+// views hand the reads out only to a session that may see them.
+type plateSource struct{ c *Console }
+
+func (p plateSource) LatestReads(cameraID string, n int) []Read { return p.c.latestReads(cameraID, n) }
+
+func newID() string { return rand.Text()[:16] }

@@ -171,7 +171,7 @@ func TestOpenLiveFailsClosedWithoutAudit(t *testing.T) {
 	if v != nil || err == nil {
 		t.Fatalf("OpenLive with a dead audit store = %v, %v; want a refusal", v, err)
 	}
-	if len(c.watches()) != 0 {
+	if c.live.Len() != 0 {
 		t.Fatal("a view exists although its audit entry could not be written")
 	}
 }
@@ -207,16 +207,19 @@ func TestRestartClosesIntervalsLeftOpen(t *testing.T) {
 }
 
 func TestLiveMasksReuseThePicture(t *testing.T) {
-	c := openTestConsole(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: "test-console", Logger: testLog()}, 4, func(z *Zone) {
+		z.Cameras[0].Masks = []Mask{{X: 0, Y: 0, W: 0.5, H: 0.5}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := login(t, c, "dispatcher")
 	v, err := c.OpenLive(context.Background(), s, "cam01", StreamSub, s.Shift)
 	if err != nil {
 		t.Fatalf("OpenLive: %v", err)
 	}
-	// The recheck loop and Watching reach the view through c.mu.
-	c.mu.Lock()
-	v.Camera.Masks = []Mask{{X: 0, Y: 0, W: 0.5, H: 0.5}}
-	c.mu.Unlock()
 	var pix *uint8
 	for i := 0; i < 3; i++ {
 		f := waitFrame(t, v)

@@ -163,7 +163,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if err := c.ConfirmHit(context.Background(), disp, h.ID); !errors.Is(err, ErrHitHandled) {
 		t.Fatalf("second ConfirmHit = %v, want ErrHitHandled", err)
 	}
-	waitFor(t, "patrol positions", 10*time.Second, func() bool { return len(c.units()) >= 4 })
+	waitFor(t, "patrol positions", 10*time.Second, func() bool { return len(unitsOf(c)) >= 4 })
 	prop, err := c.ProposePatrol(context.Background(), disp, h.ID)
 	if err != nil {
 		t.Fatalf("ProposePatrol: %v", err)
@@ -215,7 +215,7 @@ func TestHitPathOnSimulatedZone(t *testing.T) {
 	if err := c.SetPatrolStatus(context.Background(), disp, a.Unit.CallSign, PatrolFree); err != nil {
 		t.Fatalf("SetPatrolStatus free: %v", err)
 	}
-	for _, p := range c.units() {
+	for _, p := range unitsOf(c) {
 		if p.CallSign == a.Unit.CallSign && p.Status != PatrolFree {
 			t.Errorf("unit %s is %s after being freed", p.CallSign, p.Status)
 		}
@@ -233,7 +233,7 @@ func fakeHit(t testing.TB, c *Console, camID, read string) Hit {
 	if len(ms) == 0 {
 		t.Fatalf("no list entry matches %s", read)
 	}
-	c.raiseHit(ms[0], Read{Camera: camID, Time: c.now(), Plate: read, Display: read, Country: "BE", Confidence: 0.7}, 0)
+	c.Raise(ms[0], Read{Camera: camID, Time: c.now(), Plate: read, Display: read, Country: "BE", Confidence: 0.7}, 0)
 	hs := mustHits(t)(c.SearchHits(viewer(t, c), HitFilter{Camera: camID}))
 	if len(hs) == 0 {
 		t.Fatal("hit not raised")

@@ -108,7 +108,7 @@ func TestCovertCameraHitsAndPassagesNeedAJudicialGround(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms := hot.Matcher().Match("1ABC123", "BE", c.now())
-	c.raiseHit(ms[0], Read{Camera: "cam03", Time: c.now(), Plate: "1ABC123", Display: "1ABC123", Country: "BE", Confidence: 0.9}, 0)
+	id := c.Raise(ms[0], Read{Camera: "cam03", Time: c.now(), Plate: "1ABC123", Display: "1ABC123", Country: "BE", Confidence: 0.9}, 0)
 	select {
 	case ev := <-feed.C():
 		t.Fatalf("the covert camera's hit reached a dispatcher's feed: %+v", ev.Hit.Camera.ID)
@@ -117,13 +117,6 @@ func TestCovertCameraHitsAndPassagesNeedAJudicialGround(t *testing.T) {
 	if hs, err := c.SearchHits(disp, HitFilter{}); err != nil || len(hs) != 0 {
 		t.Fatalf("SearchHits gave %d hits of a covert camera, %v", len(hs), err)
 	}
-	var id string
-	d := c.dsp().hits
-	d.mu.Lock()
-	for _, h := range d.hits {
-		id = h.ID
-	}
-	d.mu.Unlock()
 	if _, ok := c.Hit(disp, id); ok {
 		t.Fatal("Hit gave a covert camera's hit to a dispatcher")
 	}

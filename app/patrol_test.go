@@ -131,7 +131,7 @@ func (f *fakeFeed) state() (int, []string) {
 }
 
 func patrolByName(c *Console, cs string) (Patrol, bool) {
-	for _, p := range c.units() {
+	for _, p := range unitsOf(c) {
 		if p.CallSign == cs {
 			return p, true
 		}
@@ -153,11 +153,11 @@ func TestPatrolFeedReconnectAndArrival(t *testing.T) {
 	if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the simulator's units", 5*time.Second, func() bool { return len(c.units()) >= 4 })
+	waitFor(t, "the simulator's units", 5*time.Second, func() bool { return len(unitsOf(c)) >= 4 })
 	if err := c.StartPatrols(ctx, PatrolConfig{Addr: feed.ln.Addr().String(), MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "two units", 5*time.Second, func() bool { return len(c.units()) == 2 })
+	waitFor(t, "two units", 5*time.Second, func() bool { return len(unitsOf(c)) == 2 })
 	if p, _ := patrolByName(c, "BORG 91"); p.Status != PatrolFree || p.Lat != 50.8 || p.LastReport.UnixMilli() != ms {
 		t.Fatalf("BORG 91 = %+v", p)
 	}
@@ -236,7 +236,7 @@ func TestPatrolGuardNeedsTeamChief(t *testing.T) {
 	if err := c.StartPatrols(ctx, PatrolConfig{Addr: feed.ln.Addr().String()}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "unit", 5*time.Second, func() bool { return len(c.units()) == 1 })
+	waitFor(t, "unit", 5*time.Second, func() bool { return len(unitsOf(c)) == 1 })
 	g := loginTB(t, c, "bewaker")
 	var de *DeniedError
 	if _, err := c.DispatchToCamera(context.Background(), g, "cam01", "x"); !errors.As(err, &de) || de.Decision.Code != CodeGuardWithoutSupervisor {

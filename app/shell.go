@@ -13,6 +13,7 @@ import (
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/hotlist"
 	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/rounds"
 )
 
 // Shell is the console's stores and rules for the command line: the user
@@ -116,11 +117,11 @@ func (h *Shell) ExportRoundReports(ctx context.Context, z Zone, from, to time.Ti
 	if h.sess == nil {
 		return ErrNoSession
 	}
-	rounds, err := loadRounds(ctx, h.dataDir, "", z)
+	rs, err := rounds.Load(ctx, h.dataDir, "", z)
 	if err != nil {
-		rounds = z.Rounds
+		rs = z.Rounds
 	}
-	return exportRoundReports(ctx, h.access, h.sess, h.dataDir, z, rounds, from, to, format, w)
+	return rounds.ExportReports(ctx, h.access, h.sess, h.dataDir, z, rs, from, to, rounds.Format(format), w)
 }
 
 // Close logs out and closes the stores; idempotent.

@@ -44,3 +44,15 @@ func simOf(c *Console) *sim.Zone {
 }
 
 const DemoPassword = simzone.DemoPassword
+
+// unitsOf lists the units as a dispatcher's console sees them.
+func unitsOf(c *Console) []Patrol {
+	ctx := context.Background()
+	s, err := c.Login(ctx, "dispatcher", DemoPassword)
+	if err != nil {
+		return nil
+	}
+	defer c.Logout(ctx, s)
+	ps, _ := c.Patrols(ctx, s)
+	return ps
+}

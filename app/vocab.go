@@ -3,7 +3,9 @@ package app
 import (
 	"log/slog"
 
+	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/zone"
 )
@@ -144,3 +146,81 @@ func RoleMay(r Role, a Action) bool { return policy.RoleMay(r, a) }
 
 const RoleMunicipal = policy.RoleMunicipal
 const RoleSecurityGuard = policy.RoleSecurityGuard
+
+// Live views (package live).
+type (
+	LiveView     = live.View
+	Stream       = live.Stream
+	Frame        = live.Frame
+	CameraStatus = live.CameraStatus
+	Watch        = live.Watch
+)
+
+const (
+	StreamSub       = live.StreamSub
+	StreamMain      = live.StreamMain
+	WatchAuditEvery = live.WatchAuditEvery
+)
+
+type Assignment = hits.Assignment
+
+var ErrFeedDown = hits.ErrFeedDown
+var ErrHitHandled = hits.ErrHitHandled
+var ErrHitNotConfirmed = hits.ErrHitNotConfirmed
+var ErrNoFreePatrol = hits.ErrNoFreePatrol
+var ErrRejectReason = hits.ErrRejectReason
+var ErrUnknownPatrol = hits.ErrUnknownPatrol
+
+func Haversine(lat1, lon1, lat2, lon2 float64) float64 { return hits.Haversine(lat1, lon1, lat2, lon2) }
+
+type Hit = hits.Hit
+
+const HitAlert = hits.HitAlert
+const HitDispatched = hits.HitDispatched
+
+type HitEvent = hits.HitEvent
+type HitFeed = hits.HitFeed
+type HitFilter = hits.HitFilter
+
+const HitNew = hits.HitNew
+const HitRejected = hits.HitRejected
+const MatchLookalike = hits.MatchLookalike
+
+func NearestFree(units []Patrol, lat, lon float64) (Assignment, bool) {
+	return hits.NearestFree(units, lat, lon)
+}
+
+type Patrol = hits.Patrol
+type PatrolConfig = hits.PatrolConfig
+
+const PatrolEnRoute = hits.PatrolEnRoute
+const PatrolFree = hits.PatrolFree
+const PatrolOnScene = hits.PatrolOnScene
+
+type PatrolStatus = hits.PatrolStatus
+
+const PatrolUnavailable = hits.PatrolUnavailable
+const RejectMisread = hits.RejectMisread
+const RejectOther = hits.RejectOther
+
+var ErrNoPatrolFeed = hits.ErrNoPatrolFeed
+
+const HitConfirmed = hits.HitConfirmed
+
+type HitStatus = hits.HitStatus
+type MapLine = hits.MapLine
+type MatchDiff = hits.MatchDiff
+
+const MatchExact = hits.MatchExact
+
+type MatchKind = hits.MatchKind
+
+const MatchOneEdit = hits.MatchOneEdit
+const RejectEntryOutdated = hits.RejectEntryOutdated
+const RejectPlateNotOnCar = hits.RejectPlateNotOnCar
+
+type RejectReason = hits.RejectReason
+
+func RejectReasons() []RejectReason { return hits.RejectReasons() }
+
+const RejectWrongCountry = hits.RejectWrongCountry

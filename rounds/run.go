@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"context"
@@ -10,7 +10,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/live"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // VisitStatus is what became of one camera of one step.
@@ -26,15 +31,15 @@ const (
 
 // End reasons of a run, stored in rounds.db and in the round.stop detail.
 const (
-	RoundCompleted = "completed" // every step was run
-	RoundStopped   = "stopped"   // the user stopped it
-	RoundAborted   = "aborted"   // the console closed or the audit store failed
+	Completed = "completed" // every step was run
+	Stopped   = "stopped"   // the user stopped it
+	Aborted   = "aborted"   // the console closed or the audit store failed
 	// A policy code ("guard_without_supervisor", "session_invalid") when the
 	// ground of the run went away: the run ends with that code.
 )
 
-// RoundOptions tune a run. The zero value is what the console uses.
-type RoundOptions struct {
+// Options tune a run. The zero value is what the console uses.
+type Options struct {
 	// NoLookAhead switches the look-ahead off: the next step's cameras are
 	// then connected only when the step starts (for the benchmark).
 	NoLookAhead bool
@@ -48,7 +53,7 @@ type RoundOptions struct {
 	SubStream bool
 }
 
-func (o *RoundOptions) defaults() {
+func (o *Options) defaults() {
 	if o.FrameTimeout <= 0 {
 		o.FrameTimeout = 3 * time.Second
 	}
@@ -57,49 +62,49 @@ func (o *RoundOptions) defaults() {
 	}
 }
 
-// RoundEventKind says what changed in a run.
-type RoundEventKind int
+// EventKind says what changed in a run.
+type EventKind int
 
 // The events a run sends.
 const (
-	RoundStepStarted RoundEventKind = iota // a step began; State().Slots hold its views
-	RoundTick                              // progress of the dwell
-	RoundSkipped                           // a camera was skipped (Camera), lost or refused
-	RoundPaused
-	RoundResumed
-	RoundObserved // an observation was recorded (Camera)
-	RoundEnded    // the run ended; State().EndReason says why
+	StepStarted EventKind = iota // a step began; State().Slots hold its views
+	Tick                         // progress of the dwell
+	Skipped                      // a camera was skipped (Camera), lost or refused
+	Paused
+	Resumed
+	Observed // an observation was recorded (Camera)
+	Ended    // the run ended; State().EndReason says why
 )
 
-// RoundEvent is one change of a run. The full picture is State(); an event
+// Event is one change of a run. The full picture is State(); an event
 // says only that something changed (events are dropped, never queued without
 // bound, when the receiver is slow).
-type RoundEvent struct {
-	Kind   RoundEventKind
+type Event struct {
+	Kind   EventKind
 	Step   int
 	Camera string
 }
 
-// RoundSlot is one camera of the current step.
-type RoundSlot struct {
-	Camera Camera
+// Slot is one camera of the current step.
+type Slot struct {
+	Camera zone.Camera
 	// View is the audited interval showing the camera; nil once skipped.
-	View   *LiveView
+	View   *live.View
 	Status VisitStatus
 	// Note is the policy code of a refusal.
 	Note string
 }
 
-// RoundState is a snapshot of a run.
-type RoundState struct {
+// State is a snapshot of a run.
+type State struct {
 	RunID string
-	Round Round
+	Round zone.Round
 	Step  int // 0-based
 	Steps int
 	// StepStarted is when the step began (monotonic clock), before its
 	// cameras were opened.
 	StepStarted time.Time
-	Slots       []RoundSlot
+	Slots       []Slot
 	Elapsed     time.Duration // dwell time run in this step, pauses excluded
 	Dwell       time.Duration // planned plus extensions
 	Paused      bool
@@ -108,26 +113,27 @@ type RoundState struct {
 	Visits      int // visits recorded so far
 }
 
-// RoundRun is one run of a round by one session. One goroutine owns its
+// Run is one run of a round by one session. One goroutine owns its
 // clock, its views and its report; the methods only send it commands.
-type RoundRun struct {
+type Run struct {
 	ID    string
-	c     *Console
-	sess  *Session
-	round Round
-	why   Reason
-	opts  RoundOptions
+	c     *Runner
+	sess  *identity.Session
+	cons  access.Consultation // round.start: the ground for every step
+	round zone.Round
+	why   policy.Reason
+	opts  Options
 	log   *slog.Logger
 	db    *sql.DB
 
 	cmds    chan runCmd
-	events  chan RoundEvent
+	events  chan Event
 	dropped atomic.Uint64
 	done    chan struct{}
 	started time.Time
 
 	mu       sync.Mutex
-	state    RoundState
+	state    State
 	err      error
 	seq      int // visits recorded
 	obs      int // observations recorded
@@ -151,40 +157,41 @@ type runCmd struct {
 	d    time.Duration
 }
 
-// RoundReason is the justification of a run: "virtuele patrouille: <round>".
-func RoundReason(round string) Reason { return Reason{Kind: JustRound, Ref: round} }
+// ReasonFor is the justification of a run: "virtuele patrouille: <round>".
+func ReasonFor(round string) policy.Reason { return policy.Reason{Kind: policy.JustRound, Ref: round} }
 
-// StartRound runs a round for the session under the justification
+// Start runs a round for the session under the justification
 // "virtual patrol: <round>". The policy decides first (a guard only with a
 // team chief in the room; roles without live view never) and round.start is
 // audited; every camera shown is then its own audited live view. ctx bounds
 // the run: when it ends, the run ends. text is an optional free motivation.
-func (c *Console) StartRound(ctx context.Context, s *Session, name, text string, opts RoundOptions) (*RoundRun, error) {
+func (c *Runner) Start(ctx context.Context, s *identity.Session, name, text string, opts Options) (*Run, error) {
 	r, err := c.Round(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	opts.defaults()
-	why := RoundReason(name)
+	why := ReasonFor(name)
 	why.Text = strings.TrimSpace(text)
 	id := newID()
-	if err := c.allow(ctx, s, ActRoundRun, Resource{Target: "round:" + name}, why,
-		trail.RoundStart{Run: id, Steps: len(r.Steps)}); err != nil {
+	cons, err := c.access.Check(ctx, s, policy.ActRoundRun, policy.Resource{Target: "round:" + name}, why,
+		trail.RoundStart{Run: id, Steps: len(r.Steps)})
+	if err != nil {
 		return nil, fmt.Errorf("round %q: %w", name, err)
 	}
-	db, err := openRoundsDB(c.cfg.DataDir)
+	db, err := openRoundsDB(c.dataDir)
 	if err != nil {
-		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: RoundAborted})
+		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: Aborted})
 		return nil, err
 	}
-	run := &RoundRun{ID: id, c: c, sess: s, round: r, why: why, opts: opts, db: db,
+	run := &Run{ID: id, c: c, sess: s, cons: cons, round: r, why: why, opts: opts, db: db,
 		log:  c.log.With("component", "round", "round", name, "run", id),
-		cmds: make(chan runCmd, 16), events: make(chan RoundEvent, 64), done: make(chan struct{}),
+		cmds: make(chan runCmd, 16), events: make(chan Event, 64), done: make(chan struct{}),
 		started: c.now()}
-	run.state = RoundState{RunID: id, Round: r, Steps: len(r.Steps)}
+	run.state = State{RunID: id, Round: r, Steps: len(r.Steps)}
 	if err := run.insertRun(ctx); err != nil {
 		db.Close()
-		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: RoundAborted})
+		c.recordRoundStop(s, name, why, trail.RoundStop{Run: id, End: Aborted})
 		return nil, err
 	}
 	c.mu.Lock()
@@ -194,39 +201,39 @@ func (c *Console) StartRound(ctx context.Context, s *Session, name, text string,
 	return run, nil
 }
 
-// Events delivers the run's changes. It is closed after RoundEnded.
-func (r *RoundRun) Events() <-chan RoundEvent { return r.events }
+// Events delivers the run's changes. It is closed after Ended.
+func (r *Run) Events() <-chan Event { return r.events }
 
 // Done is closed when the run has ended and its report is written.
-func (r *RoundRun) Done() <-chan struct{} { return r.done }
+func (r *Run) Done() <-chan struct{} { return r.done }
 
 // State is a snapshot of the run.
-func (r *RoundRun) State() RoundState {
+func (r *Run) State() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := r.state
-	st.Slots = append([]RoundSlot(nil), st.Slots...)
+	st.Slots = append([]Slot(nil), st.Slots...)
 	return st
 }
 
 // Err is the first error the run met writing its report, if any.
-func (r *RoundRun) Err() error {
+func (r *Run) Err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.err
 }
 
 // Reason is the justification the run and its views are audited under.
-func (r *RoundRun) Reason() Reason { return r.why }
+func (r *Run) Reason() policy.Reason { return r.why }
 
 // Pause holds the dwell clock; the cameras stay on screen.
-func (r *RoundRun) Pause() { r.send(runCmd{kind: cmdPause}) }
+func (r *Run) Pause() { r.send(runCmd{kind: cmdPause}) }
 
 // Resume restarts the dwell clock.
-func (r *RoundRun) Resume() { r.send(runCmd{kind: cmdResume}) }
+func (r *Run) Resume() { r.send(runCmd{kind: cmdResume}) }
 
 // TogglePause pauses a running step or resumes a paused one.
-func (r *RoundRun) TogglePause() {
+func (r *Run) TogglePause() {
 	if r.State().Paused {
 		r.Resume()
 	} else {
@@ -235,13 +242,13 @@ func (r *RoundRun) TogglePause() {
 }
 
 // Next ends the current step now and goes to the next one.
-func (r *RoundRun) Next() { r.send(runCmd{kind: cmdNext}) }
+func (r *Run) Next() { r.send(runCmd{kind: cmdNext}) }
 
 // Previous goes back to the step before (the first step restarts).
-func (r *RoundRun) Previous() { r.send(runCmd{kind: cmdPrev}) }
+func (r *Run) Previous() { r.send(runCmd{kind: cmdPrev}) }
 
 // Extend adds d to the current step's dwell.
-func (r *RoundRun) Extend(d time.Duration) {
+func (r *Run) Extend(d time.Duration) {
 	if d > 0 {
 		r.send(runCmd{kind: cmdExtend, d: d})
 	}
@@ -249,14 +256,14 @@ func (r *RoundRun) Extend(d time.Duration) {
 
 // Stop ends the run and waits until its views are closed and its report
 // is written. It is safe to call more than once and after the run ended.
-func (r *RoundRun) Stop() {
+func (r *Run) Stop() {
 	r.send(runCmd{kind: cmdStop})
 	<-r.done
 }
 
 // send never blocks a UI thread on a busy run: the queue is deep enough
 // for any human, and a run that ended takes no more commands.
-func (r *RoundRun) send(c runCmd) {
+func (r *Run) send(c runCmd) {
 	select {
 	case <-r.done:
 	case r.cmds <- c:
@@ -267,7 +274,7 @@ func (r *RoundRun) send(c runCmd) {
 
 // emit never blocks; an Observe racing the end of the run must not send on
 // the closed channel, hence the lock.
-func (r *RoundRun) emit(e RoundEvent) {
+func (r *Run) emit(e Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.evClosed {
@@ -280,7 +287,7 @@ func (r *RoundRun) emit(e RoundEvent) {
 	}
 }
 
-func (r *RoundRun) closeEvents() {
+func (r *Run) closeEvents() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.evClosed = true
@@ -289,7 +296,7 @@ func (r *RoundRun) closeEvents() {
 
 // loop is the run's goroutine: it owns the step clock, the views and the
 // warm streams, and writes the report.
-func (r *RoundRun) loop(ctx context.Context) {
+func (r *Run) loop(ctx context.Context) {
 	defer func() {
 		r.c.mu.Lock()
 		delete(r.c.runs, r)
@@ -299,17 +306,17 @@ func (r *RoundRun) loop(ctx context.Context) {
 	defer r.closeEvents()
 	defer r.db.Close()
 	steps := r.round.Steps
-	reason := RoundCompleted
+	reason := Completed
 	idx := 0
 	for idx < len(steps) {
-		if d := r.c.access.Recheck(r.sess, ActRoundRun, Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
+		if d := r.c.access.Recheck(r.sess, policy.ActRoundRun, policy.Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
 			reason = d.Code
 			break
 		}
 		st, err := r.beginStep(ctx, idx)
 		if err != nil {
 			r.log.Error("round step could not start", "step", idx, "err", err)
-			reason = RoundAborted
+			reason = Aborted
 			if st != nil {
 				r.endStep(st)
 			}
@@ -330,7 +337,7 @@ func (r *RoundRun) loop(ctx context.Context) {
 	r.finish(reason)
 }
 
-func (r *RoundRun) fail(err error) {
+func (r *Run) fail(err error) {
 	r.log.Error("round report", "err", err)
 	r.mu.Lock()
 	if r.err == nil {
@@ -340,7 +347,7 @@ func (r *RoundRun) fail(err error) {
 }
 
 // finish writes round.stop and the end of the report.
-func (r *RoundRun) finish(reason string) {
+func (r *Run) finish(reason string) {
 	r.mu.Lock()
 	visits := r.seq
 	r.state.Ended, r.state.EndReason, r.state.Slots, r.state.Paused = true, reason, nil, false
@@ -352,10 +359,10 @@ func (r *RoundRun) finish(reason string) {
 	}
 	r.c.recordRoundStop(r.sess, r.round.Name, r.why, trail.RoundStop{Run: r.ID, End: reason, StepsRun: visits,
 		Duration: trail.Duration(dur), Seen: seen, Lost: lost})
-	r.emit(RoundEvent{Kind: RoundEnded})
+	r.emit(Event{Kind: Ended})
 }
 
-func (c *Console) recordRoundStop(s *Session, name string, why Reason, d trail.RoundStop) {
+func (c *Runner) recordRoundStop(s *identity.Session, name string, why policy.Reason, d trail.RoundStop) {
 	detail := d
 	// A background context: the stop belongs in the trail even when the
 	// run ended because its context did.

@@ -1,4 +1,4 @@
-package app
+package hits
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/anpr"
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/hotlist"
+	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/plate"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // MatchKind says how a read matched a listed plate. A near match (lookalike,
@@ -89,7 +92,7 @@ type HitStep struct {
 // Hit is a read that matched a hotlist entry.
 type Hit struct {
 	ID         string
-	Camera     Camera
+	Camera     zone.Camera
 	Time       time.Time // the frame of the first matching read
 	Alerted    time.Time // when the alert went to the subscribers
 	Plate      string    // as read, normalised
@@ -155,7 +158,7 @@ type HitEvent struct {
 type HitFeed struct {
 	ch   chan HitEvent
 	book *hitBook
-	sess *Session
+	sess *identity.Session
 	// allowed is asked for every event: the feed's session may see this hit
 	// now (logged in, its role handles hits, the camera's rules hold: a
 	// covert camera's hits only on a judicial ground).
@@ -209,22 +212,22 @@ func newHitBook() *hitBook {
 // mayHandleHit is the same gate for one hit: the camera's rules hold on the
 // hit path as on the live path (a covert camera's hits need a judicial
 // ground, which a dispatch shift is not).
-func (c *Console) mayHandleHit(s *Session, h *Hit) bool {
-	return s != nil && c.access.Recheck(s, ActHitHandle, c.hitResource(h), s.Shift).Allow
+func (c *Desk) mayHandleHit(s *identity.Session, h *Hit) bool {
+	return s != nil && c.access.Recheck(s, policy.ActHitHandle, c.hitResource(h), s.Shift).Allow
 }
 
-func (c *Console) hitResource(h *Hit) Resource {
+func (c *Desk) hitResource(h *Hit) policy.Resource {
 	cam, ok := c.zone.Camera(h.Camera.ID)
 	if !ok {
 		cam = h.Camera
 	}
-	r := c.resource(cam, false)
+	r := access.CameraResource(cam, false)
 	r.Plate, r.Target = h.Listed, "plate:"+h.Listed
 	return r
 }
 
 // closeFeedsOf ends the hit feeds of a session that logged out.
-func (b *hitBook) closeFeedsOf(s *Session) {
+func (b *hitBook) closeFeedsOf(s *identity.Session) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for f := range b.feeds {
@@ -235,27 +238,27 @@ func (b *hitBook) closeFeedsOf(s *Session) {
 	}
 }
 
-func (c *Console) mayHandleHits(s *Session) error {
+func (c *Desk) mayHandleHits(s *identity.Session) error {
 	if s == nil {
-		return ErrNoSession
+		return identity.ErrNoSession
 	}
-	if d := c.access.Recheck(s, ActHitHandle, Resource{}, s.Shift); !d.Allow {
-		return &DeniedError{Decision: d}
+	if d := c.access.Recheck(s, policy.ActHitHandle, policy.Resource{}, s.Shift); !d.Allow {
+		return &policy.DeniedError{Decision: d}
 	}
 	return nil
 }
 
 // SubscribeHits returns a feed of hit alerts and updates with room for
 // buffer events (default 64), for a session that handles hits.
-func (c *Console) SubscribeHits(s *Session, buffer int) (*HitFeed, error) {
+func (c *Desk) SubscribeHits(s *identity.Session, buffer int) (*HitFeed, error) {
 	if err := c.mayHandleHits(s); err != nil {
 		return nil, err
 	}
 	if buffer <= 0 {
 		buffer = 64
 	}
-	b := c.dsp().hits
-	if _, err := c.access.Check(context.Background(), s, ActHitHandle, Resource{Target: "hits:feed"}, s.Shift,
+	b := c.book
+	if _, err := c.access.Check(context.Background(), s, policy.ActHitHandle, policy.Resource{Target: "hits:feed"}, s.Shift,
 		trail.HitView{What: "feed"}); err != nil {
 		return nil, err
 	}
@@ -352,10 +355,11 @@ func matchRank(k MatchKind) int {
 	return 2
 }
 
-// raiseHit turns a matcher hit into an alert, or adds to the alert the same
-// vehicle already raised (a better match, the stored passage).
-func (c *Console) raiseHit(mh hotlist.Hit, r Read, passageID int64, vehicle ...image.Image) {
-	b := c.dsp().hits
+// Raise turns a matcher hit into an alert, or adds to the alert the same
+// vehicle already raised (a better match, the stored passage), and gives the
+// hit's id (for the log; the hit itself only goes to who may see it).
+func (c *Desk) Raise(mh hotlist.Hit, r Read, passageID int64, vehicle ...image.Image) string {
+	b := c.book
 	cam, _ := c.zone.Camera(r.Camera)
 	now := c.now()
 	b.mu.Lock()
@@ -386,7 +390,7 @@ func (c *Console) raiseHit(mh hotlist.Hit, r Read, passageID int64, vehicle ...i
 		if changed {
 			b.emitLocked(HitUpdate, h)
 		}
-		return
+		return h.ID
 	}
 	h := &Hit{ID: newID(), Camera: cam, Time: r.Time, Plate: r.Plate, Display: r.Display, Country: r.Country,
 		Confidence: r.Confidence, Crop: r.Crop, PassageID: passageID,
@@ -395,7 +399,7 @@ func (c *Console) raiseHit(mh hotlist.Hit, r Read, passageID int64, vehicle ...i
 		ValidUntil: mh.Entry.ValidUntil, Match: matchKind(mh.Kind), Diffs: matchDiffs(mh.Diffs),
 		CountryUnknown: mh.CountryUnknown, Status: HitNew}
 	if h.Camera.ID == "" {
-		h.Camera = Camera{ID: r.Camera, Name: r.Camera}
+		h.Camera = zone.Camera{ID: r.Camera, Name: r.Camera}
 	}
 	if len(vehicle) > 0 {
 		h.Vehicle = vehicle[0]
@@ -416,6 +420,7 @@ func (c *Console) raiseHit(mh hotlist.Hit, r Read, passageID int64, vehicle ...i
 	}
 	c.log.Info("hotlist hit", "hit", h.ID, "camera", r.Camera, "plate", r.Plate, "list", mh.List, "match", h.Match)
 	b.emitLocked(HitAlert, h)
+	return h.ID
 }
 
 // linkPassage gives the hits raised by the passage's reads its id and
@@ -446,7 +451,7 @@ func absDur(d time.Duration) time.Duration {
 }
 
 // Hits returns the hits held in memory, newest first.
-func (c *Console) Hits(s *Session) ([]Hit, error) {
+func (c *Desk) Hits(s *identity.Session) ([]Hit, error) {
 	return c.SearchHits(s, HitFilter{})
 }
 
@@ -463,14 +468,14 @@ type HitFilter struct {
 
 // SearchHits returns the hits in memory that match f, newest first (the
 // reject reasons are searchable; the audit trail holds them all as well).
-func (c *Console) SearchHits(s *Session, f HitFilter) ([]Hit, error) {
+func (c *Desk) SearchHits(s *identity.Session, f HitFilter) ([]Hit, error) {
 	if err := c.mayHandleHits(s); err != nil {
 		return nil, err
 	}
 	out := c.findHits(s, f)
 	// Hits carry plates, crops and vehicle images: a search of them is a
 	// consultation, audited with its criteria and its result count.
-	if _, err := c.access.Check(context.Background(), s, ActHitHandle, Resource{Target: "hits:search"}, s.Shift,
+	if _, err := c.access.Check(context.Background(), s, policy.ActHitHandle, policy.Resource{Target: "hits:search"}, s.Shift,
 		trail.HitView{What: "search", Filter: f.String(), Results: len(out)}); err != nil {
 		return nil, err
 	}
@@ -501,8 +506,8 @@ func (f HitFilter) String() string {
 	return strings.Join(p, " ")
 }
 
-func (c *Console) findHits(s *Session, f HitFilter) []Hit {
-	b := c.dsp().hits
+func (c *Desk) findHits(s *identity.Session, f HitFilter) []Hit {
+	b := c.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []Hit
@@ -526,7 +531,7 @@ func (c *Console) findHits(s *Session, f HitFilter) []Hit {
 
 // Hit returns one hit to a session that handles hits; false when there is
 // no such hit or the session may not see it.
-func (c *Console) Hit(s *Session, id string) (Hit, bool) {
+func (c *Desk) Hit(s *identity.Session, id string) (Hit, bool) {
 	if c.mayHandleHits(s) != nil {
 		return Hit{}, false
 	}
@@ -537,8 +542,8 @@ func (c *Console) Hit(s *Session, id string) (Hit, bool) {
 	return h, true
 }
 
-func (c *Console) hitByID(id string) (Hit, bool) {
-	b := c.dsp().hits
+func (c *Desk) hitByID(id string) (Hit, bool) {
+	b := c.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	h, ok := b.byID[id]
@@ -555,13 +560,13 @@ func (h *Hit) auditDetail() trail.Hit {
 
 // ConfirmHit records that the dispatcher compared the crop with the listed
 // plate and the read is right: checked and audited as hit.confirm.
-func (c *Console) ConfirmHit(ctx context.Context, s *Session, hitID string) error {
+func (c *Desk) ConfirmHit(ctx context.Context, s *identity.Session, hitID string) error {
 	return c.handleHit(ctx, s, hitID, audit.ActHitConfirm, "", "")
 }
 
 // RejectHit records a wrong hit with one of RejectReasons (and a note,
 // required for RejectOther): checked and audited as hit.reject.
-func (c *Console) RejectHit(ctx context.Context, s *Session, hitID string, why RejectReason, note string) error {
+func (c *Desk) RejectHit(ctx context.Context, s *identity.Session, hitID string, why RejectReason, note string) error {
 	note = strings.TrimSpace(note)
 	if !slices.Contains(RejectReasons(), why) || (why == RejectOther && note == "") || len(note) > policy.MaxReasonText ||
 		strings.ContainsFunc(note, func(r rune) bool { return r < ' ' }) {
@@ -570,8 +575,8 @@ func (c *Console) RejectHit(ctx context.Context, s *Session, hitID string, why R
 	return c.handleHit(ctx, s, hitID, audit.ActHitReject, why, note)
 }
 
-func (c *Console) handleHit(ctx context.Context, s *Session, hitID string, act audit.Action, why RejectReason, note string) error {
-	b := c.dsp().hits
+func (c *Desk) handleHit(ctx context.Context, s *identity.Session, hitID string, act audit.Action, why RejectReason, note string) error {
+	b := c.book
 	b.mu.Lock()
 	h, ok := b.byID[hitID]
 	if !ok {
@@ -591,9 +596,9 @@ func (c *Console) handleHit(ctx context.Context, s *Session, hitID string, act a
 		detail = detail.AsReject(string(why), note)
 	}
 	if s == nil {
-		return c.endHandling(h, ErrNoSession)
+		return c.endHandling(h, identity.ErrNoSession)
 	}
-	if _, err := c.access.Check(ctx, s, ActHitHandle, res, s.Shift, detail); err != nil {
+	if _, err := c.access.Check(ctx, s, policy.ActHitHandle, res, s.Shift, detail); err != nil {
 		return c.endHandling(h, err)
 	}
 	b.mu.Lock()
@@ -611,8 +616,8 @@ func (c *Console) handleHit(ctx context.Context, s *Session, hitID string, act a
 	return nil
 }
 
-func (c *Console) endHandling(h *Hit, err error) error {
-	b := c.dsp().hits
+func (c *Desk) endHandling(h *Hit, err error) error {
+	b := c.book
 	b.mu.Lock()
 	h.handling = false
 	b.mu.Unlock()
@@ -620,8 +625,8 @@ func (c *Console) endHandling(h *Hit, err error) error {
 }
 
 // addHitStep appends to a hit's history and tells the subscribers.
-func (c *Console) addHitStep(hitID string, st HitStep, fn func(*Hit)) {
-	b := c.dsp().hits
+func (c *Desk) addHitStep(hitID string, st HitStep, fn func(*Hit)) {
+	b := c.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	h, ok := b.byID[hitID]
@@ -637,4 +642,8 @@ func (c *Console) addHitStep(hitID string, st HitStep, fn func(*Hit)) {
 
 // SessionActive reports whether the session is still logged in, so that a
 // screen's background work ends with the session that opened it.
-func (c *Console) SessionActive(s *Session) bool { return c.sessions.IsActive(s) }
+func (c *Desk) SessionActive(s *identity.Session) bool { return c.sessions.IsActive(s) }
+
+// LinkPassage gives the hits raised by the passage's reads its id and
+// vehicle image.
+func (c *Desk) LinkPassage(p anpr.Passage) { c.book.linkPassage(p) }

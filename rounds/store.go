@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
-// RoundsDBName is the file in the data directory that holds the visit
+// DBName is the file in the data directory that holds the visit
 // reports of virtual patrols (and the rounds of the simulated zone as edited).
-const RoundsDBName = "rounds.db"
+const DBName = "rounds.db"
 
 const roundsSchema = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS round_defs (
 // handle for its lifetime; reports and edits open one per call, so the
 // Console needs no field of its own for it.
 func openRoundsDB(dataDir string) (*sql.DB, error) {
-	path := filepath.Join(dataDir, RoundsDBName)
+	path := filepath.Join(dataDir, DBName)
 	db, err := sqlitedb.Open(path, sqlitedb.Options{Immediate: true})
 	if err != nil {
 		return nil, fmt.Errorf("rounds store: %w", err)

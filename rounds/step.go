@@ -1,11 +1,14 @@
-package app
+package rounds
 
 import (
 	"context"
 	"errors"
 	"time"
 
+	"github.com/politiezone/zoneconsole/live"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/video"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // stepRun is the live part of one step.
@@ -21,8 +24,8 @@ type stepRun struct {
 }
 
 type slotRun struct {
-	cam        Camera
-	view       *LiveView
+	cam        zone.Camera
+	view       *live.View
 	status     VisitStatus
 	note       string
 	base       uint64 // source frames when the view subscribed
@@ -38,17 +41,17 @@ func (st *stepRun) runTime(now time.Time) time.Duration {
 	return st.elapsed + now.Sub(st.resumed)
 }
 
-func (r *RoundRun) stream(step RoundStep) Stream {
+func (r *Run) stream(step zone.RoundStep) live.Stream {
 	if len(step.Cameras) == 1 && !r.opts.SubStream {
-		return StreamMain
+		return live.StreamMain
 	}
-	return StreamSub
+	return live.StreamSub
 }
 
 // beginStep opens one audited view per camera of the step, then lets go of
 // the warm streams: the view subscribes first, so the shared Source never
 // stops decoding and the first frame is there at once.
-func (r *RoundRun) beginStep(ctx context.Context, idx int) (*stepRun, error) {
+func (r *Run) beginStep(ctx context.Context, idx int) (*stepRun, error) {
 	step := r.round.Steps[idx]
 	now := time.Now()
 	st := &stepRun{idx: idx, started: r.c.now(), mono: now, resumed: now, dwell: step.Dwell.Duration}
@@ -57,12 +60,12 @@ func (r *RoundRun) beginStep(ctx context.Context, idx int) (*stepRun, error) {
 		cam, _ := r.c.zone.Camera(id)
 		sl := &slotRun{cam: cam, status: VisitOpening, first: -1}
 		st.slots = append(st.slots, sl)
-		v, err := r.c.OpenLive(ctx, r.sess, id, stream, r.why)
-		var denied *DeniedError
+		v, err := r.c.live.Open(ctx, r.sess, id, stream, r.why)
+		var denied *policy.DeniedError
 		switch {
 		case errors.As(err, &denied):
 			sl.status, sl.note, sl.closed = VisitRefused, denied.Decision.Code, true
-			r.emit(RoundEvent{Kind: RoundSkipped, Step: idx, Camera: id})
+			r.emit(Event{Kind: Skipped, Step: idx, Camera: id})
 			continue
 		case err != nil:
 			r.releaseWarm()
@@ -73,13 +76,13 @@ func (r *RoundRun) beginStep(ctx context.Context, idx int) (*stepRun, error) {
 	}
 	r.releaseWarm()
 	r.publish(st, false)
-	r.emit(RoundEvent{Kind: RoundStepStarted, Step: idx})
+	r.emit(Event{Kind: StepStarted, Step: idx})
 	return st, nil
 }
 
 // dwell runs the step's clock until it is over. It returns the step to go
 // to (+1, -1, 0 to repeat) or, to end the run, a reason.
-func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string) {
+func (r *Run) dwell(ctx context.Context, st *stepRun) (next int, end string) {
 	st.resumed = time.Now()
 	timer := time.NewTimer(st.dwell)
 	defer timer.Stop()
@@ -92,7 +95,7 @@ func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string
 	for {
 		select {
 		case <-ctx.Done():
-			return 0, RoundAborted
+			return 0, Aborted
 		case <-timer.C:
 			return 1, ""
 		case c := <-r.cmds:
@@ -104,14 +107,14 @@ func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string
 					st.resumed = time.Time{}
 					timer.Stop()
 					r.publish(st, false)
-					r.emit(RoundEvent{Kind: RoundPaused, Step: st.idx})
+					r.emit(Event{Kind: Paused, Step: st.idx})
 				}
 			case cmdResume:
 				if st.resumed.IsZero() {
 					st.resumed = now
 					timer.Reset(max(0, st.dwell+st.extended-st.elapsed))
 					r.publish(st, false)
-					r.emit(RoundEvent{Kind: RoundResumed, Step: st.idx})
+					r.emit(Event{Kind: Resumed, Step: st.idx})
 				}
 			case cmdExtend:
 				st.extended += c.d
@@ -119,13 +122,13 @@ func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string
 					timer.Reset(max(0, st.dwell+st.extended-st.runTime(now)))
 				}
 				r.publish(st, false)
-				r.emit(RoundEvent{Kind: RoundTick, Step: st.idx})
+				r.emit(Event{Kind: Tick, Step: st.idx})
 			case cmdNext:
 				return 1, ""
 			case cmdPrev:
 				return -1, ""
 			case cmdStop:
-				return 0, RoundStopped
+				return 0, Stopped
 			}
 		case <-probe.C:
 			if end := r.probe(st); end != "" {
@@ -137,7 +140,7 @@ func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string
 			if time.Since(lastTick) >= r.opts.Tick {
 				lastTick = time.Now()
 				r.publish(st, false)
-				r.emit(RoundEvent{Kind: RoundTick, Step: st.idx})
+				r.emit(Event{Kind: Tick, Step: st.idx})
 			}
 		}
 	}
@@ -146,7 +149,7 @@ func (r *RoundRun) dwell(ctx context.Context, st *stepRun) (next int, end string
 // probe checks the step's cameras: a first frame seen, a camera lost or
 // silent past FrameTimeout (skipped, never blocking the round), a view
 // ended by the console (the ground of the run went away).
-func (r *RoundRun) probe(st *stepRun) string {
+func (r *Run) probe(st *stepRun) string {
 	since := time.Since(st.mono)
 	for _, sl := range st.slots {
 		if sl.closed || sl.view == nil {
@@ -156,13 +159,13 @@ func (r *RoundRun) probe(st *stepRun) string {
 		case <-sl.view.Done():
 			// Not closed by us: the console ended it (policy or shutdown).
 			sl.closed = true
-			if d := r.c.access.Recheck(r.sess, ActRoundRun, Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
+			if d := r.c.access.Recheck(r.sess, policy.ActRoundRun, policy.Resource{Target: "round:" + r.round.Name}, r.why); !d.Allow {
 				return d.Code
 			}
 			if code := sl.view.EndCode(); code != "" {
 				return code
 			}
-			return RoundAborted
+			return Aborted
 		default:
 		}
 		status := sl.view.Status()
@@ -186,15 +189,15 @@ func (r *RoundRun) probe(st *stepRun) string {
 }
 
 // skip marks a camera "not seen: camera lost" and takes it off the screen.
-func (r *RoundRun) skip(st *stepRun, sl *slotRun) {
+func (r *Run) skip(st *stepRun, sl *slotRun) {
 	sl.status = VisitLost
 	r.closeSlot(sl)
 	r.log.Info("round camera skipped: no frame", "camera", sl.cam.ID, "step", st.idx)
 	r.publish(st, false)
-	r.emit(RoundEvent{Kind: RoundSkipped, Step: st.idx, Camera: sl.cam.ID})
+	r.emit(Event{Kind: Skipped, Step: st.idx, Camera: sl.cam.ID})
 }
 
-func (r *RoundRun) closeSlot(sl *slotRun) {
+func (r *Run) closeSlot(sl *slotRun) {
 	if sl.closed || sl.view == nil {
 		sl.closed = true
 		return
@@ -207,7 +210,7 @@ func (r *RoundRun) closeSlot(sl *slotRun) {
 
 // anyLive reports whether a camera of the step is still on screen (or on
 // its way); when none is, the step is over.
-func (r *RoundRun) anyLive(st *stepRun) bool {
+func (r *Run) anyLive(st *stepRun) bool {
 	for _, sl := range st.slots {
 		if !sl.closed && (sl.status == VisitOpening || (sl.status == VisitSeen && !sl.lostDuring)) {
 			return true
@@ -218,7 +221,7 @@ func (r *RoundRun) anyLive(st *stepRun) bool {
 
 // endStep closes the step's views (live.stop for each) and records one
 // visit per camera.
-func (r *RoundRun) endStep(st *stepRun) {
+func (r *Run) endStep(st *stepRun) {
 	now := time.Now()
 	actual := now.Sub(st.mono).Round(time.Millisecond)
 	ended := r.c.now()
@@ -245,10 +248,10 @@ func (r *RoundRun) endStep(st *stepRun) {
 }
 
 // publish copies the step into the snapshot the UI reads.
-func (r *RoundRun) publish(st *stepRun, ending bool) {
-	slots := make([]RoundSlot, len(st.slots))
+func (r *Run) publish(st *stepRun, ending bool) {
+	slots := make([]Slot, len(st.slots))
 	for i, sl := range st.slots {
-		slots[i] = RoundSlot{Camera: sl.cam, Status: sl.status, Note: sl.note}
+		slots[i] = Slot{Camera: sl.cam, Status: sl.status, Note: sl.note}
 		if !sl.closed && !ending {
 			slots[i].View = sl.view
 		}

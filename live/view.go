@@ -1,4 +1,4 @@
-package app
+package live
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
 	"github.com/politiezone/zoneconsole/zone"
@@ -37,14 +39,14 @@ type Frame = video.Frame
 // CameraStatus is a camera connection's state as the wall shows it.
 type CameraStatus = video.Status
 
-// LiveView is one camera on screen for one session: an audited interval that
+// View is one camera on screen for one session: an audited interval that
 // starts with an allowed live.start entry and ends with live.stop on Close.
-type LiveView struct {
-	c      *Console
+type View struct {
+	c      *Views
 	ID     string
-	Camera Camera
-	sess   *Session
-	why    Reason
+	Camera zone.Camera
+	sess   *identity.Session
+	why    policy.Reason
 	opened time.Time
 
 	mu      sync.Mutex
@@ -65,24 +67,24 @@ type LiveView struct {
 	plates bool
 }
 
-// OpenLive shows a camera to a session: the policy decides, the audit entry is
+// Open shows a camera to a session: the policy decides, the audit entry is
 // written, and only then is the stream subscribed. A refusal comes back as
 // *DeniedError; an audit failure as a denial too (fail closed).
-func (c *Console) OpenLive(ctx context.Context, s *Session, cameraID string, st Stream, why Reason) (*LiveView, error) {
+func (c *Views) Open(ctx context.Context, s *identity.Session, cameraID string, st Stream, why policy.Reason) (*View, error) {
 	cam, ok := c.zone.Camera(cameraID)
 	if !ok {
 		return nil, fmt.Errorf("camera %s: not in the zone", cameraID)
 	}
 	id := newID()
-	res := c.resource(cam, true)
-	cons, err := c.access.Check(ctx, s, ActLive, res, why, trail.LiveStart{View: id, Stream: st.String()})
+	res := access.CameraResource(cam, true)
+	cons, err := c.access.Check(ctx, s, policy.ActLive, res, why, trail.LiveStart{View: id, Stream: st.String()})
 	if err != nil {
 		return nil, fmt.Errorf("camera %s: %w", cameraID, err)
 	}
-	v := &LiveView{c: c, ID: id, Camera: cam, sess: s, why: why, opened: c.now(), stream: st, done: make(chan struct{}), cons: cons}
+	v := &View{c: c, ID: id, Camera: cam, sess: s, why: why, opened: c.now(), stream: st, done: make(chan struct{}), cons: cons}
 	// Plates over the picture are police list data: only for a role that
 	// handles hits, under the same camera rules (covert stays judicial).
-	v.plates = cam.Kind.ANPR() && c.access.Recheck(s, ActHitHandle, res, why).Allow
+	v.plates = cam.Kind.ANPR() && c.access.Recheck(s, policy.ActHitHandle, res, why).Allow
 	if err := v.attach(st); err != nil {
 		// The view was audited as started; close the interval so the trail
 		// does not show a camera on screen that never was.
@@ -95,16 +97,11 @@ func (c *Console) OpenLive(ctx context.Context, s *Session, cameraID string, st 
 	return v, nil
 }
 
-func (v *LiveView) attach(st Stream) error {
-	raw := v.Camera.SubURL
-	if st == StreamMain || raw == "" {
-		raw = v.Camera.MainURL
-	}
-	u, err := v.c.creds.WithCredential(raw, v.Camera.Credential)
+func (v *View) attach(st Stream) error {
+	src, release, err := v.c.source(v.Camera, st)
 	if err != nil {
-		return fmt.Errorf("camera %s: %w", v.Camera.ID, err)
+		return err
 	}
-	src, release := v.c.pool.Acquire(v.Camera.ID+"/"+st.String(), u)
 	sub := src.Subscribe()
 	v.mu.Lock()
 	oldSub, oldRelease := v.sub, v.release
@@ -120,7 +117,7 @@ func (v *LiveView) attach(st Stream) error {
 // SwitchStream moves the view to the main stream (enlarged tile) or back to
 // the sub stream. It stays one audited interval: the same person keeps
 // watching the same camera under the same justification.
-func (v *LiveView) SwitchStream(st Stream) error {
+func (v *View) SwitchStream(st Stream) error {
 	v.mu.Lock()
 	same, closed := v.stream == st, v.closed
 	v.mu.Unlock()
@@ -131,7 +128,7 @@ func (v *LiveView) SwitchStream(st Stream) error {
 }
 
 // Ready is signalled when a new frame waits.
-func (v *LiveView) Ready() <-chan struct{} {
+func (v *View) Ready() <-chan struct{} {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.sub == nil {
@@ -145,7 +142,7 @@ func (v *LiveView) Ready() <-chan struct{} {
 // camera the picture is the view's own buffer: it stays valid until the next
 // call of Latest, so the one reader copies it (as the tiles do) before asking
 // again.
-func (v *LiveView) Latest() *Frame {
+func (v *View) Latest() *Frame {
 	v.mu.Lock()
 	sub := v.sub
 	v.mu.Unlock()
@@ -172,18 +169,18 @@ func (v *LiveView) Latest() *Frame {
 // newest first, for the overlay on the tile. The view is the consultation
 // (live.start was audited when it opened); a session whose role does not
 // handle hits gets none, and neither does a closed view.
-func (v *LiveView) Reads(n int) []Read {
+func (v *View) Reads(n int) []Read {
 	v.mu.Lock()
 	closed := v.closed
 	v.mu.Unlock()
-	if !v.plates || closed || v.c.access.Recheck(v.sess, ActHitHandle, v.c.resource(v.Camera, true), v.why).Allow == false {
+	if !v.plates || closed || !v.c.access.Recheck(v.sess, policy.ActHitHandle, access.CameraResource(v.Camera, true), v.why).Allow {
 		return nil
 	}
-	return v.c.latestReads(v.Camera.ID, n)
+	return v.c.plates.LatestReads(v.Camera.ID, n)
 }
 
 // Status is the camera connection's state.
-func (v *LiveView) Status() CameraStatus {
+func (v *View) Status() CameraStatus {
 	v.mu.Lock()
 	src := v.src
 	v.mu.Unlock()
@@ -194,30 +191,30 @@ func (v *LiveView) Status() CameraStatus {
 }
 
 // Stream is the stream the view currently plays.
-func (v *LiveView) Stream() Stream {
+func (v *View) Stream() Stream {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.stream
 }
 
 // Reason is the justification the view was opened under.
-func (v *LiveView) Reason() Reason { return v.why }
+func (v *View) Reason() policy.Reason { return v.why }
 
 // Done is closed when the view ended, by Close or because the console ended
 // it (EndCode says why, e.g. the guard's team chief logged out).
-func (v *LiveView) Done() <-chan struct{} { return v.done }
+func (v *View) Done() <-chan struct{} { return v.done }
 
 // EndCode is the policy code that ended the view, empty after a plain Close.
-func (v *LiveView) EndCode() string {
+func (v *View) EndCode() string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.endCode
 }
 
 // Close ends the interval: the stream is released and live.stop is audited.
-func (v *LiveView) Close() error { return v.end("") }
+func (v *View) Close() error { return v.end("") }
 
-func (v *LiveView) end(code string) error {
+func (v *View) end(code string) error {
 	v.mu.Lock()
 	if v.closed {
 		v.mu.Unlock()
@@ -252,11 +249,11 @@ func (v *LiveView) end(code string) error {
 type Watch struct {
 	ViewID  string
 	User    string
-	Role    Role
+	Role    policy.Role
 	Console string
-	Camera  Camera
+	Camera  zone.Camera
 	Since   time.Time
-	Reason  Reason
+	Reason  policy.Reason
 }
 
 // Watching lists who watches which camera on this console, since when and why.
@@ -264,46 +261,17 @@ type Watch struct {
 // The team chief's panel refreshes every few seconds: that is one consultation
 // going on, audited when it starts and again every WatchAuditEvery, and
 // re-decided by the policy (without an entry) at every refresh in between.
-func (c *Console) Watching(ctx context.Context, s *Session) ([]Watch, error) {
-	if err := c.consultPanel(ctx, s, "live", ActLiveReview, trail.LiveReview{Panel: "live"}); err != nil {
+func (c *Views) Watching(ctx context.Context, s *identity.Session) ([]Watch, error) {
+	if err := c.panels.Consult(ctx, s, "live", policy.ActLiveReview, trail.LiveReview{Panel: "live"}); err != nil {
 		return nil, err
 	}
 	return c.watches(), nil
 }
 
-// consultPanel is the consultation of a panel that refreshes every few
-// seconds (who watches what, the patrols' positions): the policy decides at
-// every refresh, and the audit entry is written when the panel starts and
-// again every WatchAuditEvery, so the trail shows who kept looking without
-// an entry a second.
-func (c *Console) consultPanel(ctx context.Context, s *Session, panel string, act Action, d trail.Detail) error {
-	if s == nil {
-		return ErrNoSession
-	}
-	key := s.ID + "/" + panel
-	c.mu.Lock()
-	last, seen := c.watchAudited[key]
-	c.mu.Unlock()
-	now := c.now()
-	if seen && now.Sub(last) < WatchAuditEvery {
-		if dec := c.access.Recheck(s, act, Resource{}, s.Shift); !dec.Allow {
-			return &DeniedError{Decision: dec}
-		}
-		return nil
-	}
-	if _, err := c.access.Check(ctx, s, act, Resource{Target: "panel:" + panel}, s.Shift, d); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.watchAudited[key] = now
-	c.mu.Unlock()
-	return nil
-}
-
 // WatchAuditEvery is how often a live panel that stays open is audited again.
-const WatchAuditEvery = 15 * time.Minute
+const WatchAuditEvery = access.PanelAuditEvery
 
-func (c *Console) watches() []Watch {
+func (c *Views) watches() []Watch {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]Watch, 0, len(c.views))
@@ -318,31 +286,17 @@ func (c *Console) watches() []Watch {
 // recheckViews ends the views whose ground is gone: a guard's supervising
 // inspector logged out, a municipal grant ran out, the session ended. The
 // policy decides; the live.stop of each carries the code.
-func (c *Console) recheckViews() {
+func (c *Views) recheckViews() {
 	c.mu.Lock()
-	views := make([]*LiveView, 0, len(c.views))
+	views := make([]*View, 0, len(c.views))
 	for _, v := range c.views {
 		views = append(views, v)
 	}
 	c.mu.Unlock()
 	for _, v := range views {
-		if d := c.access.Recheck(v.sess, ActLive, c.resource(v.Camera, true), v.why); !d.Allow {
+		if d := c.access.Recheck(v.sess, policy.ActLive, access.CameraResource(v.Camera, true), v.why); !d.Allow {
 			c.log.Info("live view ended by policy", "camera", v.Camera.ID, "user", v.sess.User.Name, "code", d.Code)
 			v.end(d.Code)
-		}
-	}
-}
-
-func (c *Console) recheckLoop(ctx context.Context, every time.Duration) {
-	defer c.wg.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			c.recheckViews()
 		}
 	}
 }

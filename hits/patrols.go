@@ -1,4 +1,4 @@
-package app
+package hits
 
 import (
 	"bufio"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/zone"
 )
@@ -89,6 +91,7 @@ type patrolDesk struct {
 	connected bool
 	connects  int
 	started   bool
+	closed    bool
 	replies   chan string
 	cmdMu     sync.Mutex // one command and its reply at a time
 	cancel    context.CancelFunc
@@ -102,7 +105,7 @@ func newPatrolDesk() *patrolDesk {
 // StartPatrols connects to the AVL feed and keeps the units' positions; the
 // client reconnects with backoff when the feed goes away. Called again, it
 // replaces the running client (a new feed address).
-func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
+func (c *Desk) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	if cfg.Addr == "" {
 		cfg.Addr = c.zone.PatrolFeed
 	}
@@ -121,16 +124,15 @@ func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	if cfg.ReplyTimeout <= 0 {
 		cfg.ReplyTimeout = 3 * time.Second
 	}
-	d := c.dsp()
-	d.mu.Lock()
-	closed := d.closed
-	d.mu.Unlock()
-	p := d.patrols
+	p := c.patrols
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
 	if closed {
 		return errors.New("patrols: console closed")
 	}
 	// Started again (another feed address): the old client stops first.
-	p.close()
+	p.stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.started, p.cfg = true, cfg
@@ -144,7 +146,16 @@ func (c *Console) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	return nil
 }
 
+// close stops the client for good (the console closes).
 func (p *patrolDesk) close() error {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	return p.stop()
+}
+
+// stop ends the running client, if any.
+func (p *patrolDesk) stop() error {
 	p.mu.Lock()
 	cancel := p.cancel
 	if p.conn != nil {
@@ -159,7 +170,7 @@ func (p *patrolDesk) close() error {
 }
 
 // runFeed owns the feed connection: dial, read until it breaks, wait, again.
-func (c *Console) runFeed(ctx context.Context, p *patrolDesk) {
+func (c *Desk) runFeed(ctx context.Context, p *patrolDesk) {
 	log := c.log.With("part", "avl", "addr", p.cfg.Addr)
 	wait := p.cfg.MinBackoff
 	for ctx.Err() == nil {
@@ -197,7 +208,7 @@ func (c *Console) runFeed(ctx context.Context, p *patrolDesk) {
 	}
 }
 
-func (c *Console) readFeed(conn net.Conn, p *patrolDesk) error {
+func (c *Desk) readFeed(conn net.Conn, p *patrolDesk) error {
 	sc := bufio.NewScanner(conn)
 	sc.Buffer(make([]byte, 4096), 4096)
 	for sc.Scan() {
@@ -233,7 +244,7 @@ func (c *Console) readFeed(conn net.Conn, p *patrolDesk) error {
 
 // unitReport updates a unit; one near its target (or reported ARRIVED) is
 // on scene, and the hit it was sent for says so.
-func (c *Console) unitReport(p *patrolDesk, cs string, lat, lon float64, at time.Time, arrived bool) {
+func (c *Desk) unitReport(p *patrolDesk, cs string, lat, lon float64, at time.Time, arrived bool) {
 	p.mu.Lock()
 	u := p.units[cs]
 	if u == nil {
@@ -285,15 +296,15 @@ func (p *patrolDesk) send(line string) error {
 // them. Where the police's units are is itself a consultation: the policy
 // decides at every call, and the panel that keeps asking is audited when it
 // starts and again every WatchAuditEvery (as the live panel is).
-func (c *Console) Patrols(ctx context.Context, s *Session) ([]Patrol, error) {
-	if err := c.consultPanel(ctx, s, "patrols", ActDispatch, trail.PatrolView{What: "positions"}); err != nil {
+func (c *Desk) Patrols(ctx context.Context, s *identity.Session) ([]Patrol, error) {
+	if err := c.panels.Consult(ctx, s, "patrols", policy.ActDispatch, trail.PatrolView{What: "positions"}); err != nil {
 		return nil, err
 	}
 	return c.units(), nil
 }
 
-func (c *Console) units() []Patrol {
-	p := c.dsp().patrols
+func (c *Desk) units() []Patrol {
+	p := c.patrols
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]Patrol, 0, len(p.units))
@@ -306,8 +317,8 @@ func (c *Console) units() []Patrol {
 
 // PatrolFeedConnected reports whether the AVL feed is connected, and how
 // many times it connected so far.
-func (c *Console) PatrolFeedConnected() (bool, int) {
-	p := c.dsp().patrols
+func (c *Desk) PatrolFeedConnected() (bool, int) {
+	p := c.patrols
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.connected, p.connects
@@ -342,7 +353,7 @@ func NearestFree(units []Patrol, lat, lon float64) (Assignment, bool) {
 
 // ProposePatrol is the unit Dispatch would send for the hit now, for a
 // session that may see the hit and dispatch.
-func (c *Console) ProposePatrol(ctx context.Context, s *Session, hitID string) (Assignment, error) {
+func (c *Desk) ProposePatrol(ctx context.Context, s *identity.Session, hitID string) (Assignment, error) {
 	h, ok := c.Hit(s, hitID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
@@ -362,7 +373,7 @@ func (c *Console) ProposePatrol(ctx context.Context, s *Session, hitID string) (
 // the policy decides and the audit entry (dispatch, with the hit, the unit
 // and its distance) is written before the GOTO goes over the feed; then the
 // unit is en route and the hit's history shows the dispatch.
-func (c *Console) Dispatch(ctx context.Context, s *Session, hitID string) (Assignment, error) {
+func (c *Desk) Dispatch(ctx context.Context, s *identity.Session, hitID string) (Assignment, error) {
 	h, ok := c.hitByID(hitID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
@@ -375,7 +386,7 @@ func (c *Console) Dispatch(ctx context.Context, s *Session, hitID string) (Assig
 		return Assignment{}, fmt.Errorf("%w: %s is %s", ErrHitNotConfirmed, hitID, h.Status)
 	}
 	detail := trail.Dispatch{Hit: h.ID, Plate: h.Listed, List: h.List, Measure: h.Measure}
-	a, err := c.dispatchTo(ctx, s, h.Camera.Lat, h.Camera.Lon, hitID, Resource{Plate: h.Listed}, detail)
+	a, err := c.dispatchTo(ctx, s, h.Camera.Lat, h.Camera.Lon, hitID, policy.Resource{Plate: h.Listed}, detail)
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -387,25 +398,25 @@ func (c *Console) Dispatch(ctx context.Context, s *Session, hitID string) (Assig
 
 // DispatchToCamera sends the nearest free unit to a camera's place (an
 // observation during a round), audited like a hit's dispatch.
-func (c *Console) DispatchToCamera(ctx context.Context, s *Session, cameraID, note string) (Assignment, error) {
+func (c *Desk) DispatchToCamera(ctx context.Context, s *identity.Session, cameraID, note string) (Assignment, error) {
 	cam, ok := c.zone.Camera(cameraID)
 	if !ok {
 		return Assignment{}, fmt.Errorf("camera %s: not in the zone", cameraID)
 	}
-	return c.dispatchTo(ctx, s, cam.Lat, cam.Lon, "", Resource{Camera: cam.ID}, trail.Dispatch{Note: note})
+	return c.dispatchTo(ctx, s, cam.Lat, cam.Lon, "", policy.Resource{Camera: cam.ID}, trail.Dispatch{Note: note})
 }
 
-func (c *Console) dispatchTo(ctx context.Context, s *Session, lat, lon float64, hitID string, res Resource, detail trail.Dispatch) (Assignment, error) {
+func (c *Desk) dispatchTo(ctx context.Context, s *identity.Session, lat, lon float64, hitID string, res policy.Resource, detail trail.Dispatch) (Assignment, error) {
 	if s == nil {
-		return Assignment{}, ErrNoSession
+		return Assignment{}, identity.ErrNoSession
 	}
-	p := c.dsp().patrols
+	p := c.patrols
 	a, ok := NearestFree(c.units(), lat, lon)
 	if !ok {
 		return Assignment{}, ErrNoFreePatrol
 	}
 	detail.Unit, detail.Distance, detail.ETA, detail.Lat, detail.Lon = a.Unit.CallSign, a.Distance, a.ETA.String(), lat, lon
-	if err := c.allow(ctx, s, ActDispatch, res, s.Shift, detail); err != nil {
+	if err := c.access.Allow(ctx, s, policy.ActDispatch, res, s.Shift, detail); err != nil {
 		return Assignment{}, err
 	}
 	// Claim the unit before the command goes out, so that a second dispatch
@@ -436,8 +447,8 @@ func (c *Console) dispatchTo(ctx context.Context, s *Session, lat, lon float64, 
 
 // recordDispatchFailure completes the trail: the dispatch was allowed but
 // never reached the unit.
-func (c *Console) recordDispatchFailure(ctx context.Context, s *Session, res Resource, detail trail.Dispatch, why string) {
-	subject := access.Subject(ActDispatch, res, s.Shift)
+func (c *Desk) recordDispatchFailure(ctx context.Context, s *identity.Session, res policy.Resource, detail trail.Dispatch, why string) {
+	subject := access.Subject(policy.ActDispatch, res, s.Shift)
 	detail.Failed = why
 	if err := c.access.Record(context.WithoutCancel(ctx), s, subject, s.Shift, detail); err != nil {
 		c.log.Error("dispatch failure not audited", "err", err)
@@ -446,11 +457,11 @@ func (c *Console) recordDispatchFailure(ctx context.Context, s *Session, res Res
 
 // SetPatrolStatus is the dispatcher changing a unit's status: free again
 // (the unit resumes patrolling) or unavailable. Audited as a dispatch.
-func (c *Console) SetPatrolStatus(ctx context.Context, s *Session, callSign string, st PatrolStatus) error {
+func (c *Desk) SetPatrolStatus(ctx context.Context, s *identity.Session, callSign string, st PatrolStatus) error {
 	if st != PatrolFree && st != PatrolUnavailable {
 		return fmt.Errorf("patrols: status %q cannot be set by hand", st)
 	}
-	p := c.dsp().patrols
+	p := c.patrols
 	p.mu.Lock()
 	u := p.units[callSign]
 	var old Patrol
@@ -461,7 +472,7 @@ func (c *Console) SetPatrolStatus(ctx context.Context, s *Session, callSign stri
 	if u == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownPatrol, callSign)
 	}
-	if err := c.allow(ctx, s, ActDispatch, Resource{Target: "patrol:" + callSign}, s.Shift,
+	if err := c.access.Allow(ctx, s, policy.ActDispatch, policy.Resource{Target: "patrol:" + callSign}, s.Shift,
 		trail.Dispatch{Unit: callSign, Status: fmt.Sprintf("%s->%s", old.Status, st)}); err != nil {
 		return err
 	}
@@ -485,4 +496,4 @@ type MapLine = zone.Street
 
 // Streets are the zone's streets for the offline map (a zone without any
 // shows cameras, patrols and hits on a blank ground).
-func (c *Console) Streets() []MapLine { return c.zone.Streets }
+func (c *Desk) Streets() []MapLine { return c.zone.Streets }

@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"context"
@@ -13,12 +13,15 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
-// WriteRoundReportsCSV writes one line per camera visit (and one per
+// WriteCSV writes one line per camera visit (and one per
 // observation, and one per step never reached) of the reports.
-func WriteRoundReportsCSV(w io.Writer, reps []RoundReport) error {
+func WriteCSV(w io.Writer, reps []Report) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"run", "round", "area", "user", "role", "console", "justification", "run_started", "run_ended",
 		"end_reason", "record", "seq", "step", "camera", "status", "planned_s", "extended_s", "actual_s", "first_frame_ms",
@@ -64,8 +67,8 @@ func ts(t time.Time) string {
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) }
 
-// RoundHTMLOptions tune the printable report.
-type RoundHTMLOptions struct {
+// HTMLOptions tune the printable report.
+type HTMLOptions struct {
 	Title   string
 	DataDir string            // where the snapshots are (DATA); they are embedded as data: URIs
 	Names   map[string]string // camera id -> name
@@ -116,26 +119,26 @@ img{max-width:480px;border:1px solid #333}
 `))
 
 type htmlVisit struct {
-	V    RoundVisit
+	V    Visit
 	Name string
 }
 
 type htmlObs struct {
-	O    RoundObservation
+	O    Observation
 	Name string
 	Img  template.URL
 }
 
 type htmlRun struct {
-	Rep        RoundReport
+	Rep        Report
 	Visits     []htmlVisit
 	NotReached []int
 	Obs        []htmlObs
 }
 
-// WriteRoundReportsHTML writes a printable page of the reports, with the
+// WriteHTML writes a printable page of the reports, with the
 // observations' snapshots embedded so the page stands on its own.
-func WriteRoundReportsHTML(w io.Writer, reps []RoundReport, opt RoundHTMLOptions) error {
+func WriteHTML(w io.Writer, reps []Report, opt HTMLOptions) error {
 	name := func(id string) string {
 		if n := opt.Names[id]; n != "" {
 			return n + " (" + id + ")"
@@ -176,23 +179,23 @@ func WriteRoundReportsHTML(w io.Writer, reps []RoundReport, opt RoundHTMLOptions
 	return nil
 }
 
-// ExportRoundReports writes the reports of [from, to) as CSV or printable
+// Export writes the reports of [from, to) as CSV or printable
 // HTML (with the coverage of the period); checked and audited as an export
 // of review data.
-func (c *Console) ExportRoundReports(ctx context.Context, s *Session, from, to time.Time, format ExportFormat, w io.Writer) error {
+func (c *Runner) Export(ctx context.Context, s *identity.Session, from, to time.Time, format Format, w io.Writer) error {
 	rounds, err := c.Rounds(ctx)
 	if err != nil {
 		return err
 	}
-	return exportRoundReports(ctx, c.access, s, c.cfg.DataDir, c.zone, rounds, from, to, format, w)
+	return ExportReports(ctx, c.access, s, c.dataDir, c.zone, rounds, from, to, format, w)
 }
 
-func exportRoundReports(ctx context.Context, acc *access.Gate, s *Session, dataDir string, z Zone, rounds []Round,
-	from, to time.Time, format ExportFormat, w io.Writer) error {
-	if format != ExportCSV && format != ExportHTML {
+func ExportReports(ctx context.Context, acc *access.Gate, s *identity.Session, dataDir string, z zone.Zone, rounds []zone.Round,
+	from, to time.Time, format Format, w io.Writer) error {
+	if format != CSV && format != HTML {
 		return fmt.Errorf("round export: unknown format %q", format)
 	}
-	if _, err := acc.Check(ctx, s, ActReview, Resource{}, s.Shift,
+	if _, err := acc.Check(ctx, s, policy.ActReview, policy.Resource{}, s.Shift,
 		trail.Review{What: "round_reports", Format: string(format), From: from, To: to}); err != nil {
 		return err
 	}
@@ -200,10 +203,10 @@ func exportRoundReports(ctx context.Context, acc *access.Gate, s *Session, dataD
 	if err != nil {
 		return err
 	}
-	if format == ExportCSV {
-		return WriteRoundReportsCSV(w, reps)
+	if format == CSV {
+		return WriteCSV(w, reps)
 	}
-	opt := RoundHTMLOptions{DataDir: dataDir, Names: CameraNames(z.Cameras)}
+	opt := HTMLOptions{DataDir: dataDir, Names: CameraNames(z.Cameras)}
 	if len(z.Cameras) > 0 {
 		cov, err := readCoverage(ctx, dataDir, z.Cameras, rounds, from, to)
 		if err != nil {
@@ -211,14 +214,23 @@ func exportRoundReports(ctx context.Context, acc *access.Gate, s *Session, dataD
 		}
 		opt.Coverage = &cov
 	}
-	return WriteRoundReportsHTML(w, reps, opt)
+	return WriteHTML(w, reps, opt)
 }
 
 // CameraNames maps camera ids to names for the reports.
-func CameraNames(cams []Camera) map[string]string {
+func CameraNames(cams []zone.Camera) map[string]string {
 	m := make(map[string]string, len(cams))
 	for _, c := range cams {
 		m[c.ID] = c.Name
 	}
 	return m
 }
+
+// Format is the file format of a report export.
+type Format string
+
+// The formats of an export.
+const (
+	CSV  Format = "csv"
+	HTML Format = "html"
+)

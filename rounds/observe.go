@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/trail"
 )
 
@@ -21,9 +22,9 @@ const maxObservationNote = 280
 // snapshotWait is how long an observation waits for a frame to keep.
 const snapshotWait = 2 * time.Second
 
-// RoundObservation is a camera marked during a run: a short note and a
+// Observation is a camera marked during a run: a short note and a
 // snapshot (JPEG in DATA/rounds/<run>/, Snapshot is relative to DATA).
-type RoundObservation struct {
+type Observation struct {
 	RunID    string
 	Seq      int
 	Step     int
@@ -44,19 +45,19 @@ var ErrNoCameraOnScreen = errors.New("no camera of the current step is on screen
 // applied. The observation is audited and belongs to the run's report. When
 // no frame can be had the note is kept without a snapshot and the error says
 // so.
-func (r *RoundRun) Observe(ctx context.Context, cameraID, note string) (RoundObservation, error) {
+func (r *Run) Observe(ctx context.Context, cameraID, note string) (Observation, error) {
 	note = strings.TrimSpace(note)
 	if len(note) > maxObservationNote {
-		return RoundObservation{}, fmt.Errorf("observation: note longer than %d bytes", maxObservationNote)
+		return Observation{}, fmt.Errorf("observation: note longer than %d bytes", maxObservationNote)
 	}
 	if strings.IndexFunc(note, unicode.IsControl) >= 0 {
-		return RoundObservation{}, errors.New("observation: the note holds control characters")
+		return Observation{}, errors.New("observation: the note holds control characters")
 	}
 	st := r.State()
 	if st.Ended {
-		return RoundObservation{}, errors.New("observation: the round has ended")
+		return Observation{}, errors.New("observation: the round has ended")
 	}
-	var slot *RoundSlot
+	var slot *Slot
 	for i := range st.Slots {
 		if st.Slots[i].View != nil && (cameraID == "" || st.Slots[i].Camera.ID == cameraID) {
 			slot = &st.Slots[i]
@@ -64,22 +65,22 @@ func (r *RoundRun) Observe(ctx context.Context, cameraID, note string) (RoundObs
 		}
 	}
 	if slot == nil {
-		return RoundObservation{}, fmt.Errorf("observation %s: %w", cameraID, ErrNoCameraOnScreen)
+		return Observation{}, fmt.Errorf("observation %s: %w", cameraID, ErrNoCameraOnScreen)
 	}
 	r.mu.Lock()
 	r.obs++
 	seq := r.obs
 	r.mu.Unlock()
-	o := RoundObservation{RunID: r.ID, Seq: seq, Step: st.Step, Camera: slot.Camera.ID, Time: r.c.now(),
+	o := Observation{RunID: r.ID, Seq: seq, Step: st.Step, Camera: slot.Camera.ID, Time: r.c.now(),
 		User: r.sess.User.Name, Note: note}
 
 	var snapErr error
-	img, err := r.c.snapshot(ctx, slot.Camera, slot.View.Stream(), snapshotWait)
+	img, err := slot.View.Snapshot(ctx, snapshotWait)
 	if err == nil {
 		var b bytes.Buffer
 		if err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err == nil {
 			rel := filepath.Join("rounds", r.ID, fmt.Sprintf("obs-%02d-%s.jpg", seq, slot.Camera.ID))
-			err = writeFileSync(filepath.Join(r.c.cfg.DataDir, rel), b.Bytes())
+			err = writeFileSync(filepath.Join(r.c.dataDir, rel), b.Bytes())
 			if err == nil {
 				o.Snapshot = rel
 			}
@@ -96,7 +97,7 @@ func (r *RoundRun) Observe(ctx context.Context, cameraID, note string) (RoundObs
 	if err := r.insertObservation(ctx, o); err != nil {
 		return o, err
 	}
-	r.emit(RoundEvent{Kind: RoundObserved, Step: st.Step, Camera: o.Camera})
+	r.emit(Event{Kind: Observed, Step: st.Step, Camera: o.Camera})
 	return o, snapErr
 }
 
@@ -124,16 +125,16 @@ func writeFileSync(path string, data []byte) error {
 // SendPatrol sends the nearest free patrol to the place of an observation's
 // camera (app's dispatch: checked and audited as a dispatch with the note),
 // and notes the unit in the run's report.
-func (r *RoundRun) SendPatrol(ctx context.Context, o RoundObservation) (Assignment, error) {
+func (r *Run) SendPatrol(ctx context.Context, o Observation) (hits.Assignment, error) {
 	if o.RunID != r.ID || o.Seq == 0 {
-		return Assignment{}, errors.New("send patrol: not an observation of this run")
+		return hits.Assignment{}, errors.New("send patrol: not an observation of this run")
 	}
-	a, err := r.c.DispatchToCamera(ctx, r.sess, o.Camera, fmt.Sprintf("round=%s run=%s obs=%d %s", r.round.Name, r.ID, o.Seq, o.Note))
+	a, err := r.c.desk.DispatchToCamera(ctx, r.sess, o.Camera, fmt.Sprintf("round=%s run=%s obs=%d %s", r.round.Name, r.ID, o.Seq, o.Note))
 	if err != nil {
-		return Assignment{}, fmt.Errorf("send patrol to %s: %w", o.Camera, err)
+		return hits.Assignment{}, fmt.Errorf("send patrol to %s: %w", o.Camera, err)
 	}
 	// The run's handle closes when the run ends; the dispatch may come after.
-	db, err := openRoundsDB(r.c.cfg.DataDir)
+	db, err := openRoundsDB(r.c.dataDir)
 	if err != nil {
 		return a, err
 	}

@@ -1,4 +1,4 @@
-package app
+package hits
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/sqlitedb"
+	"github.com/politiezone/zoneconsole/zone"
 	_ "modernc.org/sqlite" // registers the pure Go driver "sqlite"
 )
 
@@ -131,7 +132,7 @@ func (s *hitStore) write(h Hit) error {
 
 // load returns the newest n hits, oldest first, with their camera records.
 // Images are not kept here (the passage store has the passage's).
-func (s *hitStore) load(ctx context.Context, n int, camera func(string) Camera) ([]*Hit, error) {
+func (s *hitStore) load(ctx context.Context, n int, camera func(string) zone.Camera) ([]*Hit, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, time_ms, alerted_ms, camera, plate, display, country, confidence,
 		passage_id, list, version, listed, listed_country, source, measure, priority, remarks, valid_until_ms, match,
 		diffs, country_unknown, status, reject_reason, note, unit, history FROM hits ORDER BY time_ms DESC LIMIT ?`, n)

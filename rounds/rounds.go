@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"bytes"
@@ -12,36 +12,39 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // Rounds lists the zone's rounds as they stand now: read from the zone file
 // (another console may have edited it), or for the simulated zone the edited
 // set kept in DATA/rounds.db, else the rounds it ships.
-func (c *Console) Rounds(ctx context.Context) ([]Round, error) {
-	return loadRounds(ctx, c.cfg.DataDir, c.cfg.ZonePath, c.zone)
+func (c *Runner) Rounds(ctx context.Context) ([]zone.Round, error) {
+	return Load(ctx, c.dataDir, c.zonePath, c.zone)
 }
 
 // Round returns one round by name.
-func (c *Console) Round(ctx context.Context, name string) (Round, error) {
+func (c *Runner) Round(ctx context.Context, name string) (zone.Round, error) {
 	rs, err := c.Rounds(ctx)
 	if err != nil {
-		return Round{}, err
+		return zone.Round{}, err
 	}
 	for _, r := range rs {
 		if r.Name == name {
 			return r, nil
 		}
 	}
-	return Round{}, fmt.Errorf("round %q: %w", name, ErrRoundNotFound)
+	return zone.Round{}, fmt.Errorf("round %q: %w", name, zone.ErrRoundNotFound)
 }
 
 // ListRounds reads the rounds without a running console (the CLI): from
 // zonePath, else from the simulated zone's file DATA/sim/zone.toml with the
 // edits in DATA/rounds.db. ok is false when neither exists.
-func ListRounds(ctx context.Context, dataDir, zonePath string) (rounds []Round, ok bool, err error) {
+func ListRounds(ctx context.Context, dataDir, zonePath string) (rounds []zone.Round, ok bool, err error) {
 	if zonePath != "" {
-		z, err := LoadZone(zonePath)
+		z, err := zone.LoadZone(zonePath)
 		if err != nil {
 			return nil, true, err
 		}
@@ -51,17 +54,17 @@ func ListRounds(ctx context.Context, dataDir, zonePath string) (rounds []Round, 
 	if _, err := os.Stat(simPath); err != nil {
 		return nil, false, nil
 	}
-	z, err := LoadZone(simPath)
+	z, err := zone.LoadZone(simPath)
 	if err != nil {
 		return nil, true, err
 	}
-	rs, err := loadRounds(ctx, dataDir, "", z)
+	rs, err := Load(ctx, dataDir, "", z)
 	return rs, true, err
 }
 
-func loadRounds(ctx context.Context, dataDir, zonePath string, z Zone) ([]Round, error) {
+func Load(ctx context.Context, dataDir, zonePath string, z zone.Zone) ([]zone.Round, error) {
 	if zonePath != "" {
-		fz, err := LoadZone(zonePath)
+		fz, err := zone.LoadZone(zonePath)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +82,7 @@ func loadRounds(ctx context.Context, dataDir, zonePath string, z Zone) ([]Round,
 // ships when none were edited or the edits no longer fit its cameras.
 func simRoundsOf(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, z Zone) ([]Round, error) {
+}, z zone.Zone) ([]zone.Round, error) {
 	var text string
 	err := q.QueryRowContext(ctx, `SELECT toml FROM round_defs WHERE zone = ?`, z.Name).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -89,13 +92,13 @@ func simRoundsOf(ctx context.Context, q interface {
 		return nil, fmt.Errorf("rounds of %s: %w", z.Name, err)
 	}
 	var doc struct {
-		Rounds []Round `toml:"round"`
+		Rounds []zone.Round `toml:"round"`
 	}
 	if _, err := toml.Decode(text, &doc); err != nil {
 		return nil, fmt.Errorf("rounds of %s: %w", z.Name, err)
 	}
 	for _, r := range doc.Rounds {
-		if err := ValidateRound(z, r); err != nil {
+		if err := zone.ValidateRound(z, r); err != nil {
 			// The simulated zone was started with fewer cameras than the
 			// edits name: show what it ships rather than nothing.
 			return slices.Clone(z.Rounds), nil
@@ -104,29 +107,29 @@ func simRoundsOf(ctx context.Context, q interface {
 	return doc.Rounds, nil
 }
 
-// SaveRound creates a round (old == "") or replaces the round named old
+// Save creates a round (old == "") or replaces the round named old
 // (possibly renaming it). Team chief or administrator only; the change is
 // checked and audited (round.edit) with a summary of what changed, then
 // written to the zone file, or for the simulated zone to DATA/rounds.db.
-func (c *Console) SaveRound(ctx context.Context, s *Session, old string, r Round) error {
+func (c *Runner) Save(ctx context.Context, s *identity.Session, old string, r zone.Round) error {
 	return c.editRounds(ctx, s, old, &r)
 }
 
-// DeleteRound removes a round (audited as round.edit).
-func (c *Console) DeleteRound(ctx context.Context, s *Session, name string) error {
+// Delete removes a round (audited as round.edit).
+func (c *Runner) Delete(ctx context.Context, s *identity.Session, name string) error {
 	return c.editRounds(ctx, s, name, nil)
 }
 
 // editRounds is the one read-modify-write path of rounds. A write
 // transaction on rounds.db serialises edits, across processes too, so two
 // team chiefs saving at once do not lose one change.
-func (c *Console) editRounds(ctx context.Context, s *Session, old string, r *Round) error {
+func (c *Runner) editRounds(ctx context.Context, s *identity.Session, old string, r *zone.Round) error {
 	if r != nil {
-		if err := ValidateRound(c.zone, *r); err != nil {
+		if err := zone.ValidateRound(c.zone, *r); err != nil {
 			return err
 		}
 	}
-	db, err := openRoundsDB(c.cfg.DataDir)
+	db, err := openRoundsDB(c.dataDir)
 	if err != nil {
 		return err
 	}
@@ -137,9 +140,9 @@ func (c *Console) editRounds(ctx context.Context, s *Session, old string, r *Rou
 	}
 	defer tx.Rollback()
 
-	var cur []Round
-	if c.cfg.ZonePath != "" {
-		fz, err := LoadZone(c.cfg.ZonePath)
+	var cur []zone.Round
+	if c.zonePath != "" {
+		fz, err := zone.LoadZone(c.zonePath)
 		if err != nil {
 			return err
 		}
@@ -155,22 +158,22 @@ func (c *Console) editRounds(ctx context.Context, s *Session, old string, r *Rou
 	if r != nil {
 		target = r.Name
 	}
-	if err := c.allow(ctx, s, ActRoundEdit, Resource{Target: "round:" + target}, s.Shift, diff); err != nil {
+	if err := c.access.Allow(ctx, s, policy.ActRoundEdit, policy.Resource{Target: "round:" + target}, s.Shift, diff); err != nil {
 		return fmt.Errorf("round %q: %w", target, err)
 	}
-	if c.cfg.ZonePath != "" {
-		fz, err := LoadZone(c.cfg.ZonePath)
+	if c.zonePath != "" {
+		fz, err := zone.LoadZone(c.zonePath)
 		if err != nil {
 			return err
 		}
 		fz.Rounds = next
-		if err := SaveZone(c.cfg.ZonePath, fz); err != nil {
+		if err := zone.SaveZone(c.zonePath, fz); err != nil {
 			return fmt.Errorf("round %q: %w", target, err)
 		}
 	} else {
 		var b bytes.Buffer
 		if err := toml.NewEncoder(&b).Encode(struct {
-			Rounds []Round `toml:"round"`
+			Rounds []zone.Round `toml:"round"`
 		}{next}); err != nil {
 			return fmt.Errorf("round %q: %w", target, err)
 		}
@@ -188,10 +191,10 @@ func (c *Console) editRounds(ctx context.Context, s *Session, old string, r *Rou
 
 // applyRoundEdit returns the new list and a one-line summary of the change
 // for the audit detail ("update steps 4->5 +cam05 dwell 1m20s->1m40s").
-func applyRoundEdit(cur []Round, old string, r *Round) ([]Round, trail.RoundEdit, error) {
-	idx := slices.IndexFunc(cur, func(x Round) bool { return x.Name == old })
+func applyRoundEdit(cur []zone.Round, old string, r *zone.Round) ([]zone.Round, trail.RoundEdit, error) {
+	idx := slices.IndexFunc(cur, func(x zone.Round) bool { return x.Name == old })
 	if old != "" && idx < 0 {
-		return nil, trail.RoundEdit{}, fmt.Errorf("round %q: %w", old, ErrRoundNotFound)
+		return nil, trail.RoundEdit{}, fmt.Errorf("round %q: %w", old, zone.ErrRoundNotFound)
 	}
 	if r != nil {
 		for i, x := range cur {
@@ -215,7 +218,7 @@ func applyRoundEdit(cur []Round, old string, r *Round) ([]Round, trail.RoundEdit
 		Dwell: trail.Duration(r.TotalDwell()), Cameras: roundCameras(*r)}, nil
 }
 
-func roundDiff(a, b Round) string {
+func roundDiff(a, b zone.Round) string {
 	var d []string
 	if a.Name != b.Name {
 		d = append(d, fmt.Sprintf("name %q->%q", a.Name, b.Name))
@@ -250,7 +253,7 @@ func roundDiff(a, b Round) string {
 }
 
 // roundCameras lists the round's cameras once each, in order of first use.
-func roundCameras(r Round) []string {
+func roundCameras(r zone.Round) []string {
 	var out []string
 	for _, s := range r.Steps {
 		for _, id := range s.Cameras {

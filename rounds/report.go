@@ -1,4 +1,4 @@
-package app
+package rounds
 
 import (
 	"context"
@@ -9,11 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
-// RoundVisit is one camera of one step as it was run.
-type RoundVisit struct {
+// Visit is one camera of one step as it was run.
+type Visit struct {
 	Seq      int // order of the step visit in the run (a step gone back to is visited again)
 	Step     int // 0-based step of the round
 	Camera   string
@@ -30,29 +33,29 @@ type RoundVisit struct {
 	Ended      time.Time
 }
 
-// RoundReport is the visit report of one run.
-type RoundReport struct {
+// Report is the visit report of one run.
+type Report struct {
 	RunID     string
 	Round     string
 	Area      string
 	User      string
-	Role      Role
+	Role      policy.Role
 	Console   string
-	Why       Reason
+	Why       policy.Reason
 	Steps     int
 	Plan      [][]string // each step's cameras
 	Started   time.Time
 	Ended     time.Time // zero while running
 	EndReason string
-	Visits    []RoundVisit
-	Obs       []RoundObservation
+	Visits    []Visit
+	Obs       []Observation
 }
 
 // NotReached lists the steps (0-based) the run never showed.
-func (rep RoundReport) NotReached() []int {
+func (rep Report) NotReached() []int {
 	var out []int
 	for i := 0; i < rep.Steps; i++ {
-		if !slices.ContainsFunc(rep.Visits, func(v RoundVisit) bool { return v.Step == i }) {
+		if !slices.ContainsFunc(rep.Visits, func(v Visit) bool { return v.Step == i }) {
 			out = append(out, i)
 		}
 	}
@@ -60,7 +63,7 @@ func (rep RoundReport) NotReached() []int {
 }
 
 // Seen lists the cameras a frame of which reached the screen.
-func (rep RoundReport) Seen() []string {
+func (rep Report) Seen() []string {
 	var out []string
 	for _, v := range rep.Visits {
 		if v.Status == VisitSeen && !slices.Contains(out, v.Camera) {
@@ -84,7 +87,7 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-func encodePlan(r Round) string {
+func encodePlan(r zone.Round) string {
 	parts := make([]string, len(r.Steps))
 	for i, s := range r.Steps {
 		parts[i] = strings.Join(s.Cameras, ",")
@@ -103,7 +106,7 @@ func decodePlan(s string) [][]string {
 	return out
 }
 
-func (r *RoundRun) insertRun(ctx context.Context) error {
+func (r *Run) insertRun(ctx context.Context) error {
 	u := r.sess.User
 	_, err := r.db.ExecContext(ctx, `INSERT INTO runs(id, round, area, user, role, console, just_kind, just_ref, just_text,
 		steps, plan, started) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, r.ID, r.round.Name, r.round.Area, u.Name, string(u.Role),
@@ -114,7 +117,7 @@ func (r *RoundRun) insertRun(ctx context.Context) error {
 	return nil
 }
 
-func (r *RoundRun) insertVisits(seq int, st *stepRun, actual time.Duration, ended time.Time) error {
+func (r *Run) insertVisits(seq int, st *stepRun, actual time.Duration, ended time.Time) error {
 	tx, err := r.db.Begin()
 	if err != nil {
 		return fmt.Errorf("round report %s: %w", r.ID, err)
@@ -146,7 +149,7 @@ func (r *RoundRun) insertVisits(seq int, st *stepRun, actual time.Duration, ende
 	return nil
 }
 
-func (r *RoundRun) insertObservation(ctx context.Context, o RoundObservation) error {
+func (r *Run) insertObservation(ctx context.Context, o Observation) error {
 	_, err := r.db.ExecContext(ctx, `INSERT INTO observations(run_id, seq, step, camera, time, user, note, snapshot)
 		VALUES(?,?,?,?,?,?,?,?)`, o.RunID, o.Seq, o.Step, o.Camera, nanos(o.Time), o.User, o.Note, o.Snapshot)
 	if err != nil {
@@ -156,7 +159,7 @@ func (r *RoundRun) insertObservation(ctx context.Context, o RoundObservation) er
 }
 
 // endRun closes the report and counts the cameras seen and lost.
-func (r *RoundRun) endRun(reason string) (seen, lost int, err error) {
+func (r *Run) endRun(reason string) (seen, lost int, err error) {
 	if _, err := r.db.Exec(`UPDATE runs SET ended = ?, end_reason = ? WHERE id = ?`, nanos(r.c.now()), reason, r.ID); err != nil {
 		return 0, 0, fmt.Errorf("round report %s: %w", r.ID, err)
 	}
@@ -168,14 +171,14 @@ func (r *RoundRun) endRun(reason string) (seen, lost int, err error) {
 	return seen, lost, nil
 }
 
-// RoundReports returns the visit reports of the runs started in [from, to),
+// Reports returns the visit reports of the runs started in [from, to),
 // oldest first. Who patrolled what is personal data: the team chief's (or
 // DPO's) review right is checked and the look is audited.
-func (c *Console) RoundReports(ctx context.Context, s *Session, from, to time.Time) ([]RoundReport, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_reports", From: from, To: to}); err != nil {
+func (c *Runner) Reports(ctx context.Context, s *identity.Session, from, to time.Time) ([]Report, error) {
+	if err := c.access.Allow(ctx, s, policy.ActReview, policy.Resource{}, s.Shift, trail.Review{What: "round_reports", From: from, To: to}); err != nil {
 		return nil, err
 	}
-	return readRoundReports(ctx, c.cfg.DataDir, from, to)
+	return readRoundReports(ctx, c.dataDir, from, to)
 }
 
 func period(from, to time.Time) string {
@@ -184,7 +187,7 @@ func period(from, to time.Time) string {
 
 // readRoundReports reads the visit reports of DATA/rounds.db; the console
 // and the shell call it only after the review right was checked and audited.
-func readRoundReports(ctx context.Context, dataDir string, from, to time.Time) ([]RoundReport, error) {
+func readRoundReports(ctx context.Context, dataDir string, from, to time.Time) ([]Report, error) {
 	db, err := openRoundsDB(dataDir)
 	if err != nil {
 		return nil, err
@@ -193,36 +196,36 @@ func readRoundReports(ctx context.Context, dataDir string, from, to time.Time) (
 	return queryReports(ctx, db, `started >= ? AND started < ?`, nanos(from), nanos(to))
 }
 
-// RoundReport returns the report of one run (checked and audited).
-func (c *Console) RoundReport(ctx context.Context, s *Session, runID string) (RoundReport, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_report", Run: runID}); err != nil {
-		return RoundReport{}, err
+// Report returns the report of one run (checked and audited).
+func (c *Runner) ReportOf(ctx context.Context, s *identity.Session, runID string) (Report, error) {
+	if err := c.access.Allow(ctx, s, policy.ActReview, policy.Resource{}, s.Shift, trail.Review{What: "round_report", Run: runID}); err != nil {
+		return Report{}, err
 	}
-	db, err := openRoundsDB(c.cfg.DataDir)
+	db, err := openRoundsDB(c.dataDir)
 	if err != nil {
-		return RoundReport{}, err
+		return Report{}, err
 	}
 	defer db.Close()
 	reps, err := queryReports(ctx, db, `id = ?`, runID)
 	if err != nil {
-		return RoundReport{}, err
+		return Report{}, err
 	}
 	if len(reps) == 0 {
-		return RoundReport{}, fmt.Errorf("round run %s: not found", runID)
+		return Report{}, fmt.Errorf("round run %s: not found", runID)
 	}
 	return reps[0], nil
 }
 
-func queryReports(ctx context.Context, db *sql.DB, where string, args ...any) ([]RoundReport, error) {
+func queryReports(ctx context.Context, db *sql.DB, where string, args ...any) ([]Report, error) {
 	rows, err := db.QueryContext(ctx, `SELECT id, round, area, user, role, console, just_kind, just_ref, just_text,
 		steps, plan, started, ended, end_reason FROM runs WHERE `+where+` ORDER BY started, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("round reports: %w", err)
 	}
-	var reps []RoundReport
+	var reps []Report
 	idx := map[string]int{}
 	for rows.Next() {
-		var rep RoundReport
+		var rep Report
 		var role, kind, plan string
 		var started, ended int64
 		if err := rows.Scan(&rep.RunID, &rep.Round, &rep.Area, &rep.User, &role, &rep.Console, &kind, &rep.Why.Ref,
@@ -230,7 +233,7 @@ func queryReports(ctx context.Context, db *sql.DB, where string, args ...any) ([
 			rows.Close()
 			return nil, fmt.Errorf("round reports: %w", err)
 		}
-		rep.Role, rep.Why.Kind, rep.Plan = Role(role), JustKind(kind), decodePlan(plan)
+		rep.Role, rep.Why.Kind, rep.Plan = policy.Role(role), policy.JustKind(kind), decodePlan(plan)
 		rep.Started, rep.Ended = fromNanos(started), fromNanos(ended)
 		idx[rep.RunID] = len(reps)
 		reps = append(reps, rep)
@@ -247,14 +250,14 @@ func queryReports(ctx context.Context, db *sql.DB, where string, args ...any) ([
 	return reps, nil
 }
 
-func readVisits(ctx context.Context, db *sql.DB, rep *RoundReport) error {
+func readVisits(ctx context.Context, db *sql.DB, rep *Report) error {
 	rows, err := db.QueryContext(ctx, `SELECT seq, step, camera, view_id, status, planned_ms, extended_ms, actual_ms,
 		first_ms, lost_during, started, ended FROM visits WHERE run_id = ? ORDER BY seq, rowid`, rep.RunID)
 	if err != nil {
 		return fmt.Errorf("round report %s: %w", rep.RunID, err)
 	}
 	for rows.Next() {
-		var v RoundVisit
+		var v Visit
 		var status string
 		var planned, extended, actual, first int64
 		var lost int
@@ -281,7 +284,7 @@ func readVisits(ctx context.Context, db *sql.DB, rep *RoundReport) error {
 	}
 	defer orows.Close()
 	for orows.Next() {
-		o := RoundObservation{RunID: rep.RunID}
+		o := Observation{RunID: rep.RunID}
 		var at int64
 		if err := orows.Scan(&o.Seq, &o.Step, &o.Camera, &at, &o.User, &o.Note, &o.Snapshot, &o.Unit); err != nil {
 			return fmt.Errorf("round report %s: %w", rep.RunID, err)
@@ -296,7 +299,7 @@ func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // CameraCoverage says when a camera was last looked at in a round.
 type CameraCoverage struct {
-	Camera Camera
+	Camera zone.Camera
 	Areas  []string  // the areas of the rounds that hold it
 	Last   time.Time // last time a frame of it was on screen in a round; zero: never
 	Visits int       // visits with a frame in the period
@@ -323,21 +326,21 @@ type Coverage struct {
 	Areas    []AreaCoverage
 }
 
-// RoundCoverage computes the coverage of [from, to) (checked and audited).
-func (c *Console) RoundCoverage(ctx context.Context, s *Session, from, to time.Time) (Coverage, error) {
-	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "round_coverage", From: from, To: to}); err != nil {
+// CoverageOf computes the coverage of [from, to) (checked and audited).
+func (c *Runner) CoverageOf(ctx context.Context, s *identity.Session, from, to time.Time) (Coverage, error) {
+	if err := c.access.Allow(ctx, s, policy.ActReview, policy.Resource{}, s.Shift, trail.Review{What: "round_coverage", From: from, To: to}); err != nil {
 		return Coverage{}, err
 	}
 	rounds, err := c.Rounds(ctx)
 	if err != nil {
 		return Coverage{}, err
 	}
-	return readCoverage(ctx, c.cfg.DataDir, c.zone.Cameras, rounds, from, to)
+	return readCoverage(ctx, c.dataDir, c.zone.Cameras, rounds, from, to)
 }
 
 // readCoverage computes the coverage of [from, to) from DATA/rounds.db
 // (after the review right was checked and audited).
-func readCoverage(ctx context.Context, dataDir string, cams []Camera, rounds []Round, from, to time.Time) (Coverage, error) {
+func readCoverage(ctx context.Context, dataDir string, cams []zone.Camera, rounds []zone.Round, from, to time.Time) (Coverage, error) {
 	db, err := openRoundsDB(dataDir)
 	if err != nil {
 		return Coverage{}, err
@@ -384,7 +387,7 @@ func readCoverage(ctx context.Context, dataDir string, cams []Camera, rounds []R
 
 // coverageOf is the pure part: cameras of rounds not seen in the period are
 // flagged, areas summed.
-func coverageOf(cams []Camera, rounds []Round, last map[string]time.Time, count map[string]int, cov Coverage) Coverage {
+func coverageOf(cams []zone.Camera, rounds []zone.Round, last map[string]time.Time, count map[string]int, cov Coverage) Coverage {
 	areas := map[string][]string{}
 	for _, r := range rounds {
 		area := r.Area
@@ -424,3 +427,4 @@ func coverageOf(cams []Camera, rounds []Round, last map[string]time.Time, count 
 	sort.Slice(cov.Areas, func(i, j int) bool { return cov.Areas[i].Area < cov.Areas[j].Area })
 	return cov
 }
+
