@@ -1,29 +1,28 @@
 // Command zoneconsole is the dispatch console of a Belgian local police zone.
-// It only reads flags and picks a subcommand; the work lives in the packages.
+// It reads the global flags, builds the logger and the root context, wires
+// the simulated zone in for the commands that start it on purpose, and
+// hands the rest to package cli, where the subcommands live.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+
+	"github.com/politiezone/zoneconsole/anpr/eval"
+	"github.com/politiezone/zoneconsole/cli"
+	"github.com/politiezone/zoneconsole/sim"
+	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // version is set at link time by the Makefile (-X main.version=...).
 var version = "dev"
-
-// globals are the flags every subcommand shares.
-type globals struct {
-	DataDir string
-	Log     *slog.Logger
-	Stdout  io.Writer
-	Stderr  io.Writer
-}
 
 func defaultDataDir() string {
 	if d, err := os.UserConfigDir(); err == nil {
@@ -33,77 +32,78 @@ func defaultDataDir() string {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
+// run parses the global flags and runs the subcommand; it returns the exit
+// code: 0 ok, 1 failure, 2 usage.
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("zoneconsole", flag.ContinueOnError)
-	g := &globals{Stdout: os.Stdout, Stderr: os.Stderr}
-	fs.StringVar(&g.DataDir, "data", defaultDataDir(), "directory that holds every store and file of this console")
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data", defaultDataDir(), "directory that holds every store and file of this console")
 	verbose := fs.Bool("v", false, "log debug messages")
-	fs.Usage = func() { usage(fs.Output()) }
+	fs.Usage = func() { cli.Usage(fs.Output()) }
 	if err := fs.Parse(args); err != nil {
-		return flagsExit(err)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
 	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	g.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	rest := fs.Args()
-	cmd := "run"
-	if len(rest) > 0 {
-		cmd, rest = rest[0], rest[1:]
-	}
-	if f, ok := commands()[cmd]; ok {
-		return f(ctx, g, rest)
-	}
-	switch cmd {
-	case "version":
-		fmt.Fprintln(g.Stdout, "zoneconsole", version)
-		return 0
-	case "help", "-h", "--help":
-		usage(g.Stdout)
-		return 0
-	}
-	fmt.Fprintf(g.Stderr, "zoneconsole: unknown command %q\n", cmd)
-	usage(g.Stderr)
-	return 2
+	env := cli.Env{DataDir: *dataDir, Log: log, Stdout: stdout, Stderr: stderr, Version: version}
+	return cli.Main(ctx, env, simWiring(), fs.Args())
 }
 
-type command func(ctx context.Context, g *globals, args []string) int
-
-// commands maps each subcommand to its cli_<name>.go entry point.
-func commands() map[string]command {
-	return map[string]command{
-		"run":     cmdRun,
-		"sim":     cmdSim,
-		"audit":   cmdAudit,
-		"round":   cmdRound,
-		"hotlist": cmdHotlist,
-		"anpr":    cmdANPR,
-		"user":    cmdUser,
-	}
+// simWiring wires the simulated zone into the three commands that start it
+// on purpose: `run` with no zone file, `sim` and `anpr eval`. Only main
+// imports the simulator (arch_test.go).
+func simWiring() cli.Wiring {
+	return cli.Wiring{SimZone: startSimZone, Sim: startSim, ANPREval: anprEval}
 }
 
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: zoneconsole [--data DIR] [-v] COMMAND [ARGS]
+func startSimZone(ctx context.Context, dataDir string, log *slog.Logger) (*cli.SimZone, error) {
+	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &cli.SimZone{Zone: sz.Zone, Injector: sz, DemoUsers: simzone.DemoUsers(),
+		DemoPassword: simzone.DemoPassword, Close: sz.Close}, nil
+}
 
-commands:
-  run [--zone FILE]       the console (default); no zone file: the simulated zone
-  sim                     the simulated zone on its own
-  anpr read IMAGE...      read the plates in images
-  anpr eval --minutes N   score the plate reader on the simulated zone
-  audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable)
-  audit export            write audit entries (--from --to [--user] [--camera] [--format csv|html])
-  hotlist import|versions import a hotlist (CSV/JSON) as an administrator
-  round list [--zone F]   one line per round: name, steps, total dwell
-  round report            visit reports of a period (--from --to [--format csv|html])
-  user add|list|passwd    manage the console's users
-  version                 print the version
-`)
+func startSim(ctx context.Context, c cli.SimConfig) (cli.SimServer, error) {
+	z, err := sim.Start(ctx, sim.Config{Addr: c.Addr, Cameras: c.Cameras, Seed: c.Seed, FPS: c.FPS,
+		UDP: c.UDP, PatrolAddr: c.PatrolAddr, TruthPath: c.TruthPath, Logger: c.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return simServer{z}, nil
+}
+
+// simServer is a running sim.Zone as `sim` prints it.
+type simServer struct{ *sim.Zone }
+
+func (s simServer) Cameras() []cli.SimCamera {
+	var cs []cli.SimCamera
+	for _, c := range s.Zone.Cameras() {
+		cs = append(cs, cli.SimCamera{ID: c.ID, Name: c.Name, MainURL: c.MainURL, SubURL: c.SubURL,
+			Username: c.Username, Password: c.Password})
+	}
+	return cs
+}
+
+func anprEval(ctx context.Context, c cli.EvalConfig) (string, error) {
+	res, err := eval.Run(ctx, eval.Config{ModelDir: c.ModelDir, Duration: c.Duration, Cameras: c.Cameras,
+		Seed: c.Seed, Workers: c.Workers, Logger: c.Logger})
+	if err != nil {
+		return "", err
+	}
+	return res.String(), nil
 }

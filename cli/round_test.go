@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 func runRoundCmd(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	g := &globals{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
-	code := cmdRound(context.Background(), g, args)
+	env := Env{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
+	code := Main(context.Background(), env, Wiring{}, append([]string{"round"}, args...))
 	return code, out.String(), errb.String()
 }
 

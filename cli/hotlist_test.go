@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -41,8 +41,8 @@ func TestHotlistCommand(t *testing.T) {
 
 	run := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
-		g := &globals{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
-		return cmdHotlist(ctx, g, args), out.String(), errb.String()
+		env := Env{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
+		return Main(ctx, env, Wiring{}, append([]string{"hotlist"}, args...)), out.String(), errb.String()
 	}
 	if code, _, _ := run("import", good); code != 2 {
 		t.Errorf("import without --user: exit %d, want 2", code)

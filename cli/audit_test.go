@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -54,8 +54,8 @@ const reviewerPW = "reviewer-password"
 func runAudit(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	g := &globals{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
-	code := cmdAudit(context.Background(), g, args)
+	env := Env{DataDir: dir, Log: slog.New(slog.DiscardHandler), Stdout: &out, Stderr: &errb}
+	code := Main(context.Background(), env, Wiring{}, append([]string{"audit"}, args...))
 	return code, out.String(), errb.String()
 }
 

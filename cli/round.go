@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -13,10 +13,13 @@ const roundUsage = `usage:
   zoneconsole round list [--zone FILE]
       one line per round: name<TAB>steps<TAB>total dwell. The rounds come
       from FILE, else from the simulated zone of the data directory
-      (<data>/sim/zone.toml with the rounds edited in the console), else the
-      simulated zone is started to list the rounds it ships.
-  zoneconsole round report --from T --to T [--format csv|html] [--zone FILE]
-      write the visit reports of the runs started in [from, to) to stdout.
+      (<data>/sim/zone.toml with the rounds edited in the console); with
+      neither, it fails and asks for --zone (it never starts the simulator).
+  zoneconsole round report --user NAME --from T --to T [--format csv|html]
+                           [--zone FILE]
+      write the visit reports of the runs started in [from, to) to stdout,
+      for NAME (a team chief or the DPO; password from ZONECONSOLE_PASSWORD
+      or standard input), checked and audited like the console.
       T is RFC 3339 or a UTC day YYYY-MM-DD (a day given to --to is
       included). html is a printable page with the observations' snapshots
       and the coverage of the period (cameras not looked at in red).

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/app"
-	"github.com/politiezone/zoneconsole/simzone"
 )
 
 // demoList is the hotlist of the simulated zone: made-up plates, so that a
@@ -25,12 +24,12 @@ var demoEntries = []struct{ plate, country, source, measure, priority string }{
 	{"GZ-418-TK", "FR", "Schengen (demo)", "persoon te arresteren: versterking vragen", "1"},
 }
 
-// startSimDemo imports the demo list (once, as the demo administrator, through
+// runSimDemo imports the demo list (once, as the demo administrator, through
 // the same audited import as the list screen) and makes a listed vehicle
 // pass an ANPR camera every period, first after a short delay. It returns
 // when ctx ends.
-func runSimDemo(ctx context.Context, c *app.Console, sz *simzone.Zone, log *slog.Logger, first, every time.Duration) {
-	if err := importDemoList(ctx, c); err != nil {
+func runSimDemo(ctx context.Context, c *app.Console, sz *SimZone, log *slog.Logger, first, every time.Duration) {
+	if err := importDemoList(ctx, c, sz); err != nil {
 		log.Warn("demo hotlist not imported", "err", err)
 	}
 	var cams []string
@@ -43,6 +42,10 @@ func runSimDemo(ctx context.Context, c *app.Console, sz *simzone.Zone, log *slog
 		log.Warn("the simulated zone has no ANPR camera: no demo passages")
 		return
 	}
+	if sz.Injector == nil {
+		log.Warn("the simulated zone injects no passages: no demo passages")
+		return
+	}
 	wait := first
 	for i := 0; ; i++ {
 		select {
@@ -52,14 +55,24 @@ func runSimDemo(ctx context.Context, c *app.Console, sz *simzone.Zone, log *slog
 		}
 		wait = every
 		e := demoEntries[i%len(demoEntries)]
-		if _, err := sz.Inject(cams[i%len(cams)], e.plate, e.country); err != nil {
+		if _, err := sz.Injector.Inject(cams[i%len(cams)], e.plate, e.country); err != nil {
 			log.Warn("demo passage not injected", "err", err)
 		}
 	}
 }
 
-func importDemoList(ctx context.Context, c *app.Console) error {
-	s, err := c.Login(ctx, "beheerder", simzone.DemoPassword)
+func importDemoList(ctx context.Context, c *app.Console, sz *SimZone) error {
+	admin := ""
+	for _, u := range sz.DemoUsers {
+		if u.Role == app.RoleAdmin {
+			admin = u.Name
+			break
+		}
+	}
+	if admin == "" {
+		return errors.New("the simulated zone has no demo administrator")
+	}
+	s, err := c.Login(ctx, admin, sz.DemoPassword)
 	if err != nil {
 		return fmt.Errorf("demo administrator: %w", err)
 	}

@@ -1,16 +1,15 @@
-package main
+package cli
 
 import (
 	"context"
 	"flag"
 	"fmt"
 	"path/filepath"
-
-	"github.com/politiezone/zoneconsole/sim"
 )
 
-// cmdSim runs the simulated zone on its own: it prints one line per camera
-// (id, name, main URL, sub URL, tab-separated) and serves until ctx ends.
+// cmdSim runs the simulated zone on its own (g.Sim, wired in by main): it
+// prints one line per camera (id, name, main URL, sub URL, tab-separated)
+// and serves until ctx ends.
 func cmdSim(ctx context.Context, g *globals, args []string) int {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(g.Stderr)
@@ -27,8 +26,12 @@ func cmdSim(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole sim [--addr HOST:PORT] [--cameras N] [--seed N] [--fps N] [--udp] [--patrol-addr HOST:PORT]")
 		return 2
 	}
+	if g.Sim == nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole sim: this build has no simulated zone")
+		return 1
+	}
 	truth := filepath.Join(g.DataDir, "sim", "truth.jsonl")
-	z, err := sim.Start(ctx, sim.Config{Addr: *addr, Cameras: *cameras, Seed: *seed, FPS: *fps,
+	z, err := g.Sim(ctx, SimConfig{Addr: *addr, Cameras: *cameras, Seed: *seed, FPS: *fps,
 		UDP: *udp, PatrolAddr: *patrolAddr, TruthPath: truth, Logger: g.Log})
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole sim: %v\n", err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/anpr"
-	"github.com/politiezone/zoneconsole/anpr/eval"
 )
 
 // defaultModelDir is where `make deps` installs the reader's models
@@ -23,7 +22,8 @@ func defaultModelDir(g *globals) string {
 	return filepath.Join(g.DataDir, "models", "anpr")
 }
 
-// cmdANPR runs `anpr read IMAGE...` and `anpr eval --minutes N`.
+// cmdANPR runs `anpr read IMAGE...` and `anpr eval --minutes N` (g.ANPREval,
+// wired in by main).
 func cmdANPR(ctx context.Context, g *globals, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] IMAGE...\n       zoneconsole anpr eval [--models DIR] [--minutes N] [--cameras N] [--seed N] [--workers N]")
@@ -135,7 +135,11 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr eval [--models DIR] [--minutes N>0] [--cameras N>=1] [--seed N] [--workers N>=0]")
 		return 2
 	}
-	res, err := eval.Run(ctx, eval.Config{
+	if g.ANPREval == nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr eval: this build has no simulated zone to score on")
+		return 1
+	}
+	res, err := g.ANPREval(ctx, EvalConfig{
 		ModelDir: *models, Duration: time.Duration(*minutes * float64(time.Minute)),
 		Cameras: *cameras, Seed: *seed, Workers: *workers, Logger: g.Log,
 	})
@@ -143,6 +147,6 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintln(g.Stderr, "zoneconsole anpr eval:", err)
 		return 1
 	}
-	fmt.Fprintln(g.Stdout, res.String())
+	fmt.Fprintln(g.Stdout, res)
 	return 0
 }

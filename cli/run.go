@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/app"
-	"github.com/politiezone/zoneconsole/simzone"
 	"github.com/politiezone/zoneconsole/ui"
 	"github.com/politiezone/zoneconsole/zone"
 )
 
 // cmdRun opens the console window. With no --zone it serves the built-in
-// simulated zone, so a machine with no cameras still shows a live wall.
+// simulated zone (g.SimZone, wired in by main), so a machine with no cameras
+// still shows a live wall.
 func cmdRun(ctx context.Context, g *globals, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(g.Stderr)
@@ -44,17 +44,28 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 	}
 
 	cfg := app.Config{DataDir: g.DataDir, ZonePath: *zonePath, Room: *room, Logger: g.Log}
-	var sz *simzone.Zone
+	var sz *SimZone
 	if *zonePath == "" {
 		// The simulated zone, started on purpose: its cameras, patrol feed
 		// and demo accounts exist only for this run of the console.
+		if g.SimZone == nil {
+			fmt.Fprintln(g.Stderr, "zoneconsole run: this build has no simulated zone: give --zone FILE")
+			return 1
+		}
 		var err error
-		if sz, err = simzone.Start(ctx, simzone.Options{DataDir: g.DataDir, Logger: g.Log}); err != nil {
+		if sz, err = g.SimZone(ctx, g.DataDir, g.Log); err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", err)
 			return 1
 		}
-		defer sz.Close()
-		cfg.Zone, cfg.Injector = sz.Zone, sz
+		defer func() {
+			if sz.Close == nil {
+				return
+			}
+			if err := sz.Close(); err != nil {
+				g.Log.Warn("closing the simulated zone", "err", err)
+			}
+		}()
+		cfg.Zone, cfg.Injector = sz.Zone, sz.Injector
 	} else {
 		z, err := zone.LoadZone(*zonePath)
 		if err != nil {
@@ -78,7 +89,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 	}()
 	opts := ui.Options{Language: *language, Logger: g.Log}
 	if sz != nil {
-		opts.Demo = &ui.Demo{Users: simzone.DemoUsers(), Password: simzone.DemoPassword}
+		opts.Demo = &ui.Demo{Users: sz.DemoUsers, Password: sz.DemoPassword}
 	}
 	runErr := ui.Run(ctx, c, opts)
 	stopDemo()
