@@ -67,7 +67,7 @@ func TestGrantRefusals(t *testing.T) {
 	h := newHarness(t)
 	chief := h.login(t, "luc", "dispatch-1")
 	disp := h.login(t, "an", "dispatch-1")
-	if err := h.users.Add(ctx, identity.User{Name: "oud", Role: policy.RoleMunicipal, Municipality: "Heers", Disabled: true}, "pw"); err != nil {
+	if err := h.users.Add(ctx, identity.User{Name: "oud", Role: policy.RoleMunicipal, Municipality: "Heers", Disabled: true}, testPW); err != nil {
 		t.Fatal(err)
 	}
 	in := func(d time.Duration) time.Time { return t0.Add(d) }

@@ -104,9 +104,19 @@ func newHarness(t *testing.T) *harness {
 		mustAdd(t, u, usr, testPW)
 	}
 	h := &harness{users: u, log: &fakeLog{}, clock: &clock{t: t0}}
-	h.sessions = identity.NewSessions(u, h.log, h.clock.now)
+	h.sessions = identity.NewSessions(u, h.log, h.clock.now, identity.WithCameras(testCameras))
 	h.access = New(h.log, h.sessions, h.clock.now)
 	return h
+}
+
+// testCameras is the zone of the grant tests: Borgloon's own cameras
+// (grants check that the cameras exist and are the operator's town's).
+func testCameras(id string) (policy.Resource, bool) {
+	switch id {
+	case "cam-1", "cam-2", "cam-3":
+		return policy.Resource{Camera: id, Owner: policy.OwnerMunicipality, Municipality: "Borgloon"}, true
+	}
+	return policy.Resource{}, false
 }
 
 func (h *harness) login(t *testing.T, name, room string) *identity.Session {

@@ -58,20 +58,82 @@ func (a *ShellAdmin) record(ctx context.Context, subject string, d trail.Setting
 	return nil
 }
 
-// AddUser creates a user.
+// AddUser creates a user; the password policy applies (a PasswordError
+// says why a password is refused, before anything is audited).
 func (a *ShellAdmin) AddUser(ctx context.Context, u User, password string) error {
-	if err := a.record(ctx, "user:"+u.Name, trail.Settings{Change: "user.add", User: u.Name, Role: string(u.Role), Municipality: u.Municipality}); err != nil {
+	u.Name = normName(u.Name)
+	if err := u.validate(); err != nil {
+		return err
+	}
+	if err := CheckPassword(u.Name, password); err != nil {
+		return fmt.Errorf("user %s: %w", u.Name, err)
+	}
+	if err := a.record(ctx, "user:"+u.Name, trail.Settings{Change: ChangeUserAdd, User: u.Name, Role: string(u.Role), Municipality: u.Municipality}); err != nil {
 		return err
 	}
 	return a.users.Add(ctx, u, password)
 }
 
-// SetPassword replaces a user's password (and so lifts nothing else).
+// SetPassword replaces a user's password (and lifts its login back-off).
 func (a *ShellAdmin) SetPassword(ctx context.Context, name, password string) error {
-	if err := a.record(ctx, "user:"+name, trail.Settings{Change: "user.password", User: name}); err != nil {
+	name = normName(name)
+	if err := CheckPassword(name, password); err != nil {
+		return fmt.Errorf("user %s: %w", name, err)
+	}
+	if _, err := a.users.Get(ctx, name); err != nil {
+		return err
+	}
+	if err := a.record(ctx, "user:"+name, trail.Settings{Change: ChangeUserPassword, User: name}); err != nil {
 		return err
 	}
 	return a.users.SetPassword(ctx, name, password)
+}
+
+// DisableUser disables a user. A console running on the same data ends the
+// user's sessions within its recheck interval (DefaultUserRecheck).
+func (a *ShellAdmin) DisableUser(ctx context.Context, name string) error {
+	name = normName(name)
+	return a.change(ctx, trail.Settings{Change: ChangeUserDisable, User: name},
+		func(User) bool { return true }, func() error { return a.users.Disable(ctx, name) })
+}
+
+// EnableUser enables a disabled user.
+func (a *ShellAdmin) EnableUser(ctx context.Context, name string) error {
+	name = normName(name)
+	return a.change(ctx, trail.Settings{Change: ChangeUserEnable, User: name},
+		func(User) bool { return false }, func() error { return a.users.Enable(ctx, name) })
+}
+
+// SetRole gives a user another role (municipality: for a municipal
+// operator); running sessions end as for DisableUser.
+func (a *ShellAdmin) SetRole(ctx context.Context, name string, role policy.Role, municipality string) error {
+	name = normName(name)
+	if role != policy.RoleMunicipal {
+		municipality = ""
+	}
+	if err := (User{Name: name, Role: role, Municipality: municipality}).validate(); err != nil {
+		return err
+	}
+	return a.change(ctx, trail.Settings{Change: ChangeUserRole, User: name, Role: string(role), Municipality: municipality},
+		func(User) bool { return role != policy.RoleAdmin }, func() error { return a.users.SetRole(ctx, name, role, municipality) })
+}
+
+// DeleteUser deletes a user; running sessions end as for DisableUser.
+func (a *ShellAdmin) DeleteUser(ctx context.Context, name string) error {
+	name = normName(name)
+	return a.change(ctx, trail.Settings{Change: ChangeUserDelete, User: name},
+		func(User) bool { return true }, func() error { return a.users.Delete(ctx, name) })
+}
+
+// change checks what the store would refuse, audits, then makes the change.
+func (a *ShellAdmin) change(ctx context.Context, d trail.Settings, removesAdmin func(User) bool, apply func() error) error {
+	if err := a.users.precheck(ctx, d.User, removesAdmin); err != nil {
+		return err
+	}
+	if err := a.record(ctx, "user:"+d.User, d); err != nil {
+		return err
+	}
+	return apply()
 }
 
 // Users lists the users.

@@ -21,8 +21,11 @@ const keepEnded = 24 * time.Hour
 // Grant gives the municipal operator named to live view of cameras until
 // until, for the event or emergency in why. The grantor must be a team chief
 // (the policy decides, as for any action); the grantee must be an enabled
-// municipal operator. Every attempt is audited; a grant the audit store did
-// not take is not given. A refusal is a *DeniedError.
+// municipal operator; every camera must exist in the zone (WithCameras)
+// and belong to the grantee's municipality; the grant lasts at most the
+// zone's limit (WithMaxGrant, default policy.DefaultGrant). Every attempt
+// is audited; a grant the audit store did not take is not given. A refusal
+// is a *policy.DeniedError.
 func (s *Sessions) Grant(ctx context.Context, by *Session, to string, cameras []string, until time.Time, why policy.Reason) (policy.Grant, error) {
 	if !s.IsActive(by) {
 		return policy.Grant{}, ErrNoSession
@@ -43,9 +46,13 @@ func (s *Sessions) Grant(ctx context.Context, by *Session, to string, cameras []
 		dec = s.grantTerms(g, now)
 	}
 	if dec.Allow {
+		var usr User
 		var err error
-		if dec, err = s.grantee(ctx, to); err != nil {
+		if usr, dec, err = s.grantee(ctx, to); err != nil {
 			return policy.Grant{}, err
+		}
+		if dec.Allow {
+			dec = s.grantCameras(cams, usr)
 		}
 	}
 	e := s.entry(by, "user:"+to, why, Outcome(dec), dec.Code, trail.Grant{Grant: g.ID, Cameras: cams, Until: g.Until})
@@ -68,23 +75,44 @@ func (s *Sessions) grantTerms(g policy.Grant, now time.Time) policy.Decision {
 		return policy.Deny(policy.CodeGrantTermsInvalid, "a grant names at least one camera")
 	case !g.Until.After(now):
 		return policy.Deny(policy.CodeGrantTermsInvalid, "a grant must end in the future")
-	case g.Until.Sub(now) > policy.MaxGrant:
-		return policy.Deny(policy.CodeGrantTermsInvalid, "a grant lasts at most %s", policy.MaxGrant)
+	case g.Until.Sub(now) > s.cfg.maxGrant:
+		return policy.Deny(policy.CodeGrantTermsInvalid, "a grant lasts at most %s", s.cfg.maxGrant)
 	}
 	return policy.Allow()
 }
 
-func (s *Sessions) grantee(ctx context.Context, to string) (policy.Decision, error) {
+// grantCameras checks that every camera exists and is the grantee's
+// municipality's own: the Camerawet gives city staff their own cameras,
+// never police or third-party ones, nor a neighbour town's.
+func (s *Sessions) grantCameras(cams []string, to User) policy.Decision {
+	if s.cfg.cameras == nil {
+		return policy.Deny(policy.CodeGrantTermsInvalid, "the console has no camera list to check a grant against")
+	}
+	for _, id := range cams {
+		r, ok := s.cfg.cameras(id)
+		switch {
+		case !ok:
+			return policy.Deny(policy.CodeGrantTermsInvalid, "camera %s does not exist", id)
+		case r.Owner != policy.OwnerMunicipality || to.Municipality == "" || r.Municipality != to.Municipality:
+			return policy.Deny(policy.CodeMunicipalOwnCamerasOnly, "camera %s is not a camera of municipality %q", id, to.Municipality)
+		case r.Covert:
+			return policy.Deny(policy.CodeCovertNeedsJudicial, "camera %s is covert", id)
+		}
+	}
+	return policy.Allow()
+}
+
+func (s *Sessions) grantee(ctx context.Context, to string) (User, policy.Decision, error) {
 	u, err := s.users.Get(ctx, to)
 	switch {
 	case err == nil && u.Role == policy.RoleMunicipal && !u.Disabled:
-		return policy.Allow(), nil
+		return u, policy.Allow(), nil
 	case err == nil:
-		return policy.Deny(policy.CodeGrantTargetInvalid, "user %s is not an enabled municipal operator", to), nil
+		return u, policy.Deny(policy.CodeGrantTargetInvalid, "user %s is not an enabled municipal operator", to), nil
 	case errors.Is(err, ErrUserNotFound):
-		return policy.Deny(policy.CodeGrantTargetInvalid, "user %s does not exist", to), nil
+		return User{}, policy.Deny(policy.CodeGrantTargetInvalid, "user %s does not exist", to), nil
 	}
-	return policy.Decision{}, fmt.Errorf("grant to %s: %w", to, err)
+	return User{}, policy.Decision{}, fmt.Errorf("grant to %s: %w", to, err)
 }
 
 // Revoke ends a grant now. Only a team chief revokes; taking access away is

@@ -27,6 +27,16 @@ const (
 	CodeStoreError     = "store_error"     // the user store could not answer
 )
 
+// Reasons of other session entries.
+const (
+	// CodeUnlocked: a login entry that records an idle session unlocked by
+	// its password, not a new session.
+	CodeUnlocked = "unlocked"
+	// CodeAccountChanged: a logout entry of a session ended because its
+	// account was disabled, deleted or given another role.
+	CodeAccountChanged = "account_changed"
+)
+
 // ErrNoSession is returned for a nil session or one that has logged out.
 var ErrNoSession = errors.New("no active session")
 
@@ -51,47 +61,49 @@ type Sessions struct {
 	log    auditLog
 	now    func() time.Time
 	policy policy.Policy
+	cfg    config
 
 	mu     sync.Mutex
-	byID   map[string]*Session
+	byID   map[string]*live
 	grants []policy.Grant
 }
 
+// live is a session in the table and what the table knows of it.
+type live struct {
+	sess *Session
+	// active is the last Login, Unlock or Touch: the idle lock counts from it.
+	active time.Time
+	// checked is when the account was last compared with the store.
+	checked time.Time
+}
+
 // NewSessions builds the session table. now is the clock (nil: time.Now).
-func NewSessions(users *Users, log auditLog, now func() time.Time) *Sessions {
+// Without options there is no idle lock, grants last at most
+// policy.DefaultGrant, no camera can be granted (WithCameras), and accounts
+// are compared with the store every DefaultUserRecheck.
+func NewSessions(users *Users, log auditLog, now func() time.Time, opts ...Option) *Sessions {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sessions{users: users, log: log, now: func() time.Time { return now().UTC() }, byID: map[string]*Session{}}
+	cfg := config{maxGrant: policy.DefaultGrant, userRecheck: DefaultUserRecheck}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &Sessions{users: users, log: log, now: func() time.Time { return now().UTC() }, cfg: cfg, byID: map[string]*live{}}
 }
 
 // Login checks the password and opens a session. Every attempt is audited;
 // when the audit store cannot take the login entry, there is no session
 // (fail closed). Errors: ErrBadCredentials, ErrLocked (*LockedError),
 // ErrDisabled, or the audit failure.
+//
+// The console name is the source of the login throttle: failures slow down
+// further guesses from this console only (see throttle.go).
 func (s *Sessions) Login(ctx context.Context, name, password, console, room string) (*Session, error) {
 	now := s.now()
-	usr, err := s.users.Authenticate(ctx, name, password, now)
+	usr, err := s.users.AuthenticateFrom(ctx, name, password, console, now)
 	if err != nil {
-		code := CodeStoreError
-		switch {
-		case errors.Is(err, ErrBadCredentials):
-			code = CodeBadCredentials
-		case errors.Is(err, ErrLocked):
-			code = CodeLocked
-		case errors.Is(err, ErrDisabled):
-			code = CodeDisabled
-		}
-		typed := normName(name)
-		if len(typed) > 64 {
-			typed = typed[:64]
-		}
-		e := audit.Entry{Time: now, User: typed, Console: console, Action: trail.ActLoginFailed,
-			Subject: "user:" + typed, Outcome: audit.OutcomeDenied, Reason: code, Detail: trail.MustEncode(trail.LoginFailed{Room: room}, trail.Facts{})}
-		if _, aerr := s.log.Append(ctx, e); aerr != nil {
-			return nil, errors.Join(err, fmt.Errorf("audit login.failed: %w", aerr))
-		}
-		return nil, err
+		return nil, s.loginFailed(ctx, now, name, console, room, err)
 	}
 	sess := &Session{ID: newToken(), User: usr, Console: console, Room: room, Started: now,
 		Shift: policy.Reason{Kind: policy.JustShift}}
@@ -100,9 +112,33 @@ func (s *Sessions) Login(ctx context.Context, name, password, console, room stri
 		return nil, fmt.Errorf("user %s: login not audited, refused: %w", usr.Name, err)
 	}
 	s.mu.Lock()
-	s.byID[sess.ID] = sess
+	s.byID[sess.ID] = &live{sess: sess, active: now, checked: now}
 	s.mu.Unlock()
 	return sess, nil
+}
+
+// loginFailed audits a refused login (or unlock) and returns err, joined
+// with the audit failure if the entry could not be written.
+func (s *Sessions) loginFailed(ctx context.Context, now time.Time, name, console, room string, err error) error {
+	code := CodeStoreError
+	switch {
+	case errors.Is(err, ErrBadCredentials):
+		code = CodeBadCredentials
+	case errors.Is(err, ErrLocked):
+		code = CodeLocked
+	case errors.Is(err, ErrDisabled):
+		code = CodeDisabled
+	}
+	typed := normName(name)
+	if len(typed) > 64 {
+		typed = typed[:64]
+	}
+	e := audit.Entry{Time: now, User: typed, Console: console, Action: trail.ActLoginFailed,
+		Subject: "user:" + typed, Outcome: audit.OutcomeDenied, Reason: code, Detail: trail.MustEncode(trail.LoginFailed{Room: room}, trail.Facts{})}
+	if _, aerr := s.log.Append(ctx, e); aerr != nil {
+		return errors.Join(err, fmt.Errorf("audit login.failed: %w", aerr))
+	}
+	return err
 }
 
 // Logout ends a session. It cannot be refused: the session is gone even when
@@ -113,14 +149,21 @@ func (s *Sessions) Logout(ctx context.Context, sess *Session) error {
 		return ErrNoSession
 	}
 	s.mu.Lock()
-	_, ok := s.byID[sess.ID]
-	delete(s.byID, sess.ID)
+	l, ok := s.byID[sess.ID]
+	ok = ok && l.sess == sess
+	if ok {
+		delete(s.byID, sess.ID)
+	}
 	s.mu.Unlock()
 	if !ok {
 		return nil
 	}
+	return s.auditLogout(ctx, sess, policy.CodeAllowed)
+}
+
+func (s *Sessions) auditLogout(ctx context.Context, sess *Session, code string) error {
 	dur := s.now().Sub(sess.Started).Round(time.Second)
-	e := s.entry(sess, "user:"+sess.User.Name, policy.Reason{}, audit.OutcomeAllowed, policy.CodeAllowed,
+	e := s.entry(sess, "user:"+sess.User.Name, policy.Reason{}, audit.OutcomeAllowed, code,
 		trail.Logout{Session: sess.ID, Duration: trail.Duration(dur)})
 	if _, err := s.log.Append(ctx, e); err != nil {
 		return fmt.Errorf("user %s: audit logout: %w", sess.User.Name, err)
@@ -133,7 +176,7 @@ func (s *Sessions) Active() []*Session {
 	s.mu.Lock()
 	out := make([]*Session, 0, len(s.byID))
 	for _, v := range s.byID {
-		out = append(out, v)
+		out = append(out, v.sess)
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool {
@@ -145,15 +188,6 @@ func (s *Sessions) Active() []*Session {
 	return out
 }
 
-// IsActive reports whether sess is logged in.
-func (s *Sessions) IsActive(sess *Session) bool {
-	if sess == nil {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byID[sess.ID] == sess
-}
 
 // Subject is what the policy needs to know about a session now: its user,
 // whether a team chief is logged in in the same room, and its grants.
@@ -165,7 +199,8 @@ func (s *Sessions) Subject(sess *Session) policy.Subject {
 		Municipality: sess.User.Municipality}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, o := range s.byID {
+	for _, l := range s.byID {
+		o := l.sess
 		if o.User.Role == policy.RoleTeamChief && o.Room != "" && o.Room == sess.Room && o.User.Name != sess.User.Name {
 			sub.SupervisorPresent = true
 			break

@@ -29,7 +29,7 @@ type User struct {
 	Disabled     bool
 }
 
-// Login errors. Authenticate gives ErrBadCredentials for an unknown user and
+// Login and account errors. Authenticate gives ErrBadCredentials for an unknown user and
 // for a wrong password alike, so a login screen cannot be used to find names.
 var (
 	ErrBadCredentials = errors.New("unknown user or wrong password")
@@ -37,22 +37,7 @@ var (
 	ErrDisabled       = errors.New("account disabled")
 	ErrUserNotFound   = errors.New("user not found")
 	ErrUserExists     = errors.New("user already exists")
-)
-
-// LockedError says until when an account stays locked; errors.Is(err, ErrLocked).
-type LockedError struct{ Until time.Time }
-
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("%v until %s", ErrLocked, e.Until.UTC().Format(time.RFC3339))
-}
-
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }
-
-// Lockout rule: after MaxFailures failed logins in a row (each within
-// LockoutPeriod of the previous one) the name is locked for LockoutPeriod.
-const (
-	MaxFailures   = 5
-	LockoutPeriod = 15 * time.Minute
+	ErrLastAdmin      = errors.New("the last enabled administrator cannot be disabled, deleted or given another role")
 )
 
 // argonParams are the argon2id cost parameters. 64 MiB, one pass, two lanes
@@ -78,8 +63,15 @@ type Users struct {
 	// dummy is verified against when the name is unknown, so an unknown name
 	// costs the same time as a wrong password.
 	dummy string
-	// mu serialises the read-modify-write of failure counts.
-	mu sync.Mutex
+	// verify checks a password against a hash (verifyPassword; tests count
+	// the calls).
+	verify func(h, password string) (bool, error)
+
+	// mu guards the login throttle: the failure rows and the attempts in
+	// flight (throttle.go).
+	mu            sync.Mutex
+	pendingName   map[string]int // name\x00source -> attempts in flight
+	pendingSource map[string]int
 
 	closeOnce sync.Once
 	closeErr  error
@@ -95,11 +87,22 @@ CREATE TABLE IF NOT EXISTS users (
 	pw_hash      TEXT NOT NULL,
 	changed      INTEGER NOT NULL
 );
--- Keyed by the name as typed, known or not, so unknown names lock too.
-CREATE TABLE IF NOT EXISTS login_failures (
-	name         TEXT PRIMARY KEY,
+-- The per-name lock of earlier releases; its rows were short-lived.
+DROP TABLE IF EXISTS login_failures;
+-- Keyed by the name as typed, known or not, so unknown names slow down too,
+-- and by the source, so a stranger's guesses slow down only their console.
+CREATE TABLE IF NOT EXISTS login_backoff (
+	name         TEXT NOT NULL,
+	source       TEXT NOT NULL,
 	count        INTEGER NOT NULL,
 	last_failure INTEGER NOT NULL,
+	locked_until INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (name, source)
+);
+CREATE TABLE IF NOT EXISTS source_failures (
+	source       TEXT PRIMARY KEY,
+	count        INTEGER NOT NULL,
+	window_start INTEGER NOT NULL,
 	locked_until INTEGER NOT NULL DEFAULT 0
 );`
 
@@ -118,7 +121,8 @@ func OpenUsers(path string, log *slog.Logger) (*Users, error) {
 		db.Close()
 		return nil, fmt.Errorf("users %s: schema: %w", path, err)
 	}
-	u := &Users{db: db, log: log.With("component", "users"), params: defaultArgon}
+	u := &Users{db: db, log: log.With("component", "users"), params: defaultArgon, verify: verifyPassword,
+		pendingName: map[string]int{}, pendingSource: map[string]int{}}
 	if u.dummy, err = u.hash(newToken()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("users %s: %w", path, err)
@@ -150,24 +154,30 @@ func (u User) validate() error {
 	return nil
 }
 
-func checkPassword(pw string) error {
-	if pw == "" {
-		return errors.New("empty password")
+// Add creates an account whose password meets the policy (CheckPassword;
+// a refusal is a PasswordError). The caller audits the change (ActSettings).
+func (u *Users) Add(ctx context.Context, usr User, password string) error {
+	if err := CheckPassword(usr.Name, password); err != nil {
+		return fmt.Errorf("user %s: %w", normName(usr.Name), err)
 	}
-	if len(pw) > 1024 {
-		return errors.New("password longer than 1024 bytes")
-	}
-	return nil
+	return u.add(ctx, usr, password)
 }
 
-// Add creates an account. The caller audits the change (ActSettings).
-func (u *Users) Add(ctx context.Context, usr User, password string) error {
+// AddDemo creates an account without the password policy. It exists for
+// the simulated zone only (package simzone), whose demo accounts share the
+// password "demo" so that a visitor can try every role; a real zone's
+// accounts are made with Add. It still refuses an empty password.
+func (u *Users) AddDemo(ctx context.Context, usr User, password string) error {
+	if err := checkPasswordSize(password); err != nil {
+		return fmt.Errorf("user %s: %w", normName(usr.Name), err)
+	}
+	return u.add(ctx, usr, password)
+}
+
+func (u *Users) add(ctx context.Context, usr User, password string) error {
 	usr.Name = normName(usr.Name)
 	if err := usr.validate(); err != nil {
 		return err
-	}
-	if err := checkPassword(password); err != nil {
-		return fmt.Errorf("user %s: %w", usr.Name, err)
 	}
 	h, err := u.hash(password)
 	if err != nil {
@@ -204,10 +214,11 @@ func (u *Users) Update(ctx context.Context, usr User) error {
 	return nil
 }
 
-// SetPassword replaces a password and lifts a lockout of the account.
+// SetPassword replaces a password (it must meet the policy, CheckPassword)
+// and lifts the back-off of the account.
 func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 	name = normName(name)
-	if err := checkPassword(password); err != nil {
+	if err := CheckPassword(name, password); err != nil {
 		return fmt.Errorf("user %s: %w", name, err)
 	}
 	h, err := u.hash(password)
@@ -221,8 +232,8 @@ func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("user %s: %w", name, ErrUserNotFound)
 	}
-	if _, err := u.db.ExecContext(ctx, `DELETE FROM login_failures WHERE name=?`, name); err != nil {
-		return fmt.Errorf("user %s: clear lockout: %w", name, err)
+	if _, err := u.db.ExecContext(ctx, `DELETE FROM login_backoff WHERE name=?`, name); err != nil {
+		return fmt.Errorf("user %s: clear back-off: %w", name, err)
 	}
 	return nil
 }
@@ -271,17 +282,28 @@ func (u *Users) List(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
-// Authenticate checks a login at time now. An unknown name and a wrong
-// password give the same error after the same work; MaxFailures in a row
-// lock the name (known or not) for LockoutPeriod (*LockedError). A disabled
-// account gives ErrDisabled, but only with the right password.
+// Authenticate is AuthenticateFrom with no source (all such logins share
+// one source's limits).
 func (u *Users) Authenticate(ctx context.Context, name, password string, now time.Time) (User, error) {
+	return u.AuthenticateFrom(ctx, name, password, "", now)
+}
+
+// AuthenticateFrom checks a login typed at source (the console) at time
+// now. An unknown name and a wrong password give the same error after the
+// same work. Failures slow further guesses down (throttle.go): a refused
+// attempt is a *LockedError, checked before any password is. A disabled
+// account gives ErrDisabled, but only with the right password.
+func (u *Users) AuthenticateFrom(ctx context.Context, name, password, source string, now time.Time) (User, error) {
 	name = normName(name)
-	if until, err := u.lockedUntil(ctx, name, now); err != nil {
+	if err := u.admit(ctx, name, source, now); err != nil {
 		return User{}, err
-	} else if !until.IsZero() {
-		return User{}, &LockedError{Until: until}
 	}
+	settled := false
+	defer func() {
+		if !settled {
+			u.release(name, source)
+		}
+	}()
 	usr, h, err := u.get(ctx, name)
 	known := err == nil
 	if err != nil && !errors.Is(err, ErrUserNotFound) {
@@ -290,14 +312,15 @@ func (u *Users) Authenticate(ctx context.Context, name, password string, now tim
 	if !known {
 		h = u.dummy
 	}
-	ok, err := verifyPassword(h, password)
+	ok, err := u.verify(h, password)
 	if err != nil {
 		// A hash we cannot read is a broken store, not a wrong password.
 		u.log.Error("password hash unreadable", "user", name, "err", err)
 		return User{}, fmt.Errorf("user %s: %w", name, err)
 	}
 	if !ok || !known {
-		until, err := u.recordFailure(ctx, name, now)
+		settled = true
+		until, err := u.settle(ctx, name, source, true, now)
 		if err != nil {
 			return User{}, err
 		}
@@ -309,68 +332,12 @@ func (u *Users) Authenticate(ctx context.Context, name, password string, now tim
 	if usr.Disabled {
 		return User{}, fmt.Errorf("user %s: %w", name, ErrDisabled)
 	}
-	if _, err := u.db.ExecContext(ctx, `DELETE FROM login_failures WHERE name=?`, name); err != nil {
-		return User{}, fmt.Errorf("user %s: clear failures: %w", name, err)
+	settled = true
+	if _, err := u.settle(ctx, name, source, false, now); err != nil {
+		return User{}, err
 	}
 	u.rehashIfWeak(ctx, name, h, password)
 	return usr, nil
-}
-
-func (u *Users) lockedUntil(ctx context.Context, name string, now time.Time) (time.Time, error) {
-	var until int64
-	err := u.db.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE name=?`, name).Scan(&until)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("user %s: lockout: %w", name, err)
-	}
-	if t := time.Unix(0, until).UTC(); until != 0 && now.Before(t) {
-		return t, nil
-	}
-	return time.Time{}, nil
-}
-
-// recordFailure counts a failed login and returns the end of the lockout
-// when this failure starts one.
-func (u *Users) recordFailure(ctx context.Context, name string, now time.Time) (time.Time, error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	var count int
-	var last, until int64
-	err := u.db.QueryRowContext(ctx, `SELECT count, last_failure, locked_until FROM login_failures WHERE name=?`, name).
-		Scan(&count, &last, &until)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, fmt.Errorf("user %s: failures: %w", name, err)
-	}
-	// A lock that has run out, or an old failure, starts the count afresh.
-	if until != 0 || now.Sub(time.Unix(0, last)) > LockoutPeriod {
-		count = 0
-	}
-	count++
-	var lock time.Time
-	if count >= MaxFailures {
-		lock = now.Add(LockoutPeriod).UTC()
-	}
-	var lockNs int64
-	if !lock.IsZero() {
-		lockNs = lock.UnixNano()
-	}
-	if _, err := u.db.ExecContext(ctx, `INSERT INTO login_failures(name, count, last_failure, locked_until) VALUES(?,?,?,?)
-		ON CONFLICT(name) DO UPDATE SET count=excluded.count, last_failure=excluded.last_failure, locked_until=excluded.locked_until`,
-		name, count, now.UnixNano(), lockNs); err != nil {
-		return time.Time{}, fmt.Errorf("user %s: failures: %w", name, err)
-	}
-	// Names nobody uses any more need no row: keep the table from growing
-	// with every typo and every guessed name.
-	if _, err := u.db.ExecContext(ctx, `DELETE FROM login_failures WHERE last_failure < ? AND locked_until < ?`,
-		now.Add(-LockoutPeriod).UnixNano(), now.UnixNano()); err != nil {
-		u.log.Warn("old login failures not pruned", "err", err)
-	}
-	if !lock.IsZero() {
-		u.log.Warn("login locked", "user", name, "until", lock)
-	}
-	return lock, nil
 }
 
 func (u *Users) rehashIfWeak(ctx context.Context, name, h, password string) {
