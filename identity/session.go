@@ -188,7 +188,6 @@ func (s *Sessions) Active() []*Session {
 	return out
 }
 
-
 // Subject is what the policy needs to know about a session now: its user,
 // whether a team chief is logged in in the same room, and its grants.
 func (s *Sessions) Subject(sess *Session) policy.Subject {
