@@ -2,9 +2,11 @@ package access
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
@@ -64,4 +66,20 @@ func (g *Gate) Allow(ctx context.Context, s *identity.Session, act policy.Action
 // municipality and covertness.
 func CameraResource(cam zone.Camera, live bool) policy.Resource {
 	return policy.Resource{Camera: cam.ID, Owner: cam.Owner, Municipality: cam.Municipality, Covert: cam.Covert, Live: live}
+}
+
+// System writes an entry for the console's own work, done with nobody
+// logged in (the retention cleaner, a recording alarm): actor names the
+// service ("system:recorder") and console the machine.
+func (g *Gate) System(ctx context.Context, actor, console, subject string, d trail.Detail) error {
+	detail, err := trail.Encode(d, trail.Facts{})
+	if err != nil {
+		return err
+	}
+	e := audit.Entry{Time: g.now(), User: actor, Console: console, Action: d.Action(), Subject: subject,
+		Outcome: audit.OutcomeAllowed, Detail: detail}
+	if _, err := g.log.Append(ctx, e); err != nil {
+		return fmt.Errorf("%s: audit: %w", d.Action(), err)
+	}
+	return nil
 }

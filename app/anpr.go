@@ -16,6 +16,7 @@ import (
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/plate"
 	"github.com/politiezone/zoneconsole/trail"
+	"github.com/politiezone/zoneconsole/video"
 	"github.com/politiezone/zoneconsole/zone"
 )
 
@@ -192,7 +193,8 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 		if !cam.Kind.ANPR() || cam.MainURL == "" {
 			continue
 		}
-		u, err := c.creds.WithCredential(cam.MainURL, cam.Credential)
+		// The same Source as a View of the main stream: one decode.
+		src, release, err := live.Source(c.pool, c.creds, cam, StreamMain)
 		if err != nil {
 			c.log.Warn("anpr camera skipped", "camera", cam.ID, "err", err)
 			continue
@@ -201,7 +203,8 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 		d.wg.Add(1)
 		go func() {
 			defer d.wg.Done()
-			c.feedCamera(ctx, pipe, cam, u)
+			defer release()
+			c.feedCamera(ctx, pipe, cam, src)
 		}()
 	}
 	c.log.Info("anpr started", "cameras", n)
@@ -210,10 +213,7 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 
 // feedCamera offers the camera's decoded main-stream frames to the pipeline
 // until ctx ends. The pipeline refuses what it cannot read in time.
-func (c *Console) feedCamera(ctx context.Context, pipe *anpr.Pipeline, cam Camera, url string) {
-	// The same pool key as a LiveView on the main stream: one decode.
-	src, release := c.pool.Acquire(cam.ID+"/"+StreamMain.String(), url)
-	defer release()
+func (c *Console) feedCamera(ctx context.Context, pipe *anpr.Pipeline, cam Camera, src *video.Source) {
 	sub := src.Subscribe()
 	defer sub.Close()
 	var masks maskedFrames

@@ -13,6 +13,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/footage"
 	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/live"
@@ -42,6 +43,9 @@ type Config struct {
 	// ANPRModels is the plate reader's model directory
 	// (anpr/install-models.sh DIR); empty: $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
 	ANPRModels string
+	// Record starts the recording of every camera set to record (zone file
+	// record = ...): `run` and `serve` do, tests choose.
+	Record bool
 	// Injector, for the simulated zone, puts a chosen plate on the next
 	// vehicle passing an ANPR camera (demonstrations and tests); nil for a
 	// real zone.
@@ -78,7 +82,10 @@ type Console struct {
 	*hits.Desk
 	panels *access.Panels
 
-	rounds *rounds.Runner
+	rounds  *rounds.Runner
+	footage *footage.Archive
+	// footageErr is why the recordings could not be opened (nil: they were).
+	footageErr error
 
 	wg sync.WaitGroup
 
@@ -126,19 +133,38 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	if c.users, err = OpenUsers(filepath.Join(cfg.DataDir, "users.db"), cfg.Logger); err != nil {
 		return nil, err
 	}
-	c.sessions = identity.NewSessions(c.users, c.audit, c.now)
-	c.access = access.New(c.audit, c.sessions, c.now)
 	if err := cfg.Zone.Validate(); err != nil {
 		return nil, fmt.Errorf("zone %s: %w", cfg.Zone.Name, err)
 	}
 	c.zone = cfg.Zone
+	// Grants only for cameras that exist and belong to the operator's
+	// municipality, for at most the zone's limit. The idle lock is not
+	// switched on here: it needs the screens to report activity and offer
+	// the unlock prompt first.
+	c.sessions = identity.NewSessions(c.users, c.audit, c.now,
+		identity.WithCameras(c.zone.Resource), identity.WithMaxGrant(c.zone.GrantLimit()))
+	c.access = access.New(c.audit, c.sessions, c.now)
 	if c.cfg.Room == "" {
 		c.cfg.Room = c.zone.Room
 	}
 	c.pool = video.NewPool(ctx, cfg.Logger)
+	// The wall does not depend on the recordings: a recordings store that
+	// will not open is an alarm and a log line, not a console that will not
+	// start.
+	var rec live.Recorder
+	if c.footage, err = footage.Open(footage.Config{Access: c.access, Pool: c.pool, Creds: c.creds, Zone: c.zone,
+		DataDir: cfg.DataDir, Console: cfg.Console, Logger: cfg.Logger, Now: c.now}); err != nil {
+		c.log.Error("recordings unavailable: nothing is recorded", "err", err)
+		c.footageErr = err
+	} else {
+		rec = c.footage
+		if cfg.Record {
+			c.footage.Start(ctx)
+		}
+	}
 	c.panels = access.NewPanels(c.access)
 	c.live = live.New(live.Config{Access: c.access, Panels: c.panels, Creds: c.creds, Pool: c.pool, Zone: c.zone,
-		Plates: plateSource{c}, Logger: cfg.Logger, Now: c.now})
+		Plates: plateSource{c}, Rec: rec, Logger: cfg.Logger, Now: c.now})
 	c.Desk = hits.New(hits.Config{Access: c.access, Panels: c.panels, Sessions: c.sessions, Zone: c.zone,
 		Logger: cfg.Logger, Now: c.now})
 	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone,
@@ -169,6 +195,9 @@ func (c *Console) Close() error {
 			errs = append(errs, c.live.Close())
 		}
 		errs = append(errs, c.CloseDispatch())
+		if c.footage != nil {
+			errs = append(errs, c.footage.Close())
+		}
 		if c.cancel != nil {
 			c.cancel()
 		}

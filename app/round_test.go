@@ -445,10 +445,10 @@ func TestRoundEditWritesZoneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.users.Add(ctx, User{Name: "chef", Role: RoleTeamChief}, "pw"); err != nil {
+	if err := c.users.Add(ctx, User{Name: "chef", Role: RoleTeamChief}, "lange-wachtzin-voor-ronde-2026"); err != nil {
 		t.Fatal(err)
 	}
-	s, err := c.Login(ctx, "chef", "pw")
+	s, err := c.Login(ctx, "chef", "lange-wachtzin-voor-ronde-2026")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/footage"
 	"github.com/politiezone/zoneconsole/hotlist"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/rounds"
@@ -144,4 +145,44 @@ func (h *Shell) Close() error {
 		h.audit = nil
 	}
 	return errors.Join(errs...)
+}
+
+// holds opens the evidence holds of the data directory (not the
+// recordings: the console or the service may be recording).
+func (h *Shell) holds(z Zone) (*footage.Archive, error) {
+	if h.sess == nil {
+		return nil, ErrNoSession
+	}
+	return footage.OpenHolds(footage.Config{Access: h.access, Zone: z, DataDir: h.dataDir, Console: "shell", Logger: h.log})
+}
+
+// PlaceHold is Console.PlaceHold for the logged-in user; z names the
+// zone's cameras.
+func (h *Shell) PlaceHold(ctx context.Context, z Zone, req HoldRequest, why Reason) (Hold, error) {
+	a, err := h.holds(z)
+	if err != nil {
+		return Hold{}, err
+	}
+	defer a.Close()
+	return a.PlaceHold(ctx, h.sess, req, why)
+}
+
+// ReleaseHold is Console.ReleaseHold for the logged-in user.
+func (h *Shell) ReleaseHold(ctx context.Context, id int64, why Reason) (Hold, error) {
+	a, err := h.holds(Zone{})
+	if err != nil {
+		return Hold{}, err
+	}
+	defer a.Close()
+	return a.ReleaseHold(ctx, h.sess, id, why)
+}
+
+// Holds is Console.Holds for the logged-in user.
+func (h *Shell) Holds(ctx context.Context, why Reason) ([]Hold, error) {
+	a, err := h.holds(Zone{})
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	return a.Holds(ctx, h.sess, why)
 }

@@ -224,3 +224,4 @@ type RejectReason = hits.RejectReason
 func RejectReasons() []RejectReason { return hits.RejectReasons() }
 
 const RejectWrongCountry = hits.RejectWrongCountry
+const ActSettings = policy.ActSettings

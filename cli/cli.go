@@ -36,6 +36,9 @@ func commands() map[string]command {
 		"hotlist": cmdHotlist,
 		"anpr":    cmdANPR,
 		"user":    cmdUser,
+		"serve":   cmdServe,
+		"record":  cmdRecord,
+		"hold":    cmdHold,
 	}
 }
 
@@ -74,6 +77,7 @@ func Usage(w io.Writer) {
 
 commands:
   run [--zone FILE]       the console (default); no zone file: the simulated zone
+  serve [--zone F] [--for D]  the headless service: records, reads plates, cleans (no window)
   sim                     the simulated zone on its own
   anpr read IMAGE...      read the plates in images
   anpr eval --minutes N   score the plate reader on the simulated zone
@@ -82,6 +86,8 @@ commands:
   hotlist import|versions import a hotlist (CSV/JSON) as an administrator
   round list [--zone F]   one line per round: name, steps, total dwell
   round report            visit reports of a period (--user --from --to [--format csv|html])
+  record list|verify      the recorded segments, and their integrity (exit 0, 1, 2)
+  hold add|release|list   evidence holds on footage (--user; audited)
   user add|list|passwd    manage the console's users
   version                 print the version
 `)

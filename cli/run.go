@@ -9,7 +9,6 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui"
-	"github.com/politiezone/zoneconsole/zone"
 )
 
 // cmdRun opens the console window. With no --zone it serves the built-in
@@ -43,37 +42,12 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 		return 2
 	}
 
-	cfg := app.Config{DataDir: g.DataDir, ZonePath: *zonePath, Room: *room, Logger: g.Log}
-	var sz *SimZone
-	if *zonePath == "" {
-		// The simulated zone, started on purpose: its cameras, patrol feed
-		// and demo accounts exist only for this run of the console.
-		if g.SimZone == nil {
-			fmt.Fprintln(g.Stderr, "zoneconsole run: this build has no simulated zone: give --zone FILE")
-			return 1
-		}
-		var err error
-		if sz, err = g.SimZone(ctx, g.DataDir, g.Log); err != nil {
-			fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", err)
-			return 1
-		}
-		defer func() {
-			if sz.Close == nil {
-				return
-			}
-			if err := sz.Close(); err != nil {
-				g.Log.Warn("closing the simulated zone", "err", err)
-			}
-		}()
-		cfg.Zone, cfg.Injector = sz.Zone, sz.Injector
-	} else {
-		z, err := zone.LoadZone(*zonePath)
-		if err != nil {
-			fmt.Fprintf(g.Stderr, "zoneconsole run: %v\n", err)
-			return 1
-		}
-		cfg.Zone = z
+	cfg, sz, done, code := openZone(ctx, g, "zoneconsole run", *zonePath)
+	if code != 0 {
+		return code
 	}
+	defer done()
+	cfg.Room, cfg.Record = *room, true
 	c, err := app.Open(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/recording"
 	"github.com/politiezone/zoneconsole/video"
 	"github.com/politiezone/zoneconsole/zone"
 )
@@ -32,6 +33,12 @@ type PlateReads interface {
 	LatestReads(cameraID string, n int) []Read
 }
 
+// Recorder tells whether a camera is recorded, and why not (the console's
+// recordings), for the tile.
+type Recorder interface {
+	Status(camera string) recording.Status
+}
+
 // Config is what the live views are made of.
 type Config struct {
 	Access *access.Gate
@@ -40,6 +47,7 @@ type Config struct {
 	Pool   *video.Pool
 	Zone   zone.Zone
 	Plates PlateReads // nil: no overlay
+	Rec    Recorder   // nil: recording unknown
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -55,6 +63,7 @@ type Views struct {
 	pool   *video.Pool
 	zone   zone.Zone
 	plates PlateReads
+	rec    Recorder
 	log    *slog.Logger
 	now    func() time.Time
 
@@ -82,7 +91,7 @@ func New(cfg Config) *Views {
 		cfg.Panels = access.NewPanels(cfg.Access)
 	}
 	now := cfg.Now
-	return &Views{access: cfg.Access, panels: cfg.Panels, creds: cfg.Creds, pool: cfg.Pool, zone: cfg.Zone, plates: cfg.Plates,
+	return &Views{access: cfg.Access, panels: cfg.Panels, creds: cfg.Creds, pool: cfg.Pool, zone: cfg.Zone, plates: cfg.Plates, rec: cfg.Rec,
 		log: cfg.Logger.With("component", "live"), now: func() time.Time { return now().UTC() }, views: map[string]*View{}}
 }
 
@@ -139,15 +148,24 @@ func (c *Views) Close() error {
 // the plate reader and the recorder of that stream share (same key, same
 // URL).
 func (c *Views) source(cam zone.Camera, st Stream) (*video.Source, func(), error) {
+	return Source(c.pool, c.creds, cam, st)
+}
+
+// Source is the pool's one Source of a camera's stream, shared by the wall,
+// the plate reader and the recorder: the same key and the same URL, with
+// the camera's login from the credential store filled in (never logged).
+// It is for the console's own parts; a person sees its pixels only through
+// a View.
+func Source(pool *video.Pool, creds *identity.Credentials, cam zone.Camera, st Stream) (*video.Source, func(), error) {
 	raw := cam.SubURL
 	if st == StreamMain || raw == "" {
 		raw = cam.MainURL
 	}
-	u, err := c.creds.WithCredential(raw, cam.Credential)
+	u, err := creds.WithCredential(raw, cam.Credential)
 	if err != nil {
 		return nil, nil, fmt.Errorf("camera %s: %w", cam.ID, err)
 	}
-	src, release := c.pool.Acquire(cam.ID+"/"+st.String(), u)
+	src, release := pool.Acquire(cam.ID+"/"+st.String(), u)
 	return src, release, nil
 }
 
@@ -217,4 +235,13 @@ func (c *Views) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.views)
+}
+
+// Recording tells whether the view's camera is being recorded, and why not
+// (off in the zone file, codec refused, disk full, no stream).
+func (v *View) Recording() recording.Status {
+	if v.c.rec == nil {
+		return recording.Status{Reason: recording.ReasonOff}
+	}
+	return v.c.rec.Status(v.Camera.ID)
 }

@@ -28,9 +28,9 @@ const day = 24 * time.Hour
 const rightsGrid = `
 role                live play expo anpr hit  disp ptz  rrun redt revw lrev grnt sett list hold dsar
 dispatcher          L    F    F    -    L    L    L    R    -    -    -    -    -    -    -    -
-team_chief          L    F    F    -    L    L    L    R    A    A    A    G    -    -    -    -
+team_chief          L    F    F    -    L    L    L    R    A    A    A    G    -    -    H    -
 security_guard      L    -    -    -    -    L    L    R    -    -    -    -    -    -    -    -
-investigator        -    F    F    F    -    -    -    -    -    -    -    -    -    -    -    -
+investigator        -    F    F    F    -    -    -    -    -    -    -    -    -    -    H    -
 municipal_operator  M    P    -    -    -    -    -    -    -    -    -    -    -    -    -    -
 dpo                 -    -    -    -    -    -    -    -    -    A    -    -    -    -    H    D
 admin               -    -    -    -    -    -    -    -    A    -    -    -    A    A    -    -

@@ -101,12 +101,14 @@ func (a Action) ShowsLive() bool {
 //     handles hotlist hits (police list data);
 //   - the administrator has no live view: only trained police staff appointed
 //     by the korpschef watch live (seeds 000 and 004);
-//   - rounds are edited by a team chief or an administrator (issue 8).
+//   - rounds are edited by a team chief or an administrator (issue 8);
+//   - evidence holds are placed and released by investigators, team chiefs
+//     and the DPO (issue 12).
 var roleActions = map[Role][]Action{
 	RoleDispatcher:    {ActLive, ActPlayback, ActExport, ActHitHandle, ActDispatch, ActPTZ, ActRoundRun},
-	RoleTeamChief:     {ActLive, ActPlayback, ActExport, ActHitHandle, ActDispatch, ActPTZ, ActRoundRun, ActRoundEdit, ActReview, ActLiveReview, ActGrant},
+	RoleTeamChief:     {ActLive, ActPlayback, ActExport, ActHitHandle, ActDispatch, ActPTZ, ActRoundRun, ActRoundEdit, ActReview, ActLiveReview, ActGrant, ActHold},
 	RoleSecurityGuard: {ActLive, ActDispatch, ActPTZ, ActRoundRun},
-	RoleInvestigator:  {ActPlayback, ActExport, ActANPRSearch},
+	RoleInvestigator:  {ActPlayback, ActExport, ActANPRSearch, ActHold},
 	RoleMunicipal:     {ActLive, ActPlayback},
 	RoleDPO:           {ActReview, ActHold, ActDSAR},
 	RoleAdmin:         {ActSettings, ActLists, ActRoundEdit},

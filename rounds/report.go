@@ -427,4 +427,3 @@ func coverageOf(cams []zone.Camera, rounds []zone.Round, last map[string]time.Ti
 	sort.Slice(cov.Areas, func(i, j int) bool { return cov.Areas[i].Area < cov.Areas[j].Area })
 	return cov
 }
-

@@ -177,7 +177,7 @@ func ensureDemoUsers(ctx context.Context, dataDir string, log *slog.Logger) erro
 		if !errors.Is(err, identity.ErrUserNotFound) {
 			return fmt.Errorf("demo user %s: %w", u.Name, err)
 		}
-		if err := users.Add(ctx, u, DemoPassword); err != nil {
+		if err := users.AddDemo(ctx, u, DemoPassword); err != nil {
 			return fmt.Errorf("demo user %s: %w", u.Name, err)
 		}
 	}

@@ -35,6 +35,8 @@ const (
 	ActGrant        audit.Action = "grant"
 	ActEvidenceHold audit.Action = "evidence.hold"
 	ActDSAR         audit.Action = "dsar"
+	ActRecordClean  audit.Action = "record.clean"
+	ActRecordAlarm  audit.Action = "record.alarm"
 )
 
 // Time is written as RFC 3339 in UTC (encoding/json does that for a UTC time).
@@ -211,6 +213,49 @@ type Grant struct {
 	Revoke  bool     `json:"revoke,omitempty"`
 }
 
+// Hold: an evidence hold placed or released.
+type Hold struct {
+	Hold     int64    `json:"hold,omitempty"`
+	Cameras  []string `json:"cameras,omitempty"`
+	From     Time     `json:"from,omitzero"`
+	To       Time     `json:"to,omitzero"`
+	Case     string   `json:"case,omitempty"`
+	Until    Time     `json:"until,omitzero"`
+	Release  bool     `json:"release,omitempty"`
+	Segments int      `json:"segments,omitempty"` // segments it covers now
+	Bytes    int64    `json:"bytes,omitempty"`
+}
+
+// RecordClean: one run of the retention and disk cleaner, per camera and
+// cause the segments and bytes deleted and the period they covered.
+type RecordClean struct {
+	Cutoff   Time         `json:"cutoff"`
+	Deleted  []CleanCount `json:"deleted,omitempty"`
+	HeldKept int          `json:"held_kept,omitempty"`
+	Error    string       `json:"error,omitempty"`
+}
+
+// CleanCount is what one cleaner run deleted of one camera for one cause.
+type CleanCount struct {
+	Camera   string `json:"camera"`
+	Cause    string `json:"cause"` // retention, quota, disk
+	Segments int    `json:"segments"`
+	Bytes    int64  `json:"bytes"`
+	From     Time   `json:"from"`
+	To       Time   `json:"to"`
+}
+
+// RecordAlarm: recording stopped or is about to (disk, quota, only held
+// footage left), or came back.
+type RecordAlarm struct {
+	Alarm string `json:"alarm"`
+	Clear bool   `json:"clear,omitempty"`
+}
+
+func (Hold) Action() audit.Action        { return ActEvidenceHold }
+func (RecordClean) Action() audit.Action { return ActRecordClean }
+func (RecordAlarm) Action() audit.Action { return ActRecordAlarm }
+
 func (Login) Action() audit.Action       { return ActLogin }
 func (LoginFailed) Action() audit.Action { return ActLoginFailed }
 func (Logout) Action() audit.Action      { return ActLogout }
@@ -253,6 +298,7 @@ var types = map[audit.Action]reflect.Type{
 	ActANPRSearch: reflect.TypeFor[ANPRSearch](), ActRoundStart: reflect.TypeFor[RoundStart](), ActRoundStop: reflect.TypeFor[RoundStop](),
 	ActRoundEdit: reflect.TypeFor[RoundEdit](), ActObservation: reflect.TypeFor[Observation](), ActSettings: reflect.TypeFor[Settings](),
 	ActListChange: reflect.TypeFor[ListChange](), ActGrant: reflect.TypeFor[Grant](),
+	ActEvidenceHold: reflect.TypeFor[Hold](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
 }
 
 // ForAction is a new zero detail of the action's type (a pointer), or nil.

@@ -24,6 +24,8 @@ type liveView interface {
 	// Reads are the newest plate reads of an ANPR camera, for the overlay;
 	// empty when the session's role may not see plates.
 	Reads(n int) []app.Read
+	// Recording is whether the camera is being recorded, and why not.
+	Recording() app.RecordState
 	// Done is closed when the view ended, by Close or because the console
 	// ended it (a guard's team chief left, a grant ran out); EndCode says why.
 	Done() <-chan struct{}

@@ -43,6 +43,8 @@ type feedHooks struct {
 	reads  func([]app.Read)
 	// ended runs when the console ended the view (code says why).
 	ended func(code string)
+	// recording gets the camera's recording state when it changes.
+	recording func(app.RecordState)
 }
 
 // readsShown is how many plate reads an ANPR tile lists.
@@ -98,8 +100,13 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 	}
 	// report is the tick's poll: the state, and the plate reads (which
 	// take the dispatch lock and allocate, so never once per frame).
+	var lastRec app.RecordReason = -1
 	report := func() {
 		state()
+		if rs := view.Recording(); rs.Reason != lastRec && h.recording != nil {
+			lastRec = rs.Reason
+			post(func() { h.recording(rs) })
+		}
 		if !withReads {
 			return
 		}

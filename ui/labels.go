@@ -282,3 +282,48 @@ func outcomeLabel(outcome, code string) string {
 	}
 	return lang.L("audit.outcome.denied") + ": " + decisionText(code)
 }
+
+// recordLabel says on a tile whether its camera is recorded, and why not.
+func recordLabel(st app.RecordState) string {
+	switch st.Reason {
+	case app.RecordRecording:
+		return "● " + lang.L("rec.on")
+	case app.RecordOff:
+		return lang.L("rec.off")
+	case app.RecordCodecRefused:
+		return lang.L("rec.codec")
+	case app.RecordDiskFull:
+		return lang.L("rec.disk_full")
+	case app.RecordOnlyHeldLeft:
+		return lang.L("rec.only_held")
+	case app.RecordNoStream:
+		return lang.L("rec.no_stream")
+	}
+	return lang.L("rec.error")
+}
+
+func recordColor(st app.RecordState) color.Color {
+	switch st.Reason {
+	case app.RecordRecording:
+		return colRecording
+	case app.RecordOff, app.RecordNoStream:
+		return colIdle
+	}
+	return colLost
+}
+
+// alarmLabel is the recordings' disk alarm as the team chief and the
+// administrator read it in the status line.
+func alarmLabel(a app.RecordAlarm) string {
+	switch a.Kind {
+	case app.AlarmNone:
+		return ""
+	case app.AlarmNearlyFull:
+		return lang.L("rec.alarm.nearly_full")
+	case app.AlarmOnlyHeldLeft:
+		return lang.L("rec.alarm.only_held")
+	case app.AlarmDiskFull:
+		return lang.L("rec.alarm.disk_full")
+	}
+	return lang.L("rec.alarm.unavailable")
+}

@@ -217,8 +217,8 @@ func (r *mapRenderer) build() {
 
 // mapPanel is the map with its legend, refreshed every second.
 type mapPanel struct {
-	hits   *app.HitFeed
-	latest *app.Hit
+	hits    *app.HitFeed
+	latest  *app.Hit
 	c       *app.Console
 	sess    *app.Session
 	m       *zoneMap

@@ -33,6 +33,8 @@ type tile struct {
 	dot      *canvas.Text
 	name     *canvas.Text
 	stateTxt *canvas.Text
+	recTxt   *canvas.Text // "● REC", or why the camera is not recorded
+	rec      app.RecordState
 	closeBtn *widget.Button
 	hint     *widget.Label
 	reads    *fyne.Container // newest plate reads of an ANPR camera
@@ -53,10 +55,12 @@ func newTile(w *wall, index int) *tile {
 	t.name = canvas.NewText("", colForeground)
 	t.name.TextStyle.Bold = true
 	t.stateTxt = canvas.NewText("", colIdle)
+	t.recTxt = canvas.NewText("", colIdle)
+	t.recTxt.TextSize = 11
 	t.closeBtn = widget.NewButtonWithIcon("", theme.CancelIcon(), t.clear)
 	t.closeBtn.Importance = widget.LowImportance
 	bar := container.NewBorder(nil, nil, container.NewHBox(t.dot, t.name),
-		container.NewHBox(t.stateTxt, t.closeBtn))
+		container.NewHBox(t.recTxt, t.stateTxt, t.closeBtn))
 	t.caption = container.NewStack(canvas.NewRectangle(colCaption), container.NewPadded(bar))
 	t.hint = widget.NewLabel(lang.L("wall.tile.empty"))
 	t.hint.Alignment = fyne.TextAlignCenter
@@ -113,7 +117,8 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 			}
 		})
 	}
-	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads, ended: t.ended}
+	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads, ended: t.ended,
+		recording: t.setRecording}
 	withReads := cam.Kind.ANPR()
 	s.goDo(func() { f.run(ctx, open, st, withReads, post, hooks, s.log) })
 }
@@ -234,6 +239,8 @@ func (t *tile) refreshCaption() {
 		t.name.Refresh()
 		t.stateTxt.Refresh()
 		t.dot.Refresh()
+		t.recTxt.Text, t.recTxt.Color = recordLabel(t.rec), recordColor(t.rec)
+		t.recTxt.Refresh()
 		switch {
 		case t.note != "":
 			t.hint.SetText(t.note)
@@ -268,4 +275,10 @@ func (t *tile) setDropTarget(on bool) {
 		return
 	}
 	t.setSelected(t.w.selected == t)
+}
+
+// setRecording shows whether the camera is being recorded (and why not).
+func (t *tile) setRecording(st app.RecordState) {
+	t.rec = st
+	t.refreshCaption()
 }

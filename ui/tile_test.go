@@ -93,6 +93,8 @@ func (v *fakeView) Status() app.CameraStatus {
 	return app.CameraStatus{State: v.state}
 }
 
+func (v *fakeView) Recording() app.RecordState { return app.RecordState{Reason: app.RecordOff} }
+
 func (v *fakeView) Reads(n int) []app.Read {
 	v.mu.Lock()
 	fn := v.readsFn

@@ -71,6 +71,9 @@ func (z *Zone) Validate() error {
 	if d := z.MaxGrant.Duration; d != 0 && (d < minGrant || d > policy.MaxGrant) {
 		ps.add(top("max_grant"), "zone max_grant", "%s: must be between %s and %s", d, minGrant, policy.MaxGrant)
 	}
+	if err := z.Recording.validate(); err != nil {
+		ps.add(top("recording"), "zone recording", "%v", err)
+	}
 	seen := map[string]bool{}
 	known := map[CameraKind]bool{}
 	for _, k := range Kinds {
@@ -110,6 +113,9 @@ func validateCamera(ps *problems, i int, c Camera, seen map[string]bool, known m
 	seen[c.ID] = true
 	if !known[c.Kind] {
 		ps.add(key("kind"), where, "unknown kind %q", c.Kind)
+	}
+	if !validRecord(c.Record) {
+		ps.add(key("record"), where, "record %q: choose main, sub or off", c.Record)
 	}
 	switch c.Owner {
 	case policy.OwnerPolice, policy.OwnerMunicipality, policy.OwnerThirdParty:

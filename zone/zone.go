@@ -57,6 +57,9 @@ type Camera struct {
 	Credential string `toml:"credential,omitempty"`
 	PTZ        bool   `toml:"ptz"`
 	Masks      []Mask `toml:"mask,omitempty"`
+	// Record is which stream is recorded: "main" (the default), "sub", or
+	// "off".
+	Record string `toml:"record,omitempty"`
 }
 
 // Location is the camera's place as a dispatcher says it.
@@ -135,6 +138,8 @@ type Zone struct {
 	// MaxGrant bounds a team chief's live-view grant to a municipal operator
 	// (GrantLimit gives the default when it is not set).
 	MaxGrant Duration `toml:"max_grant,omitempty"`
+	// Recording sets how footage is kept (segments, retention, quota).
+	Recording Recording `toml:"recording,omitempty"`
 }
 
 // Zone-set limits and their defaults.

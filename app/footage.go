@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/politiezone/zoneconsole/footage"
+	"github.com/politiezone/zoneconsole/recording"
+)
+
+// Recordings (package footage).
+
+// RecordingStatus tells whether a camera records and why not (the wall's
+// tile shows it); it says nothing of what was recorded.
+func (c *Console) RecordingStatus(cameraID string) RecordState {
+	if c.footage == nil {
+		return RecordState{Reason: RecordError, Err: c.footageErr}
+	}
+	return c.footage.Status(cameraID)
+}
+
+// RecordingAlarm is the recordings' disk alarm for a team chief or an
+// administrator (empty for everyone else, and when all is well).
+func (c *Console) RecordingAlarm(s *Session) RecordAlarm {
+	if c.footage == nil {
+		if c.access.May(s, ActLiveReview) || c.access.May(s, ActSettings) {
+			return RecordAlarm{Kind: AlarmUnavailable, Text: fmt.Sprintf("recordings unavailable: %v", c.footageErr)}
+		}
+		return RecordAlarm{}
+	}
+	return c.footage.Alarm(s)
+}
+
+// errNoRecordings is returned by what needs the recordings when they could
+// not be opened.
+var errNoRecordings = errors.New("the recordings could not be opened (see the log)")
+
+// PlaceHold puts footage under an evidence hold (checked and audited).
+func (c *Console) PlaceHold(ctx context.Context, s *Session, req HoldRequest, why Reason) (Hold, error) {
+	if c.footage == nil {
+		return Hold{}, errNoRecordings
+	}
+	return c.footage.PlaceHold(ctx, s, req, why)
+}
+
+// ReleaseHold ends an evidence hold (checked and audited).
+func (c *Console) ReleaseHold(ctx context.Context, s *Session, id int64, why Reason) (Hold, error) {
+	if c.footage == nil {
+		return Hold{}, errNoRecordings
+	}
+	return c.footage.ReleaseHold(ctx, s, id, why)
+}
+
+// Holds lists the evidence holds (checked and audited).
+func (c *Console) Holds(ctx context.Context, s *Session, why Reason) ([]Hold, error) {
+	if c.footage == nil {
+		return nil, errNoRecordings
+	}
+	return c.footage.Holds(ctx, s, why)
+}
+
+// CleanRecordings runs the retention and disk cleaner now (audited as the
+// scheduled runs are).
+func (c *Console) CleanRecordings(ctx context.Context) (recording.CleanReport, error) {
+	if c.footage == nil {
+		return recording.CleanReport{}, errNoRecordings
+	}
+	return c.footage.Clean(ctx)
+}
+
+// Recording types, under their console names.
+type (
+	RecordState  = recording.Status
+	RecordReason = recording.Reason
+	RecordAlarm  = footage.Alarm
+	AlarmKind    = footage.AlarmKind
+	Hold         = footage.Hold
+	HoldRequest  = footage.HoldRequest
+)
+
+// Recording constants.
+const (
+	RecordRecording    = recording.ReasonRecording
+	RecordOff          = recording.ReasonOff
+	RecordCodecRefused = recording.ReasonCodecRefused
+	RecordDiskFull     = recording.ReasonDiskFull
+	RecordOnlyHeldLeft = recording.ReasonOnlyHeldLeft
+	RecordNoStream     = recording.ReasonNoStream
+	RecordError        = recording.ReasonError
+
+	AlarmNone         = footage.AlarmNone
+	AlarmNearlyFull   = footage.AlarmNearlyFull
+	AlarmOnlyHeldLeft = footage.AlarmOnlyHeldLeft
+	AlarmDiskFull     = footage.AlarmDiskFull
+	AlarmUnavailable  = footage.AlarmUnavailable
+)
