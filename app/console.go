@@ -20,6 +20,7 @@ import (
 	"github.com/politiezone/zoneconsole/rounds"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
+	"github.com/politiezone/zoneconsole/zone"
 )
 
 // Config says where a console keeps its state and which zone it serves.
@@ -119,8 +120,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}()
 
 	var err error
-	c.audit, err = audit.Open(filepath.Join(cfg.DataDir, "audit.db"), audit.Options{
-		KeyPath: filepath.Join(cfg.DataDir, "keys", "audit.ed25519"), Logger: cfg.Logger})
+	c.audit, err = openAudit(cfg.DataDir, cfg.Zone.Audit, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -296,3 +296,20 @@ type plateSource struct{ c *Console }
 func (p plateSource) LatestReads(cameraID string, n int) []Read { return p.c.latestReads(cameraID, n) }
 
 func newID() string { return rand.Text()[:16] }
+
+// openAudit opens the data directory's audit trail for appending, pinned to
+// the zone's audit key and witnessed where the zone says. A chain found
+// broken anywhere, or signed by another key, is refused with the reason
+// (the administrator must see it; the console does not append to it).
+func openAudit(dataDir string, trust zone.AuditTrust, log *slog.Logger) (*audit.Log, error) {
+	l, err := audit.Open(filepath.Join(dataDir, "audit.db"), audit.Options{
+		KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Fingerprint: trust.KeyFingerprint,
+		Witness: trust.Witness, Logger: log})
+	switch {
+	case errors.Is(err, audit.ErrBroken):
+		return nil, fmt.Errorf("the audit trail in %s is broken; the console will not append to it (run zoneconsole audit verify, and tell the DPO): %w", dataDir, err)
+	case errors.Is(err, audit.ErrKeyMismatch):
+		return nil, fmt.Errorf("the audit trail in %s is signed by another key than the zone file pins: %w", dataDir, err)
+	}
+	return l, err
+}

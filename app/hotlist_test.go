@@ -98,7 +98,7 @@ func TestHotlistShellImport(t *testing.T) {
 	dir := c.cfg.DataDir
 	c.Close()
 	ctx := context.Background()
-	sh, err := OpenShell(ctx, dir, testLog())
+	sh, err := OpenShell(ctx, dir, AuditTrust{}, testLog())
 	if err != nil {
 		t.Fatal(err)
 	}

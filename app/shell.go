@@ -36,8 +36,9 @@ type Shell struct {
 	hotErr  error
 }
 
-// OpenShell opens the user and audit stores of dataDir.
-func OpenShell(ctx context.Context, dataDir string, log *slog.Logger) (*Shell, error) {
+// OpenShell opens the user and audit stores of dataDir; trust pins the
+// audit key and names the witness as the zone file does.
+func OpenShell(ctx context.Context, dataDir string, trust AuditTrust, log *slog.Logger) (*Shell, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -45,8 +46,7 @@ func OpenShell(ctx context.Context, dataDir string, log *slog.Logger) (*Shell, e
 	if err != nil {
 		return nil, err
 	}
-	al, err := audit.Open(filepath.Join(dataDir, "audit.db"), audit.Options{
-		KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Logger: log})
+	al, err := openAudit(dataDir, trust, log)
 	if err != nil {
 		users.Close()
 		return nil, err

@@ -225,3 +225,5 @@ func RejectReasons() []RejectReason { return hits.RejectReasons() }
 
 const RejectWrongCountry = hits.RejectWrongCountry
 const ActSettings = policy.ActSettings
+
+type AuditTrust = zone.AuditTrust

@@ -13,11 +13,15 @@ import (
 )
 
 const auditUsage = `usage:
-  zoneconsole audit verify [--key FILE] [DB]
+  zoneconsole audit verify [--key FILE] [--pubkey FILE | --fingerprint HEX] [--witness DIR] [DB]
       check the hash chain, checkpoints and signed head of the audit store
       (default DB: <data>/audit.db; key: <dir of DB>/keys/audit.ed25519,
       only its .pub and .head files are read). Exit 0 intact, 1 broken
       (the first bad entry is printed), 2 the store cannot be read.
+  zoneconsole audit key [--key FILE]
+      print the audit public key's fingerprint and PEM: put the
+      fingerprint in the zone file ([audit] key_fingerprint) and keep the
+      PEM outside this machine, so a rewritten trail cannot verify.
   zoneconsole audit export --user NAME --from T --to T [--by U] [--camera ID]
                            [--format csv|html] [--db DB] [--key FILE]
       write the entries of [from, to) to stdout, ordered by time, for NAME
@@ -40,6 +44,8 @@ func cmdAudit(ctx context.Context, g *globals, args []string) int {
 		return auditVerify(ctx, g, args[1:])
 	case "export":
 		return auditExport(ctx, g, args[1:])
+	case "key":
+		return auditKey(g, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(g.Stdout, auditUsage)
 		return 0
@@ -63,12 +69,24 @@ func auditPaths(g *globals, db, key string) (string, string) {
 func auditVerify(ctx context.Context, g *globals, args []string) int {
 	fs := subFlags(g, "audit verify", auditUsage)
 	key := fs.String("key", "", "signing key path (its .pub and .head are read)")
+	pubkey := fs.String("pubkey", "", "the audit public key to trust, from outside the data directory (PEM, hex or raw)")
+	fingerprint := fs.String("fingerprint", "", "the SHA-256 fingerprint of the audit key to trust (as the zone file names it)")
+	witness := fs.String("witness", "", "the witness directory (or file) holding copies of the signed checkpoints")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
 		return 2
+	}
+	vo := audit.VerifyOptions{Fingerprint: *fingerprint, Witness: *witness}
+	if *pubkey != "" {
+		pk, err := audit.ReadPublicKeyFile(*pubkey)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "audit verify: --pubkey: %v\n", err)
+			return 2
+		}
+		vo.PublicKey = pk
 	}
 	db, keyPath := auditPaths(g, fs.Arg(0), *key)
 	r, err := audit.OpenReader(db, audit.Options{KeyPath: keyPath, Logger: g.Log})
@@ -77,11 +95,15 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 		return 2
 	}
 	defer r.Close()
-	rep, err := r.Verify(ctx)
+	rep, err := r.VerifyWith(ctx, vo)
 	var ce *audit.ChainError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(g.Stdout, "BROKEN: %s\n", db)
+		if ce.Kind == audit.KindUntrustedKey {
+			fmt.Fprintf(g.Stdout, "signed by a key that is not the trusted one (seq %d)\n  want %s\n  got  %s\n", ce.Seq, ce.Want, ce.Got)
+			return 1
+		}
 		if ce.Seq == 0 {
 			fmt.Fprintf(g.Stdout, "the store's tables were changed: %s\n  want %s\n  got  %s\n", ce.Kind, ce.Want, ce.Got)
 			return 1
@@ -100,6 +122,14 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 	}
 	fmt.Fprintf(g.Stdout, "intact: %s\n%d entries, head seq %d %s\n%d signed checkpoints (last at seq %d), signed head at seq %d\nverified in %s\n",
 		db, rep.Entries, rep.HeadSeq, rep.Head, rep.Checkpoints, rep.LastCheckpoint, rep.SignedHeadSeq, rep.Duration.Round(time.Millisecond))
+	if rep.KeyPinned {
+		fmt.Fprintf(g.Stdout, "key pinned: %s\n", rep.KeyFingerprint)
+	} else {
+		fmt.Fprintln(g.Stdout, "key NOT pinned: the key in the data directory was trusted (give --pubkey or --fingerprint)")
+	}
+	if rep.Witness != "" {
+		fmt.Fprintf(g.Stdout, "witness %s: %d records checked\n", rep.Witness, rep.Witnessed)
+	}
 	return 0
 }
 
@@ -120,6 +150,7 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 		format = fs.String("format", "csv", "csv or html")
 		dbPath = fs.String("db", "", "audit store to read (default <data>/audit.db)")
 		key    = fs.String("key", "", "signing key path of --db (its .pub and .head are read)")
+		zpath  = fs.String("zone", "", "zone file whose [audit] section pins the key and names the witness")
 	)
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
@@ -143,7 +174,16 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 		}
 		defer src.Close()
 	}
-	sh, code := shellLogin(ctx, g, "audit export", *user)
+	var trust app.AuditTrust
+	if *zpath != "" {
+		z, err := app.LoadZone(*zpath)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
+			return 1
+		}
+		trust = z.Audit
+	}
+	sh, code := shellLogin(ctx, g, "audit export", *user, trust)
 	if sh == nil {
 		return code
 	}
@@ -152,5 +192,30 @@ func auditExport(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "audit export: %v\n", err)
 		return 1
 	}
+	return 0
+}
+
+func auditKey(g *globals, args []string) int {
+	fs := subFlags(g, "audit key", auditUsage)
+	key := fs.String("key", "", "signing key path (its .pub is read)")
+	if err := fs.Parse(args); err != nil {
+		return flagsExit(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	_, keyPath := auditPaths(g, "", *key)
+	pk, err := audit.ReadPublicKeyFile(keyPath + ".pub")
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit key: %v\n", err)
+		return 1
+	}
+	pem, err := audit.PublicKeyPEM(pk)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "audit key: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(g.Stdout, "fingerprint %s\n%s", audit.Fingerprint(pk), pem)
 	return 0
 }

@@ -134,3 +134,32 @@ func TestCmdAudit(t *testing.T) {
 		t.Fatalf("export with a wrong password = %d, %q", code, out)
 	}
 }
+
+// TestAuditVerifyTrustsOnlyThePinnedKey: an attacker with the console
+// account's files writes a fresh key pair over DATA/keys and re-signs; a
+// verify that trusts the key given from outside (audit key's PEM, kept
+// elsewhere) says so, exit 1.
+func TestAuditVerifyTrustsOnlyThePinnedKey(t *testing.T) {
+	dir := auditStore(t, 12)
+	code, out, _ := runAudit(t, dir, "key")
+	if code != 0 || !strings.HasPrefix(out, "fingerprint ") || !strings.Contains(out, "BEGIN PUBLIC KEY") {
+		t.Fatalf("audit key = %d %q", code, out)
+	}
+	pemFile := filepath.Join(t.TempDir(), "audit-key.pem")
+	pemStart := strings.Index(out, "-----BEGIN")
+	if err := os.WriteFile(pemFile, []byte(out[pemStart:]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fp := strings.Fields(out)[1]
+	if code, out, _ := runAudit(t, dir, "verify", "--pubkey", pemFile); code != 0 || !strings.Contains(out, "key pinned") {
+		t.Fatalf("verify with the right key = %d %q", code, out)
+	}
+	// Another store, another key: signed by a key that is not the trusted one.
+	other := auditStore(t, 3)
+	if code, out, _ := runAudit(t, other, "verify", "--fingerprint", fp); code != 1 || !strings.Contains(out, "not the trusted one") {
+		t.Fatalf("verify of a store signed by another key = %d %q", code, out)
+	}
+	if code, out, _ := runAudit(t, other, "verify"); code != 0 || !strings.Contains(out, "NOT pinned") {
+		t.Fatalf("verify without a pin = %d %q: it must say the key was not pinned", code, out)
+	}
+}

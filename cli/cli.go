@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"serve":   cmdServe,
 		"record":  cmdRecord,
 		"hold":    cmdHold,
+		"camera":  cmdCamera,
 	}
 }
 
@@ -81,14 +82,16 @@ commands:
   sim                     the simulated zone on its own
   anpr read IMAGE...      read the plates in images
   anpr eval --minutes N   score the plate reader on the simulated zone
-  audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable)
+  audit verify [DB]       check the audit chain (exit 0 intact, 1 broken, 2 unreadable; --pubkey, --witness)
+  audit key               the audit key's fingerprint and PEM, to pin it outside the machine
   audit export            write audit entries (--user --from --to [--by] [--camera] [--format csv|html])
   hotlist import|versions import a hotlist (CSV/JSON) as an administrator
   round list [--zone F]   one line per round: name, steps, total dwell
   round report            visit reports of a period (--user --from --to [--format csv|html])
   record list|verify      the recorded segments, and their integrity (exit 0, 1, 2)
   hold add|release|list   evidence holds on footage (--user; audited)
-  user add|list|passwd    manage the console's users
+  camera credential set|list|remove  camera logins in the encrypted credential store
+  user add|list|passwd|disable|enable|role|delete  manage the console's users
   version                 print the version
 `)
 }

@@ -69,8 +69,12 @@ func parsePeriodTime(s string, end bool) (time.Time, error) {
 // readPassword reads the password from ZONECONSOLE_PASSWORD, else the first
 // line of r (a pipe or a terminal), never from the command line, where other
 // users could read it in the process list.
-func readPassword(r io.Reader) (string, error) {
-	if pw := os.Getenv("ZONECONSOLE_PASSWORD"); pw != "" {
+func readPassword(r io.Reader) (string, error) { return readSecret("ZONECONSOLE_PASSWORD", r) }
+
+// readSecret reads a secret from the environment variable env, else the
+// first line of r.
+func readSecret(env string, r io.Reader) (string, error) {
+	if pw := os.Getenv(env); pw != "" {
 		return pw, nil
 	}
 	line, err := bufio.NewReader(r).ReadString('\n')
@@ -79,7 +83,7 @@ func readPassword(r io.Reader) (string, error) {
 	}
 	pw := strings.TrimRight(line, "\r\n")
 	if pw == "" {
-		return "", errors.New("no password: set ZONECONSOLE_PASSWORD or give it on standard input")
+		return "", fmt.Errorf("no password: set %s or give it on standard input", env)
 	}
 	return pw, nil
 }
@@ -88,13 +92,15 @@ func readPassword(r io.Reader) (string, error) {
 // the user in: what a subcommand reads or changes is decided by the policy
 // and audited, as in the console. On failure it has printed why and gives
 // the exit code (1, or 2 for a missing password).
-func shellLogin(ctx context.Context, g *globals, cmd, user string) (*app.Shell, int) {
+//
+// trust pins the audit key and names the witness, as the zone file does.
+func shellLogin(ctx context.Context, g *globals, cmd, user string, trust app.AuditTrust) (*app.Shell, int) {
 	pw, err := readPassword(os.Stdin)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "%s: %v\n", cmd, err)
 		return nil, 2
 	}
-	sh, err := app.OpenShell(ctx, g.DataDir, g.Log)
+	sh, err := app.OpenShell(ctx, g.DataDir, trust, g.Log)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "%s: %v\n", cmd, err)
 		return nil, 1

@@ -46,7 +46,7 @@ func cmdHotlist(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole hotlist: %v\n", err)
 		return 2
 	}
-	sh, err := app.OpenShell(ctx, g.DataDir, g.Log)
+	sh, err := app.OpenShell(ctx, g.DataDir, app.AuditTrust{}, g.Log)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole hotlist: %v\n", err)
 		return 1

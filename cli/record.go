@@ -198,14 +198,14 @@ func cmdHold(ctx context.Context, g *globals, args []string) int {
 			why.Ref = *caseRef
 		}
 	}
-	sh, code := shellLogin(ctx, g, "hold "+sub, *user)
+	z := zoneForReport(g, *zpath)
+	sh, code := shellLogin(ctx, g, "hold "+sub, *user, z.Audit)
 	if sh == nil {
 		return code
 	}
 	defer closeShell(g, "hold "+sub, sh)
 	switch sub {
 	case "add":
-		z := zoneForReport(g, *zpath)
 		h, err := sh.PlaceHold(ctx, z, req, why)
 		if err != nil {
 			fmt.Fprintf(g.Stderr, "hold add: %v\n", err)

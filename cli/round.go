@@ -104,7 +104,7 @@ func roundReport(ctx context.Context, g *globals, args []string) int {
 		g.Log.Info("round report without camera names or coverage", "zone", zpath, "err", err)
 		z = app.Zone{}
 	}
-	sh, code := shellLogin(ctx, g, "round report", *user)
+	sh, code := shellLogin(ctx, g, "round report", *user, z.Audit)
 	if sh == nil {
 		return code
 	}

@@ -13,17 +13,22 @@ import (
 	"github.com/politiezone/zoneconsole/policy"
 )
 
+const userUsage = `usage: zoneconsole user add NAME --role ROLE [--name FULL] [--municipality M]
+       zoneconsole user list | passwd NAME | disable NAME | enable NAME | delete NAME
+       zoneconsole user role NAME --role ROLE [--municipality M]
+A disabled, deleted or re-roled user's running sessions lose their rights within seconds.`
+
 // cmdUser manages the console's users from the shell: the first administrator
 // of a real zone is made here. The password comes from ZONECONSOLE_PASSWORD
 // or the first line of standard input, never from the command line (where
 // other users could read it in the process list).
 func cmdUser(ctx context.Context, g *globals, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole user add NAME --role ROLE [--name FULL] [--municipality M] | user list | user passwd NAME")
+		fmt.Fprintln(g.Stderr, userUsage)
 		return 2
 	}
 	switch args[0] {
-	case "list", "add", "passwd":
+	case "list", "add", "passwd", "disable", "enable", "role", "delete":
 	default:
 		// Before the store is opened: a typo creates no file.
 		fmt.Fprintf(g.Stderr, "zoneconsole user: unknown subcommand %q\n", args[0])
@@ -81,6 +86,47 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 		}
 		if err := adm.AddUser(ctx, app.User{Name: args[1], FullName: *full, Role: r, Municipality: *muni}, pw); err != nil {
 			fmt.Fprintf(g.Stderr, "zoneconsole user add: %v\n", err)
+			return 1
+		}
+		return 0
+	case "disable", "enable", "delete":
+		if len(args) != 2 {
+			fmt.Fprintln(g.Stderr, userUsage)
+			return 2
+		}
+		var err error
+		switch args[0] {
+		case "disable":
+			err = adm.DisableUser(ctx, args[1])
+		case "enable":
+			err = adm.EnableUser(ctx, args[1])
+		default:
+			err = adm.DeleteUser(ctx, args[1])
+		}
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user %s: %v\n", args[0], err)
+			return 1
+		}
+		return 0
+	case "role":
+		fs := flag.NewFlagSet("user role", flag.ContinueOnError)
+		fs.SetOutput(g.Stderr)
+		role := fs.String("role", "", "the new role")
+		muni := fs.String("municipality", "", "municipality (municipal operators)")
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			fmt.Fprintln(g.Stderr, userUsage)
+			return 2
+		}
+		if err := fs.Parse(args[2:]); err != nil {
+			return flagsExit(err)
+		}
+		r, err := policy.ParseRole(*role)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user role: %v\n", err)
+			return 2
+		}
+		if err := adm.SetRole(ctx, args[1], r, *muni); err != nil {
+			fmt.Fprintf(g.Stderr, "zoneconsole user role: %v\n", err)
 			return 1
 		}
 		return 0

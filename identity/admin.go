@@ -2,9 +2,11 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/policy"
@@ -138,3 +140,43 @@ func (a *ShellAdmin) change(ctx context.Context, d trail.Settings, removesAdmin 
 
 // Users lists the users.
 func (a *ShellAdmin) Users(ctx context.Context) ([]User, error) { return a.users.List(ctx) }
+
+// SetCameraCredential stores a camera's login in the encrypted credential
+// store of dataDir (audited first, without the password).
+func (a *ShellAdmin) SetCameraCredential(ctx context.Context, dataDir, name string, cred Credential) error {
+	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t\n") || cred.Username == "" || cred.Password == "" {
+		return errors.New("credential: a name without spaces, a user name and a password are needed")
+	}
+	creds, err := OpenCredentials(dataDir)
+	if err != nil {
+		return err
+	}
+	if err := a.record(ctx, "credential:"+name, trail.Settings{Change: "credential.set", User: cred.Username}); err != nil {
+		return err
+	}
+	return creds.Set(name, cred)
+}
+
+// RemoveCameraCredential deletes a camera login (audited first).
+func (a *ShellAdmin) RemoveCameraCredential(ctx context.Context, dataDir, name string) error {
+	creds, err := OpenCredentials(dataDir)
+	if err != nil {
+		return err
+	}
+	if _, ok := creds.Get(name); !ok {
+		return fmt.Errorf("credential %q: %w", name, ErrNoCredential)
+	}
+	if err := a.record(ctx, "credential:"+name, trail.Settings{Change: "credential.remove"}); err != nil {
+		return err
+	}
+	return creds.Remove(name)
+}
+
+// CameraCredentials lists the camera logins (names and users only).
+func (a *ShellAdmin) CameraCredentials(dataDir string) ([]Login, error) {
+	creds, err := OpenCredentials(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return creds.List(), nil
+}

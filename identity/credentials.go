@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -170,4 +172,38 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
+}
+
+// Login is a credential's name and user, without its password: what a list
+// of camera logins may show.
+type Login struct {
+	Name     string
+	Username string
+}
+
+// List gives the names and users of the stored credentials, sorted; never
+// a password.
+func (c *Credentials) List() []Login {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Login, 0, len(c.m))
+	for n, cr := range c.m {
+		out = append(out, Login{Name: n, Username: cr.Username})
+	}
+	slices.SortFunc(out, func(a, b Login) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// ErrNoCredential is returned for a credential name the store does not hold.
+var ErrNoCredential = errors.New("no such credential")
+
+// Remove deletes a credential and writes the store atomically.
+func (c *Credentials) Remove(name string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[name]; !ok {
+		return fmt.Errorf("credential %q: %w", name, ErrNoCredential)
+	}
+	delete(c.m, name)
+	return c.save()
 }

@@ -140,6 +140,19 @@ type Zone struct {
 	MaxGrant Duration `toml:"max_grant,omitempty"`
 	// Recording sets how footage is kept (segments, retention, quota).
 	Recording Recording `toml:"recording,omitempty"`
+	// Audit pins the audit trail's key and names its witness, both outside
+	// the data directory, so the console's own account cannot rewrite the
+	// trail unnoticed.
+	Audit AuditTrust `toml:"audit,omitempty"`
+}
+
+// AuditTrust is how the audit trail is checked from outside the data
+// directory: the fingerprint (SHA-256, hex) of the audit public key, and a
+// witness directory (another disk, a share) that keeps a copy of every
+// signed checkpoint.
+type AuditTrust struct {
+	KeyFingerprint string `toml:"key_fingerprint,omitempty"`
+	Witness        string `toml:"witness,omitempty"`
 }
 
 // Zone-set limits and their defaults.
