@@ -95,6 +95,7 @@ func (ss *session) run(ctx context.Context) (wasLive bool, err error) {
 	c.OnPacketRTP(t.media, t.format, t.onPacket)
 	start := time.Now()
 	s.lastAU.Store(start.UnixNano())
+	s.lastPic.Store(0) // the new session's pictures count from its first unit
 	if _, err := c.Play(nil); err != nil {
 		return false, classify(id, "play", err)
 	}
@@ -120,6 +121,7 @@ func (ss *session) run(ctx context.Context) (wasLive bool, err error) {
 			if now.Sub(last) > s.cfg.StallTimeout {
 				return t.live.Load(), fmt.Errorf("camera %s: %w: nothing for %v", id, ErrStalled, now.Sub(last).Round(time.Millisecond))
 			}
+			t.checkPicture(now)
 		}
 	}
 }
@@ -146,6 +148,9 @@ type track struct {
 	params  [3][]byte // VPS (H.265 only), SPS, PPS as last seen
 	needKey bool      // wait for a random access unit before decoding
 	idle    bool      // no subscriber when the last access unit came
+	// noPicture: the Source says "no picture" (set by checkPicture on the
+	// session's goroutine, cleared by the reader at the next frame).
+	noPicture atomic.Bool
 	gop     gopCache  // access units since the last IDR, for a fast resume
 
 	into    func(image.Rectangle) *image.RGBA // t.target, bound once
@@ -286,7 +291,11 @@ func (t *track) onPacket(p *rtp.Packet) {
 	if s.nsubs.Load() == 0 {
 		// Nobody watches: stay connected and skip the decoder.
 		t.idle = true
+		s.lastPic.Store(0)
 		return
+	}
+	if s.lastPic.Load() == 0 {
+		s.lastPic.Store(now.UnixNano())
 	}
 	if t.idle {
 		t.idle = false
@@ -313,6 +322,8 @@ func (t *track) onPacket(p *rtp.Packet) {
 		}
 		s.decodeErr.Add(1)
 		s.log.Debug("decode", "err", err)
+		msg := err.Error()
+		s.lastErr.Store(&msg)
 		t.needKey = true
 		t.gop.reset(false) // never replay a broken GOP
 		return
@@ -321,6 +332,11 @@ func (t *track) onPacket(p *rtp.Packet) {
 		return
 	}
 	s.decoded.Add(1)
+	s.lastPic.Store(now.UnixNano())
+	if t.noPicture.CompareAndSwap(true, false) {
+		s.log.Info("picture back")
+		s.setState(StateLive, nil)
+	}
 	f.Seq = seq
 	f.Received = now
 	f.Decoded = time.Now()

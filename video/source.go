@@ -21,6 +21,7 @@ const (
 	StateLive                      // access units are arriving
 	StateLost                      // the connection failed or stalled; retrying with backoff
 	StateUnauthorised              // the camera refused the credentials (401); retrying slowly
+	StateNoPicture                 // packets arrive but no frame decodes (a broken stream): not "live"
 )
 
 func (s State) String() string {
@@ -33,6 +34,8 @@ func (s State) String() string {
 		return "lost"
 	case StateUnauthorised:
 		return "unauthorised"
+	case StateNoPicture:
+		return "no picture"
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }
@@ -63,6 +66,7 @@ type SourceConfig struct {
 	Logger    *slog.Logger
 
 	StallTimeout      time.Duration // no access unit for this long counts as lost; default 3 s
+	NoPictureAfter    time.Duration // units but no decoded frame for this long is "no picture"; default 3 s
 	MinBackoff        time.Duration // first retry delay; default 250 ms
 	MaxBackoff        time.Duration // retry delay cap; default 5 s
 	UnauthorisedRetry time.Duration // retry delay after a 401; default 15 s
@@ -74,6 +78,9 @@ func (c *SourceConfig) setDefaults() {
 	}
 	if c.StallTimeout <= 0 {
 		c.StallTimeout = 3 * time.Second
+	}
+	if c.NoPictureAfter <= 0 {
+		c.NoPictureAfter = 3 * time.Second
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 250 * time.Millisecond
@@ -113,6 +120,11 @@ type Source struct {
 	decodeErr atomic.Uint64
 	decoded   atomic.Uint64
 	lastAU    atomic.Int64  // unix nanoseconds
+	// lastPic is when a frame last decoded, or when decoding (re)started
+	// for a subscriber, so "no picture" counts from whichever is later;
+	// 0 while nobody decodes. lastErr is the decoder's last refusal.
+	lastPic atomic.Int64
+	lastErr atomic.Pointer[string]
 	fpsBits   atomic.Uint64 // float64
 }
 
