@@ -151,7 +151,7 @@ type track struct {
 	// noPicture: the Source says "no picture" (set by checkPicture on the
 	// session's goroutine, cleared by the reader at the next frame).
 	noPicture atomic.Bool
-	gop     gopCache  // access units since the last IDR, for a fast resume
+	gop       gopCache // access units since the last IDR, for a fast resume
 
 	into    func(image.Rectangle) *image.RGBA // t.target, bound once
 	pending *Frame                            // the pooled frame the decoder is writing

@@ -119,13 +119,13 @@ type Source struct {
 	dropped   atomic.Uint64
 	decodeErr atomic.Uint64
 	decoded   atomic.Uint64
-	lastAU    atomic.Int64  // unix nanoseconds
+	lastAU    atomic.Int64 // unix nanoseconds
 	// lastPic is when a frame last decoded, or when decoding (re)started
 	// for a subscriber, so "no picture" counts from whichever is later;
 	// 0 while nobody decodes. lastErr is the decoder's last refusal.
 	lastPic atomic.Int64
 	lastErr atomic.Pointer[string]
-	fpsBits   atomic.Uint64 // float64
+	fpsBits atomic.Uint64 // float64
 }
 
 // NewSource prepares a Source; nothing happens until Run.
