@@ -25,7 +25,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The tests that read plates find it there themselves; the console is told.
 ANPR_MODELS ?= $(CURDIR)/.tools/anpr-models
 
-.PHONY: all deps check-go build run sim test test-short bench package clean
+.PHONY: all deps check-go build run sim test test-short bench fuzz package clean
 
 all: build
 
@@ -86,6 +86,17 @@ bench: deps
 	$(BENCH) -bench ListHour -benchtime 2000x ./recording/ && \
 	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/ ; \
 	} 2>&1 | tee testout/bench.txt
+
+# fuzz runs every fuzz target longer than make test does (make test runs
+# their seed corpora). FUZZTIME per target.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := hotlist:FuzzParseCSV hotlist:FuzzParseJSON zone:FuzzLoadZone \
+	audit:FuzzParseHead audit:FuzzParseWitness video:FuzzDecodeH264 video:FuzzDepacketiseH264 \
+	patrolfeed:FuzzDecode
+fuzz: deps
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
+		echo "== $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg/; done
 
 package: deps
 	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
