@@ -59,6 +59,12 @@ func TestPassagesSearchAndRetention(t *testing.T) {
 		{"two cameras", Query{Cameras: []string{"cam01", "cam02"}}, 3},
 		{"time window", Query{From: now.Add(-90 * time.Minute), To: now.Add(-45 * time.Minute)}, 1},
 		{"nothing", Query{Pattern: "9ZZZ*"}, 0},
+		{"leading star trigram", Query{Pattern: "*BC-12*"}, 1},
+		{"leading star no trigram", Query{Pattern: "*B?1*"}, 2},
+		{"country", Query{Pattern: "1AB*", Country: "be"}, 2},
+		{"other country", Query{Pattern: "1AB*", Country: "NL"}, 0},
+		{"colour", Query{Colour: "RED"}, 3},
+		{"limit", Query{Limit: 2}, 2},
 	}
 	for _, tc := range tests {
 		got, err := ps.Search(ctx, tc.q)
@@ -81,9 +87,9 @@ func TestPassagesSearchAndRetention(t *testing.T) {
 	}
 	// Retention: the 40-day-old passage is invisible, then purged with its
 	// images only when no newer passage shares them.
-	n, err := ps.Purge(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("Purge = %d, %v; want 1", n, err)
+	n, err := ps.Purge(ctx, clock.Add(-30*24*time.Hour), nil)
+	if err != nil || n.Passages != 1 || n.Images != 0 {
+		t.Fatalf("Purge = %+v, %v; want 1 passage, no image (both are shared with newer passages)", n, err)
 	}
 	_ = old
 	// Same crop bytes are shared by the newer 1ABC123 passage: still there.
@@ -94,8 +100,8 @@ func TestPassagesSearchAndRetention(t *testing.T) {
 	if got, _ := ps.Search(ctx, Query{}); len(got) != 0 {
 		t.Errorf("after retention: %d passages visible, want 0", len(got))
 	}
-	if n, _ := ps.Purge(ctx); n != 3 {
-		t.Errorf("second Purge = %d, want 3", n)
+	if n, _ := ps.Purge(ctx, clock.Add(-30*24*time.Hour), nil); n.Passages != 3 || n.Images != 2 || n.Bytes == 0 {
+		t.Errorf("second Purge = %+v, want 3 passages, 2 images (the shared crop and vehicle image)", n)
 	}
 	if _, err := os.Stat(ps.ImagePath(got[0].CropSHA)); !os.IsNotExist(err) {
 		t.Errorf("crop still on disk after every passage was purged: %v", err)
