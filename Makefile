@@ -53,7 +53,7 @@ build: deps
 ZONE ?=
 run: build
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then echo "no display: set DISPLAY (or run under xvfb-run)"; exit 1; fi
-	ZONECONSOLE_ANPR_MODELS=$(ANPR_MODELS) ./$(BIN) run $(if $(ZONE),--zone $(ZONE))
+	./$(BIN) run $(if $(ZONE),--zone $(ZONE))
 
 sim: build
 	./$(BIN) sim

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -23,7 +22,7 @@ import (
 // ANPRConfig configures the plate reading of the zone's ANPR cameras.
 type ANPRConfig struct {
 	// ModelDir holds the reader's models (anpr/install-models.sh DIR);
-	// empty means $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
+	// empty means DATA/models/anpr.
 	ModelDir string
 	// Reader replaces the model-based reader (tests, another engine).
 	Reader anpr.FrameReader
@@ -148,10 +147,9 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 	}
 	rd := cfg.Reader
 	if rd == nil {
+		// No environment variable is read here: what a console does depends
+		// on its Config only (the command line finds the models).
 		dir := cfg.ModelDir
-		if dir == "" {
-			dir = os.Getenv("ZONECONSOLE_ANPR_MODELS")
-		}
 		if dir == "" {
 			dir = filepath.Join(c.cfg.DataDir, "models", "anpr")
 		}

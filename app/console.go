@@ -42,7 +42,7 @@ type Config struct {
 	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
 	// ANPRModels is the plate reader's model directory
-	// (anpr/install-models.sh DIR); empty: $ZONECONSOLE_ANPR_MODELS, else DATA/models/anpr.
+	// (anpr/install-models.sh DIR); empty: DATA/models/anpr.
 	ANPRModels string
 	// Record starts the recording of every camera set to record (zone file
 	// record = ...): `run` and `serve` do, tests choose.

@@ -13,13 +13,29 @@ import (
 	"github.com/politiezone/zoneconsole/anpr"
 )
 
-// defaultModelDir is where `make deps` installs the reader's models
-// (anpr/install-models.sh), unless ZONECONSOLE_ANPR_MODELS says otherwise.
+// defaultModelDir finds the reader's models with no variable set, from any
+// working directory: ZONECONSOLE_ANPR_MODELS when given, else the first of
+// DATA/models/anpr, .tools/anpr-models beside the binary (where `make deps`
+// puts them for the binary `make build` writes) and the system-wide
+// /usr/local/share/zoneconsole/anpr-models that holds the model file.
 func defaultModelDir(g *globals) string {
 	if d := os.Getenv("ZONECONSOLE_ANPR_MODELS"); d != "" {
 		return d
 	}
-	return filepath.Join(g.DataDir, "models", "anpr")
+	cands := []string{filepath.Join(g.DataDir, "models", "anpr")}
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		cands = append(cands, filepath.Join(filepath.Dir(exe), ".tools", "anpr-models"))
+	}
+	cands = append(cands, "/usr/local/share/zoneconsole/anpr-models")
+	for _, d := range cands {
+		if _, err := os.Stat(filepath.Join(d, "rec.onnx")); err == nil {
+			return d
+		}
+	}
+	return cands[0]
 }
 
 // cmdANPR runs `anpr read IMAGE...` and `anpr eval --minutes N` (g.ANPREval,

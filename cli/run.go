@@ -47,7 +47,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	defer done()
-	cfg.Room, cfg.Record = *room, true
+	cfg.Room, cfg.Record, cfg.ANPRModels = *room, true, defaultModelDir(g)
 	c, err := app.Open(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)

@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	defer done()
-	cfg.Record, cfg.Console = true, "serve"
+	cfg.Record, cfg.Console, cfg.ANPRModels = true, "serve", defaultModelDir(g)
 	if *dur > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *dur)
