@@ -1,20 +1,20 @@
 package hits
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/identity"
+	"github.com/politiezone/zoneconsole/patrolfeed"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/zone"
@@ -92,14 +92,14 @@ type patrolDesk struct {
 	connects  int
 	started   bool
 	closed    bool
-	replies   chan string
-	cmdMu     sync.Mutex // one command and its reply at a time
+	replies   chan patrolfeed.Message // OK or Err
+	cmdMu     sync.Mutex              // one command and its reply at a time
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 }
 
 func newPatrolDesk() *patrolDesk {
-	return &patrolDesk{units: map[string]*Patrol{}, replies: make(chan string, 8)}
+	return &patrolDesk{units: map[string]*Patrol{}, replies: make(chan patrolfeed.Message, 8)}
 }
 
 // StartPatrols connects to the AVL feed and keeps the units' positions; the
@@ -209,37 +209,33 @@ func (c *Desk) runFeed(ctx context.Context, p *patrolDesk) {
 }
 
 func (c *Desk) readFeed(conn net.Conn, p *patrolDesk) error {
-	sc := bufio.NewScanner(conn)
-	sc.Buffer(make([]byte, 4096), 4096)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 0 {
+	dec := patrolfeed.NewDecoder(conn, patrolfeed.ToClient)
+	for {
+		m, err := dec.Decode()
+		if err != nil {
+			var se *patrolfeed.SyntaxError
+			switch {
+			case errors.Is(err, io.EOF):
+				return errors.New("closed by the feed")
+			case !errors.As(err, &se) || errors.Is(err, patrolfeed.ErrTooLong):
+				return err
+			case !errors.Is(err, patrolfeed.ErrEmpty) && !errors.Is(err, patrolfeed.ErrUnknownVerb):
+				c.log.Debug("patrol feed: bad line", "err", err)
+			}
 			continue
 		}
-		switch strings.ToUpper(f[0]) {
-		case "POS", "ARRIVED":
-			if len(f) != 5 {
-				continue
-			}
-			lat, err1 := strconv.ParseFloat(f[2], 64)
-			lon, err2 := strconv.ParseFloat(f[3], 64)
-			ms, err3 := strconv.ParseInt(f[4], 10, 64)
-			if err1 != nil || err2 != nil || err3 != nil {
-				c.log.Debug("patrol feed: bad line", "line", sc.Text())
-				continue
-			}
-			c.unitReport(p, strings.ReplaceAll(f[1], "_", " "), lat, lon, time.UnixMilli(ms).UTC(), f[0] == "ARRIVED")
-		case "OK", "ERR":
+		switch m := m.(type) {
+		case patrolfeed.Position:
+			c.unitReport(p, m.CallSign, m.Lat, m.Lon, m.Time, false)
+		case patrolfeed.Arrived:
+			c.unitReport(p, m.CallSign, m.Lat, m.Lon, m.Time, true)
+		case patrolfeed.OK, patrolfeed.Err:
 			select {
-			case p.replies <- sc.Text():
+			case p.replies <- m:
 			default:
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	return errors.New("closed by the feed")
 }
 
 // unitReport updates a unit; one near its target (or reported ARRIVED) is
@@ -265,7 +261,12 @@ func (c *Desk) unitReport(p *patrolDesk, cs string, lat, lon float64, at time.Ti
 }
 
 // send writes one command and waits for its OK or ERR.
-func (p *patrolDesk) send(line string) error {
+func (p *patrolDesk) send(cmd patrolfeed.Message) error {
+	line, err := patrolfeed.AppendLine(nil, cmd)
+	if err != nil {
+		return fmt.Errorf("patrols: %w", err)
+	}
+	shown := strings.TrimSuffix(string(line), "\n")
 	p.cmdMu.Lock()
 	defer p.cmdMu.Unlock()
 	p.mu.Lock()
@@ -278,17 +279,17 @@ func (p *patrolDesk) send(line string) error {
 		<-p.replies // a late reply to an earlier command
 	}
 	_ = conn.SetWriteDeadline(time.Now().Add(timeout))
-	if _, err := conn.Write([]byte(line + "\n")); err != nil {
+	if _, err := conn.Write(line); err != nil {
 		return fmt.Errorf("%w: %v", ErrFeedDown, err)
 	}
 	select {
 	case r := <-p.replies:
-		if strings.HasPrefix(r, "ERR") {
-			return fmt.Errorf("patrols: feed refused %q: %s", line, strings.TrimSpace(strings.TrimPrefix(r, "ERR")))
+		if e, ok := r.(patrolfeed.Err); ok {
+			return fmt.Errorf("patrols: feed refused %q: %s", shown, e.Text)
 		}
 		return nil
 	case <-time.After(timeout):
-		return fmt.Errorf("%w: no reply to %q within %s", ErrFeedDown, line, timeout)
+		return fmt.Errorf("%w: no reply to %q within %s", ErrFeedDown, shown, timeout)
 	}
 }
 
@@ -430,7 +431,7 @@ func (c *Desk) dispatchTo(ctx context.Context, s *identity.Session, lat, lon flo
 	}
 	u.Status, u.HasTarget, u.TargetLat, u.TargetLon, u.HitID = PatrolEnRoute, true, lat, lon, hitID
 	p.mu.Unlock()
-	if err := p.send(fmt.Sprintf("GOTO %s %.6f %.6f", strings.ReplaceAll(a.Unit.CallSign, " ", "_"), lat, lon)); err != nil {
+	if err := p.send(patrolfeed.Goto{CallSign: a.Unit.CallSign, Lat: lat, Lon: lon}); err != nil {
 		p.mu.Lock()
 		if u.Status == PatrolEnRoute && u.HitID == hitID {
 			u.Status, u.HasTarget, u.HitID = PatrolFree, false, ""
@@ -477,7 +478,7 @@ func (c *Desk) SetPatrolStatus(ctx context.Context, s *identity.Session, callSig
 		return err
 	}
 	if st == PatrolFree && (old.Status == PatrolEnRoute || old.Status == PatrolOnScene) {
-		if err := p.send("RESUME " + strings.ReplaceAll(callSign, " ", "_")); err != nil {
+		if err := p.send(patrolfeed.Resume{CallSign: callSign}); err != nil {
 			return err
 		}
 	}

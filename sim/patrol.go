@@ -3,6 +3,7 @@ package sim
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/politiezone/zoneconsole/patrolfeed"
 )
 
 // Patrol is one patrol vehicle as the simulator drives it.
@@ -63,7 +66,7 @@ type patrolFeed struct {
 
 type feedClient struct {
 	conn net.Conn
-	out  chan string // bounded; a client that does not read loses lines
+	out  chan string // whole lines, '\n' included; bounded: a client that does not read loses lines
 }
 
 func startPatrols(ctx context.Context, cfg Config, log *slog.Logger) (*patrolFeed, error) {
@@ -125,8 +128,20 @@ func (z *Zone) Goto(callSign string, to LatLon) error { return z.patrol.gotoSpot
 
 func wireCallSign(cs string) string { return strings.ReplaceAll(cs, " ", "_") }
 
-func posLine(u *unit) string {
-	return fmt.Sprintf("POS %s %.6f %.6f %d", wireCallSign(u.CallSign), u.Pos.Lat, u.Pos.Lon, u.Time.UnixMilli())
+// feedLine is m as a line of the feed, its '\n' included; "" (and a log
+// line) if m cannot be written, which the units' call signs and positions
+// never give.
+func (pf *patrolFeed) feedLine(m patrolfeed.Message) string {
+	b, err := patrolfeed.AppendLine(nil, m)
+	if err != nil {
+		pf.log.Error("patrol feed: line not written", "err", err)
+		return ""
+	}
+	return string(b)
+}
+
+func (pf *patrolFeed) posLine(u *unit) string {
+	return pf.feedLine(patrolfeed.Position{CallSign: u.CallSign, Lat: u.Pos.Lat, Lon: u.Pos.Lon, Time: u.Time})
 }
 
 func (pf *patrolFeed) accept(ctx context.Context) {
@@ -142,9 +157,11 @@ func (pf *patrolFeed) accept(ctx context.Context) {
 		}
 		c := &feedClient{conn: conn, out: make(chan string, 256)}
 		pf.mu.Lock()
-		c.out <- "HELLO zoneconsole-sim 1"
+		c.out <- pf.feedLine(patrolfeed.Hello{Server: "zoneconsole-sim", Version: patrolfeed.Version})
 		for _, u := range pf.units {
-			c.out <- posLine(u)
+			if line := pf.posLine(u); line != "" {
+				c.out <- line
+			}
 		}
 		pf.clients[c] = struct{}{}
 		pf.mu.Unlock()
@@ -178,12 +195,12 @@ func (pf *patrolFeed) write(ctx context.Context, c *feedClient) {
 				return
 			}
 			_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-			if _, err := w.WriteString(line + "\n"); err != nil {
+			if _, err := w.WriteString(line); err != nil {
 				return
 			}
 			// Send what is queued as one write, then flush.
 			for len(c.out) > 0 {
-				if _, err := w.WriteString(<-c.out + "\n"); err != nil {
+				if _, err := w.WriteString(<-c.out); err != nil {
 					return
 				}
 			}
@@ -194,21 +211,25 @@ func (pf *patrolFeed) write(ctx context.Context, c *feedClient) {
 	}
 }
 
-// read handles the client's commands until it hangs up.
+// read handles the client's commands until it hangs up (or sends a line
+// over 1024 bytes).
 func (pf *patrolFeed) read(c *feedClient) {
 	defer c.conn.Close() // also ends write, whose Flush then fails
-	sc := bufio.NewScanner(c.conn)
-	sc.Buffer(make([]byte, 1024), 1024)
-	for sc.Scan() {
-		reply := pf.command(sc.Text())
-		pf.send(c, reply)
+	dec := patrolfeed.NewDecoderSize(c.conn, patrolfeed.ToServer, 1024)
+	for {
+		m, err := dec.Decode()
+		var se *patrolfeed.SyntaxError
+		if err != nil && (!errors.As(err, &se) || errors.Is(err, patrolfeed.ErrTooLong)) {
+			return
+		}
+		pf.send(c, pf.feedLine(pf.command(m, se)))
 	}
 }
 
 func (pf *patrolFeed) send(c *feedClient, line string) {
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
-	if _, ok := pf.clients[c]; !ok {
+	if _, ok := pf.clients[c]; !ok || line == "" {
 		return
 	}
 	select {
@@ -218,6 +239,9 @@ func (pf *patrolFeed) send(c *feedClient, line string) {
 }
 
 func (pf *patrolFeed) broadcastLocked(line string) {
+	if line == "" {
+		return
+	}
 	for c := range pf.clients {
 		select {
 		case c.out <- line:
@@ -226,40 +250,40 @@ func (pf *patrolFeed) broadcastLocked(line string) {
 	}
 }
 
-// command runs one client line and returns the reply line.
-func (pf *patrolFeed) command(line string) string {
-	f := strings.Fields(line)
-	if len(f) == 0 {
-		return "ERR empty command"
+// command runs one client command, or answers a line that is not one
+// (bad, the decoder's error), and returns the reply.
+func (pf *patrolFeed) command(m patrolfeed.Message, bad *patrolfeed.SyntaxError) patrolfeed.Message {
+	if bad != nil {
+		switch {
+		case errors.Is(bad, patrolfeed.ErrEmpty):
+			return patrolfeed.Err{Text: "empty command"}
+		case errors.Is(bad, patrolfeed.ErrFields) && strings.EqualFold(bad.Verb, patrolfeed.VerbGoto):
+			return patrolfeed.Err{Text: "usage: GOTO <callsign> <lat> <lon>"}
+		case errors.Is(bad, patrolfeed.ErrFields):
+			return patrolfeed.Err{Text: "usage: RESUME <callsign>"}
+		case errors.Is(bad, patrolfeed.ErrNumber):
+			return patrolfeed.Err{Text: "bad position"}
+		case errors.Is(bad, patrolfeed.ErrChar):
+			return patrolfeed.Err{Text: "not printable ASCII"}
+		}
+		return patrolfeed.Err{Text: "unknown command " + strconv.QuoteToASCII(bad.Verb)}
 	}
-	switch strings.ToUpper(f[0]) {
-	case "GOTO":
-		// GOTO <callsign> <lat> <lon>; the call sign may be written with a
-		// space ("BORG 11") or an underscore ("BORG_11").
-		if len(f) < 4 {
-			return "ERR usage: GOTO <callsign> <lat> <lon>"
+	// The call sign may be written with a space ("BORG 11") or an
+	// underscore ("BORG_11"); the decoder gives it with its spaces, an error
+	// names it as the wire does.
+	switch m := m.(type) {
+	case patrolfeed.Goto:
+		if err := pf.gotoSpot(wireCallSign(m.CallSign), LatLon{m.Lat, m.Lon}); err != nil {
+			return patrolfeed.Err{Text: err.Error()}
 		}
-		lat, err1 := strconv.ParseFloat(f[len(f)-2], 64)
-		lon, err2 := strconv.ParseFloat(f[len(f)-1], 64)
-		if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-			return "ERR bad position"
+		return patrolfeed.OK{Command: patrolfeed.VerbGoto, CallSign: m.CallSign}
+	case patrolfeed.Resume:
+		if err := pf.resume(wireCallSign(m.CallSign)); err != nil {
+			return patrolfeed.Err{Text: err.Error()}
 		}
-		cs := strings.Join(f[1:len(f)-2], " ")
-		if err := pf.gotoSpot(cs, LatLon{lat, lon}); err != nil {
-			return "ERR " + err.Error()
-		}
-		return "OK GOTO " + wireCallSign(strings.ReplaceAll(cs, "_", " "))
-	case "RESUME":
-		if len(f) < 2 {
-			return "ERR usage: RESUME <callsign>"
-		}
-		cs := strings.Join(f[1:], " ")
-		if err := pf.resume(cs); err != nil {
-			return "ERR " + err.Error()
-		}
-		return "OK RESUME " + wireCallSign(strings.ReplaceAll(cs, "_", " "))
+		return patrolfeed.OK{Command: patrolfeed.VerbResume, CallSign: m.CallSign}
 	}
-	return "ERR unknown command " + strconv.Quote(f[0])
+	return patrolfeed.Err{Text: "unknown command " + strconv.QuoteToASCII(m.Verb())}
 }
 
 func (pf *patrolFeed) unitLocked(callSign string) *unit {
@@ -322,10 +346,10 @@ func (pf *patrolFeed) drive(ctx context.Context) {
 			pf.mu.Lock()
 			for _, u := range pf.units {
 				if arrived := pf.step(u, dt); arrived {
-					pf.broadcastLocked(fmt.Sprintf("ARRIVED %s %.6f %.6f %d", wireCallSign(u.CallSign), u.Pos.Lat, u.Pos.Lon, now.UnixMilli()))
+					pf.broadcastLocked(pf.feedLine(patrolfeed.Arrived{CallSign: u.CallSign, Lat: u.Pos.Lat, Lon: u.Pos.Lon, Time: now}))
 				}
 				u.Time = now
-				pf.broadcastLocked(posLine(u))
+				pf.broadcastLocked(pf.posLine(u))
 			}
 			pf.mu.Unlock()
 		}
