@@ -25,21 +25,22 @@ const day = 24 * time.Hour
 //     D  administrative only (data-subject requests)
 //     M  municipal live: event or emergency, and a team chief's grant
 //     P  municipal playback: administrative or judicial, never older than 30 days
+//     J  recorded data on a judicial ground only (an export without masks)
 const rightsGrid = `
-role                live play expo anpr hit  disp ptz  rrun redt revw lrev grnt sett list hold dsar
-dispatcher          L    F    F    -    L    L    L    R    -    -    -    -    -    -    -    -
-team_chief          L    F    F    -    L    L    L    R    A    A    A    G    -    -    H    -
-security_guard      L    -    -    -    -    L    L    R    -    -    -    -    -    -    -    -
-investigator        -    F    F    F    -    -    -    -    -    -    -    -    -    -    H    -
-municipal_operator  M    P    -    -    -    -    -    -    -    -    -    -    -    -    -    -
-dpo                 -    -    -    -    -    -    -    -    -    A    -    -    -    -    H    D
-admin               -    -    -    -    -    -    -    -    A    -    -    -    A    A    -    -
+role                live play expo anpr hit  disp ptz  rrun redt revw lrev grnt sett list hold dsar unmk
+dispatcher          L    F    F    -    L    L    L    R    -    -    -    -    -    -    -    -    -
+team_chief          L    F    F    -    L    L    L    R    A    A    A    G    -    -    H    -    -
+security_guard      L    -    -    -    -    L    L    R    -    -    -    -    -    -    -    -    -
+investigator        -    F    F    F    -    -    -    -    -    -    -    -    -    -    H    -    J
+municipal_operator  M    P    -    -    -    -    -    -    -    -    -    -    -    -    -    -    -
+dpo                 -    -    -    -    -    -    -    -    -    A    -    -    -    -    H    D    -
+admin               -    -    -    -    -    -    -    -    A    -    -    -    A    A    -    -    -
 `
 
 var gridColumns = map[string]Action{
 	"live": ActLive, "play": ActPlayback, "expo": ActExport, "anpr": ActANPRSearch, "hit": ActHitHandle,
 	"disp": ActDispatch, "ptz": ActPTZ, "rrun": ActRoundRun, "redt": ActRoundEdit, "revw": ActReview,
-	"lrev": ActLiveReview, "grnt": ActGrant, "sett": ActSettings, "list": ActLists, "hold": ActHold, "dsar": ActDSAR,
+	"lrev": ActLiveReview, "grnt": ActGrant, "sett": ActSettings, "list": ActLists, "hold": ActHold, "dsar": ActDSAR, "unmk": ActExportUnmasked,
 }
 
 func parseGrid(t *testing.T) map[Role]map[Action]string {
@@ -141,8 +142,8 @@ func expect(letter string, r gridReason, a gridAge) string {
 			return CodeMunicipalOver30Days
 		}
 		return CodeAllowed
-	case "F":
-		if !in(append(judicial, "administrative")...) {
+	case "F", "J":
+		if !in(append(judicial, "administrative")...) || (letter == "J" && !in(judicial...)) {
 			return CodeJustificationKindNotAllowed
 		}
 		switch {
@@ -207,7 +208,7 @@ func TestPolicyGrid(t *testing.T) {
 			}
 		}
 	}
-	if want := 7 * 16 * 6 * 8; cells != want {
+	if want := 7 * 17 * 6 * 8; cells != want {
 		t.Fatalf("walked %d cells, want %d", cells, want)
 	}
 }

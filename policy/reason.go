@@ -67,6 +67,8 @@ var actionKinds = map[Action][]JustKind{
 	ActHold: {JustAdmin, JustJudicial},
 	// A data-subject request is an administrative file with its own number.
 	ActDSAR: {JustAdmin},
+	// Footage without its masks goes out for a court only.
+	ActExportUnmasked: {JustJudicial},
 	// A round runs under "virtual patrol: <round>" (issue 8).
 	ActRoundRun: {JustRound},
 	// Live access for municipal staff: a major event or an emergency only.

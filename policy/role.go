@@ -59,12 +59,15 @@ const (
 	ActLists      Action = "lists"       // hotlist import and changes
 	ActHold       Action = "hold"        // put or lift an evidence hold
 	ActDSAR       Action = "dsar"        // data-subject access request
+	// ActExportUnmasked: a clip leaves the console without its privacy
+	// masks (the court needs what the mask hides): its own right, judicial.
+	ActExportUnmasked Action = "export_unmasked"
 )
 
 // Actions lists every action, for tables and tests.
 func Actions() []Action {
 	return []Action{ActLive, ActPlayback, ActExport, ActANPRSearch, ActHitHandle, ActDispatch, ActPTZ,
-		ActRoundRun, ActRoundEdit, ActReview, ActLiveReview, ActGrant, ActSettings, ActLists, ActHold, ActDSAR}
+		ActRoundRun, ActRoundEdit, ActReview, ActLiveReview, ActGrant, ActSettings, ActLists, ActHold, ActDSAR, ActExportUnmasked}
 }
 
 // Valid reports whether a is one of the known actions.
@@ -80,7 +83,7 @@ func (a Action) Valid() bool {
 // Recorded reports whether the action reaches stored data (footage or
 // passages), where the 30-day and one-year rules apply.
 func (a Action) Recorded() bool {
-	return a == ActPlayback || a == ActExport || a == ActANPRSearch
+	return a == ActPlayback || a == ActExport || a == ActExportUnmasked || a == ActANPRSearch
 }
 
 // ShowsLive reports whether the action puts live images in front of the user
@@ -102,13 +105,15 @@ func (a Action) ShowsLive() bool {
 //   - the administrator has no live view: only trained police staff appointed
 //     by the korpschef watch live (seeds 000 and 004);
 //   - rounds are edited by a team chief or an administrator (issue 8);
+//   - an export without privacy masks is the investigator's alone, on a
+//     judicial ground (a court may need what the mask hides);
 //   - evidence holds are placed and released by investigators, team chiefs
 //     and the DPO (issue 12).
 var roleActions = map[Role][]Action{
 	RoleDispatcher:    {ActLive, ActPlayback, ActExport, ActHitHandle, ActDispatch, ActPTZ, ActRoundRun},
 	RoleTeamChief:     {ActLive, ActPlayback, ActExport, ActHitHandle, ActDispatch, ActPTZ, ActRoundRun, ActRoundEdit, ActReview, ActLiveReview, ActGrant, ActHold},
 	RoleSecurityGuard: {ActLive, ActDispatch, ActPTZ, ActRoundRun},
-	RoleInvestigator:  {ActPlayback, ActExport, ActANPRSearch, ActHold},
+	RoleInvestigator:  {ActPlayback, ActExport, ActExportUnmasked, ActANPRSearch, ActHold},
 	RoleMunicipal:     {ActLive, ActPlayback},
 	RoleDPO:           {ActReview, ActHold, ActDSAR},
 	RoleAdmin:         {ActSettings, ActLists, ActRoundEdit},
