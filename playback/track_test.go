@@ -61,7 +61,7 @@ func TestTrackMatchesMediacommon(t *testing.T) {
 	}
 }
 
-func initLength(t *testing.T, b []byte) int64 {
+func initLength(t testing.TB, b []byte) int64 {
 	t.Helper()
 	r := bytes.NewReader(b)
 	_, n, _, _, err := header(r, 0, int64(len(b)))
