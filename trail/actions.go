@@ -36,6 +36,7 @@ const (
 	ActEvidenceHold audit.Action = "evidence.hold"
 	ActDSAR         audit.Action = "dsar"
 	ActRecordClean  audit.Action = "record.clean"
+	ActPlaybackStop audit.Action = "playback.stop"
 	ActRecordAlarm  audit.Action = "record.alarm"
 )
 
@@ -213,6 +214,38 @@ type Grant struct {
 	Revoke  bool     `json:"revoke,omitempty"`
 }
 
+// Playback: recorded footage put on screen (the decision); PlaybackStop
+// ends the interval with the period that was actually shown.
+type Playback struct {
+	Playback string   `json:"playback"`
+	Cameras  []string `json:"cameras"`
+	At       Time     `json:"at"` // the moment asked for
+}
+
+// PlaybackStop: the end of a playback interval.
+type PlaybackStop struct {
+	Playback  string   `json:"playback"`
+	Cameras   []string `json:"cameras"`
+	ShownFrom Time     `json:"shown_from,omitzero"`
+	ShownTo   Time     `json:"shown_to,omitzero"`
+	Duration  Duration `json:"duration"`
+}
+
+// Export: footage leaving the console as evidence, and in a second entry
+// its outcome (the folder, the manifest's hash) or why it failed.
+type Export struct {
+	Cameras  []string `json:"cameras"`
+	From     Time     `json:"from"`
+	To       Time     `json:"to"`
+	Case     string   `json:"case"`
+	Unmasked bool     `json:"unmasked,omitempty"`
+	Folder   string   `json:"folder,omitempty"`
+	Manifest string   `json:"manifest_sha256,omitempty"`
+	Bytes    int64    `json:"bytes,omitempty"`
+	Done     bool     `json:"done,omitempty"`
+	Failed   string   `json:"failed,omitempty"`
+}
+
 // Hold: an evidence hold placed or released.
 type Hold struct {
 	Hold     int64    `json:"hold,omitempty"`
@@ -252,9 +285,12 @@ type RecordAlarm struct {
 	Clear bool   `json:"clear,omitempty"`
 }
 
-func (Hold) Action() audit.Action        { return ActEvidenceHold }
-func (RecordClean) Action() audit.Action { return ActRecordClean }
-func (RecordAlarm) Action() audit.Action { return ActRecordAlarm }
+func (Hold) Action() audit.Action         { return ActEvidenceHold }
+func (Playback) Action() audit.Action     { return ActPlayback }
+func (PlaybackStop) Action() audit.Action { return ActPlaybackStop }
+func (Export) Action() audit.Action       { return ActExport }
+func (RecordClean) Action() audit.Action  { return ActRecordClean }
+func (RecordAlarm) Action() audit.Action  { return ActRecordAlarm }
 
 func (Login) Action() audit.Action       { return ActLogin }
 func (LoginFailed) Action() audit.Action { return ActLoginFailed }
@@ -298,7 +334,8 @@ var types = map[audit.Action]reflect.Type{
 	ActANPRSearch: reflect.TypeFor[ANPRSearch](), ActRoundStart: reflect.TypeFor[RoundStart](), ActRoundStop: reflect.TypeFor[RoundStop](),
 	ActRoundEdit: reflect.TypeFor[RoundEdit](), ActObservation: reflect.TypeFor[Observation](), ActSettings: reflect.TypeFor[Settings](),
 	ActListChange: reflect.TypeFor[ListChange](), ActGrant: reflect.TypeFor[Grant](),
-	ActEvidenceHold: reflect.TypeFor[Hold](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
+	ActEvidenceHold: reflect.TypeFor[Hold](), ActPlayback: reflect.TypeFor[Playback](), ActPlaybackStop: reflect.TypeFor[PlaybackStop](),
+	ActExport: reflect.TypeFor[Export](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
 }
 
 // ForAction is a new zero detail of the action's type (a pointer), or nil.
