@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/politiezone/zoneconsole/footage"
 	"github.com/politiezone/zoneconsole/recording"
@@ -94,4 +95,29 @@ const (
 	AlarmOnlyHeldLeft = footage.AlarmOnlyHeldLeft
 	AlarmDiskFull     = footage.AlarmDiskFull
 	AlarmUnavailable  = footage.AlarmUnavailable
+)
+
+// OpenPlayback opens a camera's recordings at a moment for a session: the
+// policy decides on the footage's age and the camera before any frame is
+// decoded, and the interval is audited like a live view.
+func (c *Console) OpenPlayback(ctx context.Context, s *Session, cameraID string, at time.Time, why Reason) (*Playback, error) {
+	if c.footage == nil {
+		return nil, errNoRecordings
+	}
+	return c.footage.OpenPlayback(ctx, s, cameraID, at, why)
+}
+
+// Timeline is a camera's recorded, missing and held periods.
+func (c *Console) Timeline(ctx context.Context, s *Session, cameraID string, from, to time.Time, why Reason) (Timeline, error) {
+	if c.footage == nil {
+		return Timeline{}, errNoRecordings
+	}
+	return c.footage.TimelineOf(ctx, s, cameraID, from, to, why)
+}
+
+// Playback types (package footage).
+type (
+	Playback      = footage.Playback
+	PlaybackFrame = footage.Frame
+	Timeline      = footage.Timeline
 )
