@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strings"
 
 	"github.com/politiezone/zoneconsole/identity"
@@ -63,20 +62,12 @@ func cmdCamera(ctx context.Context, g *globals, args []string) int {
 			return 2
 		}
 	}
-	who := "unknown"
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
-	adm, err := identity.OpenShellAdmin(g.DataDir, who, g.Log)
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "camera credential: %v\n", err)
+	adm, done := openShellAdmin(g, "camera credential")
+	if adm == nil {
 		return 1
 	}
-	defer func() {
-		if err := adm.Close(); err != nil {
-			fmt.Fprintf(g.Stderr, "camera credential: close: %v\n", err)
-		}
-	}()
+	defer done()
+	var err error
 	switch sub {
 	case "set":
 		err = adm.SetCameraCredential(ctx, g.DataDir, name, identity.Credential{Username: *username, Password: pw})

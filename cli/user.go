@@ -34,21 +34,11 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole user: unknown subcommand %q\n", args[0])
 		return 2
 	}
-	who := "unknown"
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
-	adm, err := identity.OpenShellAdmin(g.DataDir, who, g.Log)
-	if err != nil {
-		fmt.Fprintf(g.Stderr, "zoneconsole user: %v\n", err)
+	adm, done := openShellAdmin(g, "zoneconsole user")
+	if adm == nil {
 		return 1
 	}
-	defer func() {
-		// The audit log writes its final checkpoint on close.
-		if err := adm.Close(); err != nil {
-			fmt.Fprintf(g.Stderr, "zoneconsole user: close: %v\n", err)
-		}
-	}()
+	defer done()
 
 	switch args[0] {
 	case "list":
@@ -146,4 +136,25 @@ func cmdUser(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 	return 0
+}
+
+// openShellAdmin opens the user and audit stores for an administrator at
+// the machine's shell, named in the trail by the operating-system account.
+// done closes them (the audit log writes its final checkpoint then); a nil
+// admin means it printed why.
+func openShellAdmin(g *globals, cmd string) (adm *identity.ShellAdmin, done func()) {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	adm, err := identity.OpenShellAdmin(g.DataDir, who, g.Log)
+	if err != nil {
+		fmt.Fprintf(g.Stderr, "%s: %v\n", cmd, err)
+		return nil, nil
+	}
+	return adm, func() {
+		if err := adm.Close(); err != nil {
+			fmt.Fprintf(g.Stderr, "%s: close: %v\n", cmd, err)
+		}
+	}
 }
