@@ -4,46 +4,40 @@ import (
 	"context"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/hits"
+	"github.com/politiezone/zoneconsole/ui/review"
+	"github.com/politiezone/zoneconsole/ui/rounds"
+	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
-// console is what the UI asks of app.Console. Declared here, by the
-// consumer, so a screen's tests can stand in a fake for one method.
-type console interface {
+// Sessions is what the shell itself asks of app.Console: the zone, the
+// door in and out, whether the session may do something now, and the
+// recordings' alarm for the status line. Declared here, by the consumer,
+// so a test can stand in a fake for one method.
+type Sessions interface {
 	Zone() app.Zone
 	Login(ctx context.Context, name, password string) (*app.Session, error)
 	Logout(ctx context.Context, s *app.Session) error
-	Watching(ctx context.Context, s *app.Session) ([]app.Watch, error)
+	Can(s *app.Session, act app.Action) bool
+	RecordingAlarm(s *app.Session) app.RecordAlarm
 }
 
-// liveView is one camera on one tile: an audited interval in app.
-type liveView interface {
-	Ready() <-chan struct{}
-	Latest() *app.Frame
-	Status() app.CameraStatus
-	SwitchStream(st app.Stream) error
-	// Reads are the newest plate reads of an ANPR camera, for the overlay;
-	// empty when the session's role may not see plates.
-	Reads(n int) []app.Read
-	// Recording is whether the camera is being recorded, and why not.
-	Recording() app.RecordState
-	// Done is closed when the view ended, by Close or because the console
-	// ended it (a guard's team chief left, a grant ran out); EndCode says why.
-	Done() <-chan struct{}
-	EndCode() string
-	Close() error
+// Deps are the parts of the console the shell and its screens use, each a
+// small interface declared by the screen that consumes it. *app.Console
+// satisfies every one (DepsOf); tests put fakes in one field and the real
+// console in the others. A screen's constructor gets its field only.
+type Deps struct {
+	Sessions     Sessions
+	Live         wall.Opener
+	Hits         hits.Console
+	Rounds       rounds.Runner
+	RoundEditor  rounds.Editor
+	RoundReports rounds.Reporter
+	Review       review.Auditor
+	Watching     review.Watcher
 }
 
-// liveOpener opens a live view; for *app.Console it is OpenLive.
-type liveOpener func(ctx context.Context, s *app.Session, cameraID string, st app.Stream, why app.Reason) (liveView, error)
-
-// openerOf adapts app.Console.OpenLive, keeping a nil *LiveView from
-// becoming a non-nil interface.
-func openerOf(c *app.Console) liveOpener {
-	return func(ctx context.Context, s *app.Session, id string, st app.Stream, why app.Reason) (liveView, error) {
-		v, err := c.OpenLive(ctx, s, id, st, why)
-		if err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
+// DepsOf is every part from the one console.
+func DepsOf(c *app.Console) Deps {
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c}
 }

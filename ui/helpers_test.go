@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -12,42 +10,16 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/simzone"
+	"github.com/politiezone/zoneconsole/ui/internal/uitest"
+	"github.com/politiezone/zoneconsole/ui/wall"
 )
-
-// loop stands in for the UI thread in headless tests: the shell posts work
-// here instead of fyne.Do, and the test goroutine runs it, so widgets are
-// only ever touched from one goroutine (the test driver's fyne.Do would run
-// it on the caller's goroutine, racing the test).
-type loop struct{ ch chan func() }
-
-func newLoop() *loop { return &loop{ch: make(chan func(), 4096)} }
-
-func (l *loop) do(fn func()) { l.ch <- fn }
-
-// until runs posted work until cond holds, failing the test after timeout.
-func (l *loop) until(t testing.TB, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		select {
-		case fn := <-l.ch:
-			fn()
-		case <-tick.C:
-		}
-	}
-}
 
 // openConsole opens a real console over a temporary data directory and a
 // small simulated zone.
 func openConsole(t testing.TB, cameras int) *app.Console {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := openSim(ctx, t, app.Config{DataDir: t.TempDir(), Console: "console-test", Logger: testLogger()}, cameras)
+	c, err := openSim(ctx, t, app.Config{DataDir: t.TempDir(), Console: "console-test", Logger: uitest.Logger()}, cameras)
 	if err != nil {
 		cancel()
 		t.Fatalf("app.Open: %v", err)
@@ -61,34 +33,28 @@ func openConsole(t testing.TB, cameras int) *app.Console {
 	return c
 }
 
-func testLogger() *slog.Logger {
-	if os.Getenv("ZONECONSOLE_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return slog.New(slog.DiscardHandler)
-}
-
 // harness is a shell in a test window over a real console.
 type harness struct {
 	t    testing.TB
-	c    *app.Console
 	s    *shell
 	w    fyne.Window
-	loop *loop
+	loop *uitest.Loop
 }
 
 func newHarness(t testing.TB, c *app.Console) *harness {
 	t.Helper()
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
-	if err := setLanguage("nl"); err != nil {
-		t.Fatal(err)
-	}
+	return newHarnessWith(t, DepsOf(c))
+}
+
+// newHarnessWith is a harness over deps (a fake in one field, say).
+func newHarnessWith(t testing.TB, deps Deps) *harness {
+	t.Helper()
+	uitest.App(t)
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1400, 900))
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, c: c, w: w, loop: newLoop()}
-	h.s = newShell(ctx, c, openerOf(c), w, testLogger(), h.loop.do)
+	h := &harness{t: t, w: w, loop: uitest.NewLoop()}
+	h.s = newShell(ctx, deps, w, uitest.Logger(), h.loop.Do)
 	h.s.demo = &Demo{Users: simzone.DemoUsers(), Password: simzone.DemoPassword}
 	h.s.showLogin()
 	t.Cleanup(func() {
@@ -100,7 +66,7 @@ func newHarness(t testing.TB, c *app.Console) *harness {
 		go func() { h.s.wait(); close(done) }()
 		for {
 			select {
-			case fn := <-h.loop.ch:
+			case fn := <-h.loop.C:
 				fn()
 			case <-done:
 				w.Close()
@@ -113,7 +79,7 @@ func newHarness(t testing.TB, c *app.Console) *harness {
 
 func (h *harness) until(what string, cond func() bool) {
 	h.t.Helper()
-	h.loop.until(h.t, what, 30*time.Second, cond)
+	h.loop.Until(h.t, what, 30*time.Second, cond)
 }
 
 // login types the credentials and presses the button, then waits for the
@@ -130,25 +96,11 @@ func (h *harness) login(user, password string) {
 	h.until("login answer", func() bool { return h.s.login != l || !l.busy })
 }
 
-// confirmPrompt confirms the justification prompt with one click.
-func (h *harness) confirmPrompt() {
+// prompt waits for the wall's justification prompt.
+func (h *harness) prompt() *wall.Prompt {
 	h.t.Helper()
-	h.until("justification prompt", func() bool { return h.s.prompt != nil })
-	test.Tap(h.s.prompt.confirm)
-	if h.s.reason == nil {
-		h.t.Fatalf("prompt confirmed, wall has no justification (message %q)", h.s.prompt.message.Text)
-	}
-}
-
-// liveTiles counts the visible tiles that show live frames.
-func (h *harness) liveTiles() int {
-	n := 0
-	for _, t := range h.s.main.wall.visible() {
-		if t.state == stLive && t.frames() > 0 {
-			n++
-		}
-	}
-	return n
+	h.until("justification prompt", func() bool { return h.s.main != nil && h.s.main.wall != nil && h.s.main.wall.Prompt() != nil })
+	return h.s.main.wall.Prompt()
 }
 
 // chief logs a team chief in directly, for reading the audit trail.
@@ -160,21 +112,4 @@ func chief(t testing.TB, c *app.Console) *app.Session {
 	}
 	t.Cleanup(func() { _ = c.Logout(context.Background(), s) })
 	return s
-}
-
-// liveEntries returns the live.start and live.stop actions the audit trail
-// holds for a camera, in order.
-func liveEntries(t testing.TB, c *app.Console, by *app.Session, camera string) []string {
-	t.Helper()
-	es, err := c.Review(context.Background(), by, app.ReviewFilter{Camera: camera})
-	if err != nil {
-		t.Fatalf("review: %v", err)
-	}
-	var out []string
-	for _, e := range es {
-		if a := string(e.Action); a == "live.start" || a == "live.stop" {
-			out = append(out, a+"/"+string(e.Outcome))
-		}
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,9 +11,8 @@ import (
 	"testing"
 	"text/template"
 
-	"fyne.io/fyne/v2/lang"
-
 	"github.com/politiezone/zoneconsole/assets"
+	"github.com/politiezone/zoneconsole/ui/look"
 )
 
 // loadMessages merges the translation files per language. A screen may keep
@@ -22,7 +22,7 @@ func loadMessages(t testing.TB) map[string]map[string]string {
 	t.Helper()
 	out := map[string]map[string]string{}
 	from := map[string]string{} // lang/key -> file, to find a key defined twice
-	for _, code := range languages {
+	for _, code := range look.Languages {
 		out[code] = map[string]string{}
 	}
 	entries, err := assets.Translations.ReadDir(assets.TranslationsDir)
@@ -34,7 +34,7 @@ func loadMessages(t testing.TB) map[string]map[string]string {
 		parts := strings.Split(strings.TrimSuffix(name, ".json"), ".")
 		code := parts[len(parts)-1]
 		if _, ok := out[code]; !ok {
-			t.Errorf("translation file %s: language %q is not one of %v", name, code, languages)
+			t.Errorf("translation file %s: language %q is not one of %v", name, code, look.Languages)
 			continue
 		}
 		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + name)
@@ -56,11 +56,18 @@ func loadMessages(t testing.TB) map[string]map[string]string {
 	return out
 }
 
-// usedKeys scans the package's sources for literal lang.L keys.
+// usedKeys scans the sources of ui and its packages for literal lang.L keys.
 func usedKeys(t *testing.T) map[string][]string {
 	t.Helper()
 	re := regexp.MustCompile(`lang\.(?:L|X)\("([^"]+)"`)
-	files, err := filepath.Glob("*.go")
+	// Every package of the ui: the shell and the screens under it.
+	var files []string
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
+			files = append(files, p)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +93,7 @@ func usedKeys(t *testing.T) map[string][]string {
 func TestTranslationsComplete(t *testing.T) {
 	msgs := loadMessages(t)
 	used := usedKeys(t)
-	for _, code := range languages {
+	for _, code := range look.Languages {
 		m := msgs[code]
 		for key, files := range used {
 			if strings.TrimSpace(m[key]) == "" {
@@ -129,7 +136,7 @@ func TestTemplatesAgree(t *testing.T) {
 	re := regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
 	for key, en := range msgs["en"] {
 		want := strings.Join(sortedMatches(re, en), ",")
-		for _, code := range languages {
+		for _, code := range look.Languages {
 			if got := strings.Join(sortedMatches(re, msgs[code][key]), ","); got != want {
 				t.Errorf("%s.json %q: template fields %q, en.json has %q", code, key, got, want)
 			}
@@ -144,47 +151,4 @@ func sortedMatches(re *regexp.Regexp, s string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func TestLanguageChoice(t *testing.T) {
-	for _, tc := range []struct {
-		name, asked, system, want string
-	}{
-		{"asked wins", "fr", "en_GB.UTF-8", "fr"},
-		{"asked with region", "en-GB", "nl_BE.UTF-8", "en"},
-		{"system French", "", "fr_BE.UTF-8", "fr"},
-		{"system English", "", "en_US.UTF-8", "en"},
-		{"system German falls back to Dutch", "", "de_DE.UTF-8", "nl"},
-		{"C locale falls back to Dutch", "", "C.UTF-8", "nl"},
-		{"unknown asked falls back to system", "xx", "fr_FR.UTF-8", "fr"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("LC_ALL", "")
-			t.Setenv("LC_MESSAGES", "")
-			t.Setenv("LANGUAGE", "")
-			t.Setenv("LANG", tc.system)
-			if got := pickLanguage(tc.asked); got != tc.want {
-				t.Errorf("pickLanguage(%q) with LANG=%s = %q, want %q", tc.asked, tc.system, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestSetLanguage(t *testing.T) {
-	t.Setenv("LANG", "C")
-	t.Setenv("LC_ALL", "")
-	t.Setenv("LC_MESSAGES", "")
-	t.Setenv("LANGUAGE", "")
-	msgs := loadMessages(t)
-	for _, code := range []string{"fr", "en", "nl"} {
-		if err := setLanguage(code); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := lang.L("login.submit"), msgs[code]["login.submit"]; got != want {
-			t.Errorf("after setLanguage(%s): lang.L(login.submit) = %q, want %q", code, got, want)
-		}
-		if got := currentLanguage(); got != code {
-			t.Errorf("currentLanguage() = %q after setLanguage(%s)", got, code)
-		}
-	}
 }

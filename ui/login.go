@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/look"
 )
 
 // loginScreen asks who sits at the console. Its messages say what to do next
@@ -37,15 +37,15 @@ func newLoginScreen(s *shell) *loginScreen {
 	l.user.OnSubmitted = func(string) { s.w.Canvas().Focus(l.password) }
 	l.password.OnSubmitted = func(string) { l.submit() }
 
-	names := make([]string, len(languages))
-	for i, code := range languages {
-		names[i] = languageName(code)
+	names := make([]string, len(look.Languages))
+	for i, code := range look.Languages {
+		names[i] = look.LanguageName(code)
 	}
 	l.language = widget.NewSelect(names, nil)
-	l.language.SetSelected(languageName(currentLanguage()))
+	l.language.SetSelected(look.LanguageName(look.CurrentLanguage()))
 	l.language.OnChanged = func(name string) {
-		for _, code := range languages {
-			if languageName(code) == name && code != currentLanguage() {
+		for _, code := range look.Languages {
+			if look.LanguageName(code) == name && code != look.CurrentLanguage() {
 				l.switchLanguage(code)
 				return
 			}
@@ -58,10 +58,10 @@ func newLoginScreen(s *shell) *loginScreen {
 	l.message.Importance = widget.DangerImportance
 	l.message.Wrapping = fyne.TextWrapWord
 
-	title := canvas.NewText(lang.L("app.title"), colForeground)
+	title := canvas.NewText(lang.L("app.title"), look.ColForeground)
 	title.TextSize = 26
 	title.TextStyle.Bold = true
-	zone := s.c.Zone()
+	zone := s.deps.Sessions.Zone()
 	zoneName := widget.NewLabel(zone.Name)
 
 	form := widget.NewForm(
@@ -73,8 +73,8 @@ func newLoginScreen(s *shell) *loginScreen {
 	if zone.Simulated && s.demo != nil {
 		rows = append(rows, widget.NewSeparator(), demoHint(s.demo))
 	}
-	box := container.NewPadded(container.New(fixedWidth{w: 420}, container.NewVBox(rows...)))
-	l.content = container.NewStack(canvas.NewRectangle(colBackground),
+	box := container.NewPadded(container.New(look.FixedWidth{W: 420}, container.NewVBox(rows...)))
+	l.content = container.NewStack(canvas.NewRectangle(look.ColBackground),
 		container.NewVBox(layout.NewSpacer(), container.NewHBox(layout.NewSpacer(), box, layout.NewSpacer()), layout.NewSpacer()))
 	return l
 }
@@ -84,7 +84,7 @@ func newLoginScreen(s *shell) *loginScreen {
 func demoHint(d *Demo) fyne.CanvasObject {
 	var b strings.Builder
 	for _, u := range d.Users {
-		b.WriteString(u.Name + " — " + roleLabel(u.Role) + "\n")
+		b.WriteString(u.Name + " — " + look.RoleLabel(u.Role) + "\n")
 	}
 	head := widget.NewLabel(lang.L("login.demo.title"))
 	head.TextStyle.Bold = true
@@ -94,7 +94,7 @@ func demoHint(d *Demo) fyne.CanvasObject {
 }
 
 func (l *loginScreen) switchLanguage(code string) {
-	if err := setLanguage(code); err != nil {
+	if err := look.SetLanguage(code); err != nil {
 		l.s.log.Error("language", "code", code, "err", err)
 		return
 	}
@@ -119,12 +119,12 @@ func (l *loginScreen) submit() {
 	l.message.SetText("")
 	s := l.s
 	s.goDo(func() {
-		sess, err := s.c.Login(s.ctx, name, pw)
+		sess, err := s.deps.Sessions.Login(s.ctx, name, pw)
 		s.do(func() {
 			if s.login != l {
 				// The window moved on (closed, language switched): do not keep a session nobody sees.
 				if sess != nil {
-					_ = s.c.Logout(s.ctx, sess)
+					_ = s.deps.Sessions.Logout(s.ctx, sess)
 				}
 				return
 			}
@@ -155,12 +155,4 @@ func loginError(err error) string {
 		return lang.L("login.error.disabled")
 	}
 	return lang.L("login.error.other", map[string]any{"Error": err.Error()})
-}
-
-// clock formats a UTC time for the screen, in the console's local zone.
-func clock(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("02/01 15:04:05")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/simzone"
+	"github.com/politiezone/zoneconsole/ui/look"
 )
 
 func TestLogin(t *testing.T) {
@@ -73,8 +74,7 @@ func TestLogin(t *testing.T) {
 		if h.s.sess.User.Role != app.RoleDispatcher {
 			t.Errorf("role = %s", h.s.sess.User.Role)
 		}
-		h.until("justification prompt", func() bool { return h.s.prompt != nil })
-		if got := h.s.prompt.reason(); got.Kind != app.JustShift || got.Text == "" {
+		if got := h.prompt().Reason(); got.Kind != app.JustShift || got.Text == "" {
 			t.Errorf("prompt pre-filled with %+v, want the shift's justification", got)
 		}
 	})
@@ -84,8 +84,8 @@ func TestLanguagePickerRebuildsLogin(t *testing.T) {
 	c := openConsole(t, 1)
 	h := newHarness(t, c)
 	h.s.login.user.SetText("dispatcher")
-	h.s.login.language.SetSelected(languageName("fr"))
-	t.Cleanup(func() { _ = setLanguage("nl") })
+	h.s.login.language.SetSelected(look.LanguageName("fr"))
+	t.Cleanup(func() { _ = look.SetLanguage("nl") })
 	if got := h.s.login.button.Text; got != "Se connecter" {
 		t.Errorf("button after picking French = %q", got)
 	}

@@ -1,49 +1,42 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/look"
+	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
-// mainScreen is the window after login: a header with the user and the
-// logout, and the tabs the session's role may open.
+// mainScreen is the window after login: a header with the zone, the user
+// and the logout, the recordings' alarm when there is one, and the tabs
+// the session's role may open.
 type mainScreen struct {
 	s       *shell
+	ctx     context.Context // ends at logout: the screens' goroutines end with it
+	cancel  context.CancelFunc
 	content fyne.CanvasObject
 	tabs    *container.AppTabs
 	shown   []screen
+	built   []tab
 
-	wall      *wall
-	tree      *cameraTree
-	layoutBtn map[int]*widget.Button
-	reasonBtn *widget.Button
-	watch     *watchPanel
-	review    *reviewScreen
+	wall      *wall.Screen // the wall tab, if the role has one
 	logoutBtn *widget.Button
-	shortcuts []fyne.Shortcut
-	liveNote  *widget.Label // why live view is greyed out now, if it is
-	// closers stop the goroutines of the tabs that have their own (hits,
-	// map, patrols); stop runs them and waits.
-	closers []func()
-}
-
-// capabilities is the console's answer to "may this session do this at all
-// right now", for greying out (app.Console.Can).
-type capabilities interface {
-	Can(s *app.Session, act app.Action) bool
+	alarm     *widget.Label // the recordings' alarm; hidden when there is none
 }
 
 func newMainScreen(s *shell) *mainScreen {
-	m := &mainScreen{s: s, layoutBtn: map[int]*widget.Button{}}
+	m := &mainScreen{s: s}
+	m.ctx, m.cancel = context.WithCancel(s.ctx)
 	m.tabs = container.NewAppTabs()
 	for _, sc := range screens() {
 		// The tab shows when the role has the key (app's role table); whether
@@ -52,17 +45,23 @@ func newMainScreen(s *shell) *mainScreen {
 		if !app.RoleMay(s.sess.User.Role, sc.needs) {
 			continue
 		}
+		t := sc.build(m)
 		m.shown = append(m.shown, sc)
-		m.tabs.Append(container.NewTabItem(sc.title(), sc.build(m)))
+		m.built = append(m.built, t)
+		m.tabs.Append(container.NewTabItem(sc.title(), t.content))
 	}
 	m.tabs.OnSelected = func(*container.TabItem) { m.tabChanged() }
 
 	u := s.sess.User
-	who := widget.NewLabel(fmt.Sprintf("%s — %s", displayName(u), roleLabel(u.Role)))
-	zone := widget.NewLabel(s.c.Zone().Name)
+	who := widget.NewLabel(fmt.Sprintf("%s — %s", displayName(u), look.RoleLabel(u.Role)))
+	zone := widget.NewLabel(s.deps.Sessions.Zone().Name)
 	zone.TextStyle.Italic = true
 	m.logoutBtn = widget.NewButtonWithIcon(lang.L("action.logout"), theme.LogoutIcon(), s.logout)
 	header := container.NewHBox(zone, layout.NewSpacer(), who, m.logoutBtn)
+	m.alarm = widget.NewLabel("")
+	m.alarm.TextStyle.Bold = true
+	m.alarm.Truncation = fyne.TextTruncateEllipsis
+	m.alarm.Hide()
 
 	var body fyne.CanvasObject = m.tabs
 	if len(m.shown) == 0 {
@@ -70,8 +69,15 @@ func newMainScreen(s *shell) *mainScreen {
 		none.Alignment = fyne.TextAlignCenter
 		body = container.NewCenter(none)
 	}
-	m.content = container.NewBorder(header, nil, nil, nil, body)
+	m.content = container.NewBorder(container.NewVBox(header, m.alarm), nil, nil, nil, body)
 	return m
+}
+
+// env is what the screens get of the shell: this session, the window, the
+// ways back to the UI thread and off it.
+func (m *mainScreen) env() look.Env {
+	s := m.s
+	return look.Env{Ctx: m.ctx, Sess: s.sess, W: s.w, Do: s.do, Go: s.goDo, Log: s.log}
 }
 
 func displayName(u app.User) string {
@@ -81,134 +87,80 @@ func displayName(u app.User) string {
 	return u.Name
 }
 
-// start runs once the screen is in the window: the wall asks for its
-// justification, and the simulated zone fills it so there is video at once.
+// start runs once the screen is in the window: the tabs start (the wall
+// asks for its justification) and the alarm line follows the recordings.
 func (m *mainScreen) start() {
 	m.tabChanged()
-	if m.wall == nil {
-		return
+	for _, t := range m.built {
+		if t.start != nil {
+			t.start()
+		}
 	}
-	if c, ok := m.s.c.(capabilities); ok && !c.Can(m.s.sess, app.ActLive) {
-		// The role may watch live, but not now (a guard with no team chief
-		// in the room, a municipal operator without a grant): say so
-		// instead of asking a justification for a refusal.
-		m.liveNote.SetText(lang.L("wall.live.notnow"))
-		m.liveNote.Show()
-		return
-	}
-	m.s.askReason(app.ActLive, shiftReason(m.s.sess), "", func(r app.Reason) {
-		m.s.setReason(r)
-		if z := m.s.c.Zone(); z.Simulated {
-			n := m.s.wallCameras
-			if n <= 0 {
-				n = 4
+	m.followAlarm()
+}
+
+// followAlarm asks the console for the recordings' alarm now and every few
+// seconds while the session lasts, and shows it when it changes. The
+// console answers a team chief and an administrator; others get none.
+func (m *mainScreen) followAlarm() {
+	s, sess, ctx, every := m.s, m.s.sess, m.ctx, m.s.alarmEvery
+	c := s.deps.Sessions
+	s.goDo(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		first, last := true, app.RecordAlarm{}
+		for {
+			if a := c.RecordingAlarm(sess); first || a.Kind != last.Kind {
+				first, last = false, a
+				s.do(func() {
+					if s.main == m {
+						m.showAlarm(a)
+					}
+				})
 			}
-			side := 1
-			for side*side < n && side < 4 {
-				side++
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
 			}
-			m.wall.setLayout(side)
-			cams := z.Cameras
-			if len(cams) > n {
-				cams = cams[:n]
-			}
-			m.wall.fill(cams)
 		}
 	})
 }
 
-// stop closes every view and stops the screen's goroutines.
+func (m *mainScreen) showAlarm(a app.RecordAlarm) {
+	text := look.AlarmLabel(a)
+	if text == "" {
+		m.alarm.SetText("")
+		m.alarm.Hide()
+		return
+	}
+	if !a.Since.IsZero() {
+		text += " · " + look.Clock(a.Since)
+	}
+	m.alarm.Importance = widget.DangerImportance
+	if a.Kind == app.AlarmNearlyFull {
+		m.alarm.Importance = widget.WarningImportance
+	}
+	m.alarm.SetText(text)
+	m.alarm.Show()
+}
+
+// stop closes every view and stops the screens' goroutines.
 func (m *mainScreen) stop() {
-	for _, sc := range m.shortcuts {
-		m.s.w.Canvas().RemoveShortcut(sc)
+	for _, t := range m.built {
+		if t.stop != nil {
+			t.stop()
+		}
 	}
-	m.shortcuts = nil
-	if m.wall != nil {
-		m.wall.closeAll()
-	}
-	if m.watch != nil {
-		m.watch.setActive(false)
-	}
-	for _, c := range m.closers {
-		c()
-	}
-	m.closers = nil
+	m.built = nil
+	m.cancel()
 }
 
 func (m *mainScreen) tabChanged() {
 	sel := m.tabs.SelectedIndex()
-	for i, sc := range m.shown {
-		if sc.active != nil {
-			sc.active(m, i == sel)
+	for i, t := range m.built {
+		if t.active != nil {
+			t.active(i == sel)
 		}
-	}
-}
-
-// setReason makes r the justification of the wall; tiles opened from now on
-// are audited under it.
-func (s *shell) setReason(r app.Reason) {
-	s.reason = &r
-	if s.main != nil && s.main.reasonBtn != nil {
-		s.main.reasonBtn.SetText(lang.L("wall.reason", map[string]any{"Reason": reasonLabel(r)}))
-	}
-}
-
-func buildWallTab(m *mainScreen) fyne.CanvasObject {
-	s := m.s
-	m.wall = newWall(s)
-	m.tree = newCameraTree(s.c.Zone(), m.wall)
-	m.wall.onState = m.tree.refresh
-	m.wall.onLayout = m.layoutChanged
-	m.wall.onOpened = func() { m.liveNote.Hide() }
-
-	bar := container.NewHBox(widget.NewLabel(lang.L("wall.layout")))
-	for _, n := range wallLayouts {
-		label := fmt.Sprintf("%dx%d", n, n)
-		if n == 1 {
-			label = "1"
-		}
-		n := n
-		b := widget.NewButton(label, func() { m.wall.setLayout(n) })
-		m.layoutBtn[n] = b
-		bar.Add(b)
-		// Ctrl+1..4 pick the layout without leaving the keyboard.
-		sc := &desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(n)), Modifier: fyne.KeyModifierShortcutDefault}
-		s.w.Canvas().AddShortcut(sc, func(fyne.Shortcut) { m.wall.setLayout(n) })
-		m.shortcuts = append(m.shortcuts, sc)
-	}
-	m.reasonBtn = widget.NewButtonWithIcon(lang.L("wall.reason.none"), theme.DocumentCreateIcon(), func() {
-		cur := shiftReason(s.sess)
-		if s.reason != nil {
-			cur = *s.reason
-		}
-		s.askReason(app.ActLive, cur, "", s.setReason)
-	})
-	clear := widget.NewButtonWithIcon(lang.L("wall.clear"), theme.ContentClearIcon(), func() { m.wall.closeAll() })
-	bar.Add(widget.NewSeparator())
-	bar.Add(m.reasonBtn)
-	m.liveNote = widget.NewLabel("")
-	m.liveNote.Importance = widget.WarningImportance
-	m.liveNote.Truncation = fyne.TextTruncateEllipsis
-	m.liveNote.Hide()
-	bar.Add(layout.NewSpacer())
-	bar.Add(clear)
-	m.layoutChanged(m.wall.n)
-
-	head := widget.NewLabel(lang.L("tree.title"))
-	head.TextStyle.Bold = true
-	left := container.NewBorder(head, nil, nil, nil, m.tree.tree)
-	split := container.NewHSplit(left, m.wall.grid)
-	split.Offset = 0.2
-	return container.NewBorder(container.NewVBox(bar, m.liveNote), nil, nil, nil, split)
-}
-
-func (m *mainScreen) layoutChanged(n int) {
-	for k, b := range m.layoutBtn {
-		if k == n {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.MediumImportance
-		}
-		b.Refresh()
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/assets"
+	"github.com/politiezone/zoneconsole/ui/look"
 )
 
 // AppID is the application id of FyneApp.toml; Fyne keys preferences by it.
@@ -50,18 +51,18 @@ func Run(ctx context.Context, c *app.Console, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if err := setLanguage(pickLanguage(opts.Language)); err != nil {
+	if err := look.SetLanguage(look.PickLanguage(opts.Language)); err != nil {
 		return err
 	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(assets.Icon())
-	a.Settings().SetTheme(newTheme())
+	a.Settings().SetTheme(look.NewTheme())
 	w := a.NewWindow(lang.L("app.title"))
 	w.Resize(fyne.NewSize(1600, 900))
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := newShell(ctx, c, openerOf(c), w, opts.Logger, fyne.Do)
+	s := newShell(ctx, DepsOf(c), w, opts.Logger, fyne.Do)
 	s.wallCameras = opts.WallCameras
 	s.demo = opts.Demo
 	s.showLogin()

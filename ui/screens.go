@@ -5,48 +5,80 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/hits"
+	"github.com/politiezone/zoneconsole/ui/review"
+	"github.com/politiezone/zoneconsole/ui/rounds"
+	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
 // screen is one tab of the main window. The registry below is the single
 // list of screens: which action the console must allow for the tab to show,
-// and how to build it.
+// and how to build it from the part of the console it uses.
 type screen struct {
 	id    string
 	title func() string
 	// needs is the action the role must have (app.RoleMay); the UI holds no rule.
 	needs app.Action
-	build func(m *mainScreen) fyne.CanvasObject
-	// active runs when the tab is shown or hidden (live panel refresh).
-	active func(m *mainScreen, on bool)
+	build func(m *mainScreen) tab
+}
+
+// tab is a built screen: its body and the hooks the main screen calls.
+type tab struct {
+	content fyne.CanvasObject
+	start   func()        // once the main screen is in the window
+	active  func(on bool) // when the tab is shown or hidden
+	stop    func()        // at logout: close views, end goroutines
 }
 
 func screens() []screen {
-	hits := map[string]screen{}
-	for _, sc := range hitScreens() {
-		hits[sc.id] = sc
+	return []screen{
+		{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWall},
+		{id: "hits", title: func() string { return lang.L("hits.tab.hits") }, needs: app.ActHitHandle, build: func(m *mainScreen) tab {
+			c, stop := hits.AlertsTab(m.env(), m.s.deps.Hits)
+			return tab{content: c, stop: stop}
+		}},
+		{id: "map", title: func() string { return lang.L("hits.tab.map") }, needs: app.ActDispatch, build: func(m *mainScreen) tab {
+			c, stop := hits.MapTab(m.env(), m.s.deps.Hits)
+			return tab{content: c, stop: stop}
+		}},
+		{id: "rounds", title: func() string { return lang.L("rounds.tab") }, needs: app.ActRoundRun, build: func(m *mainScreen) tab {
+			if m.s.deps.Rounds == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: rounds.New(m.env(), m.s.deps.Rounds, m.s.deps.RoundEditor)}
+		}},
+		{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview, build: func(m *mainScreen) tab {
+			p := review.NewWatch(m.env(), m.s.deps.Watching)
+			return tab{content: p.Content(), active: p.SetActive, stop: func() { p.SetActive(false) }}
+		}},
+		{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: func(m *mainScreen) tab {
+			return tab{content: review.New(m.env(), m.s.deps.Review)}
+		}},
+		{id: "round-reports", title: func() string { return lang.L("rounds.report.tab") }, needs: app.ActReview, build: func(m *mainScreen) tab {
+			if m.s.deps.RoundReports == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: rounds.NewReports(m.env(), m.s.deps.RoundReports)}
+		}},
+		{id: "lists", title: func() string { return lang.L("hits.tab.lists") }, needs: app.ActLists, build: func(m *mainScreen) tab {
+			c, stop := hits.ListsTab(m.env(), m.s.deps.Hits)
+			return tab{content: c, stop: stop}
+		}},
 	}
-	var out []screen
-	add := func(sc screen) { out = append(out, sc) }
-	hit := func(id string) {
-		if sc, ok := hits[id]; ok {
-			out = append(out, sc)
+}
+
+// buildWall is the wall tab. On the simulated zone it fills the wall once
+// the justification is confirmed, so there is video at once (a 2x2 of the
+// first four cameras unless Options.WallCameras says otherwise); a real
+// zone opens empty.
+func buildWall(m *mainScreen) tab {
+	w := wall.New(m.env(), m.s.deps.Sessions, m.s.deps.Live)
+	m.wall = w
+	fill := 0
+	if m.s.deps.Sessions.Zone().Simulated {
+		if fill = m.s.wallCameras; fill <= 0 {
+			fill = 4
 		}
 	}
-	add(screen{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWallTab})
-	hit("hits")
-	hit("map")
-	add(screen{id: "rounds", title: func() string { return lang.L("rounds.tab") }, needs: app.ActRoundRun, build: buildRoundsTab})
-	add(screen{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview,
-		build: buildWatchTab, active: func(m *mainScreen, on bool) { m.watch.setActive(on) }})
-	add(screen{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: buildReviewTab})
-	add(screen{id: "round-reports", title: func() string { return lang.L("rounds.report.tab") }, needs: app.ActReview,
-		build: buildRoundReportsTab})
-	hit("lists")
-	// A screen added to hitScreens later still shows, at the end.
-	for _, sc := range hitScreens() {
-		if sc.id != "hits" && sc.id != "map" && sc.id != "lists" {
-			out = append(out, sc)
-		}
-	}
-	return out
+	return tab{content: w.Content(), start: func() { w.Start(fill) }, stop: w.Stop}
 }

@@ -5,38 +5,40 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/politiezone/zoneconsole/app"
 )
 
+// alarmEvery is how often the main screen asks the recordings' alarm.
+const alarmEvery = 5 * time.Second
+
 // shell is the window's state: which console, who is logged in, which screen
 // shows. Its fields belong to the UI thread; goroutines reach it only through
 // do (fyne.Do in the app, a queue the test drains in tests).
 type shell struct {
 	ctx  context.Context
-	c    console
-	open liveOpener
+	deps Deps
 	w    fyne.Window
 	log  *slog.Logger
 	do   func(func())
 
 	wallCameras int
-	demo        *Demo // the simulated zone's demo accounts, for the login hint
+	demo        *Demo         // the simulated zone's demo accounts, for the login hint
+	alarmEvery  time.Duration // how often the status line asks the alarm
 
-	sess   *app.Session
-	reason *app.Reason // the justification the wall was opened under
-	main   *mainScreen
-	login  *loginScreen
-	prompt *reasonPrompt // the justification prompt last shown
+	sess  *app.Session
+	main  *mainScreen
+	login *loginScreen
 
 	wg       sync.WaitGroup // goroutines started by screens and tiles
 	shutOnce sync.Once
 }
 
-func newShell(ctx context.Context, c console, open liveOpener, w fyne.Window, log *slog.Logger, do func(func())) *shell {
-	return &shell{ctx: ctx, c: c, open: open, w: w, log: log.With("component", "ui"), do: do}
+func newShell(ctx context.Context, deps Deps, w fyne.Window, log *slog.Logger, do func(func())) *shell {
+	return &shell{ctx: ctx, deps: deps, w: w, log: log.With("component", "ui"), do: do, alarmEvery: alarmEvery}
 }
 
 // goDo runs fn in a goroutine the shell waits for at shutdown.
@@ -78,11 +80,11 @@ func (s *shell) endSession() {
 	if s.sess != nil {
 		// Logout also closes any view a tile goroutine has not closed yet,
 		// so the audit trail never shows a camera left open.
-		if err := s.c.Logout(context.WithoutCancel(s.ctx), s.sess); err != nil && !errors.Is(err, app.ErrNoSession) {
+		if err := s.deps.Sessions.Logout(context.WithoutCancel(s.ctx), s.sess); err != nil && !errors.Is(err, app.ErrNoSession) {
 			s.log.Error("logout", "user", s.sess.User.Name, "err", err)
 		}
 	}
-	s.sess, s.reason = nil, nil
+	s.sess = nil
 }
 
 // shutdown ends the session when the window closes; idempotent.

@@ -22,15 +22,3 @@ func openSim(ctx context.Context, t testing.TB, cfg app.Config, cameras int) (*a
 	cfg.Zone, cfg.Injector = sz.Zone, sz
 	return app.Open(ctx, cfg)
 }
-
-// patrolsOf lists the units as the team chief's console sees them.
-func patrolsOf(c *app.Console) []app.Patrol {
-	ctx := context.Background()
-	s, err := c.Login(ctx, "dispatcher", simzone.DemoPassword)
-	if err != nil {
-		return nil
-	}
-	defer c.Logout(ctx, s)
-	ps, _ := c.Patrols(ctx, s)
-	return ps
-}
