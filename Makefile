@@ -84,7 +84,7 @@ bench: deps
 	$(BENCH) -bench RenderEncode -benchtime 300x ./sim/ && \
 	$(BENCH) -bench RecordCPU -benchtime 1x ./recording/ -args -rec.streams 16 && \
 	$(BENCH) -bench ListHour -benchtime 2000x ./recording/ && \
-	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/ ; \
+	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/wall/ ; \
 	} 2>&1 | tee testout/bench.txt
 
 # fuzz runs every fuzz target longer than make test does (make test runs

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/politiezone/zoneconsole/hotlist"
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/plate"
-	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
 	"github.com/politiezone/zoneconsole/zone"
 )
@@ -390,52 +388,6 @@ func (c *Console) ANPRRunning() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.running
-}
-
-// SearchPassages is the retroactive search of passages: an investigator,
-// with an operational motivation and a mission or case reference, within
-// the footage rules (30 days; older only judicial with authorisation). The
-// decision is audited with the criteria before the search, and the result
-// count right after it.
-func (c *Console) SearchPassages(ctx context.Context, s *Session, pattern string, from, to time.Time, cameras []string, why Reason) ([]Passage, error) {
-	_, passages, err := c.stores(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := c.now()
-	oldest := from
-	if oldest.IsZero() {
-		oldest = now.Add(-PoliceAccessWindow)
-	}
-	pat := anpr.NormalizePattern(pattern)
-	criteria := trail.ANPRSearch{Pattern: pat, From: from, To: to, Cameras: cameras}
-	res := Resource{Plate: pat, Case: why.Ref, FootageAge: now.Sub(oldest)}
-	if pat == "" {
-		res.Plate = "*"
-	}
-	if err := c.allow(ctx, s, ActANPRSearch, res, why, criteria); err != nil {
-		return nil, err
-	}
-	ps, serr := passages.Search(ctx, anpr.Query{Pattern: pattern, From: from, To: to, Cameras: cameras})
-	// The camera's rules hold for its passages as for its picture: a covert
-	// camera's passages only on a judicial ground, a municipal camera's by
-	// the municipal rules. The policy decides per camera; what it refuses
-	// is not in the result (and not in the count).
-	ps = slices.DeleteFunc(ps, func(p Passage) bool {
-		cr := c.resource(c.cameraOrID(p.Camera), false)
-		cr.Plate, cr.Case, cr.FootageAge = res.Plate, res.Case, res.FootageAge
-		return !c.access.Recheck(s, ActANPRSearch, cr, why).Allow
-	})
-	done := criteria
-	done.Done, done.Results = true, len(ps)
-	if serr != nil {
-		done.Failed = serr.Error()
-	}
-	if err := c.access.Record(ctx, s, "plate:"+res.Plate, why, done); err != nil {
-		// The result count could not be written: the result is not shown.
-		return nil, err
-	}
-	return ps, serr
 }
 
 // CloseDispatch stops plate reading and the patrol feed and closes the

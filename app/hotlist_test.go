@@ -135,7 +135,7 @@ func TestANPRSearchAudited(t *testing.T) {
 	}
 	inv := loginTB(t, c, "recherche")
 	why := Reason{Kind: JustJudicial, Ref: "PV 2026/123", Text: "stolen car seen near the station"}
-	got, err := c.SearchPassages(ctx, inv, "1-AB?-1*", now.Add(-24*time.Hour), time.Time{}, []string{"cam03"}, why)
+	got, err := c.SearchPassages(ctx, inv, PassageQuery{Pattern: "1-AB?-1*", From: now.Add(-24 * time.Hour), To: time.Time{}, Cameras: []string{"cam03"}}, why)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("SearchPassages = %d passages, %v; want 2", len(got), err)
 	}
@@ -146,11 +146,11 @@ func TestANPRSearchAudited(t *testing.T) {
 	}
 	// No motivation, or a dispatcher: refused, and audited.
 	var de *DeniedError
-	if _, err := c.SearchPassages(ctx, inv, "1ABC123", time.Time{}, time.Time{}, nil, Reason{Kind: JustJudicial, Ref: "PV 1"}); !errors.As(err, &de) || de.Decision.Code != CodeMotivationRequired {
+	if _, err := c.SearchPassages(ctx, inv, PassageQuery{Pattern: "1ABC123", From: time.Time{}, To: time.Time{}}, Reason{Kind: JustJudicial, Ref: "PV 1"}); !errors.As(err, &de) || de.Decision.Code != CodeMotivationRequired {
 		t.Fatalf("search without motivation = %v", err)
 	}
 	d := loginTB(t, c, "dispatcher")
-	if _, err := c.SearchPassages(ctx, d, "1ABC123", time.Time{}, time.Time{}, nil, why); !errors.As(err, &de) {
+	if _, err := c.SearchPassages(ctx, d, PassageQuery{Pattern: "1ABC123", From: time.Time{}, To: time.Time{}}, why); !errors.As(err, &de) {
 		t.Fatalf("dispatcher search = %v", err)
 	}
 	if es = auditOf(t, c, audit.ActANPRSearch); len(es) != 4 || es[3].Outcome != audit.OutcomeDenied {

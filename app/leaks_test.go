@@ -133,12 +133,12 @@ func TestCovertCameraHitsAndPassagesNeedAJudicialGround(t *testing.T) {
 	}
 	inv := loginTB(t, c, "recherche")
 	admin := Reason{Kind: "administrative", Ref: "BM-1", Text: "overlast"}
-	got, err := c.SearchPassages(ctx, inv, "1ABC123", now.Add(-2*time.Hour), time.Time{}, nil, admin)
+	got, err := c.SearchPassages(ctx, inv, PassageQuery{Pattern: "1ABC123", From: now.Add(-2 * time.Hour), To: time.Time{}}, admin)
 	if err != nil || len(got) != 1 || got[0].Camera != "cam04" {
 		t.Fatalf("administrative search = %+v, %v; want only cam04's passage", got, err)
 	}
 	judicial := Reason{Kind: JustJudicial, Ref: "PV 2026/1", Text: "gestolen wagen"}
-	if got, err := c.SearchPassages(ctx, inv, "1ABC123", now.Add(-2*time.Hour), time.Time{}, nil, judicial); err != nil || len(got) != 2 {
+	if got, err := c.SearchPassages(ctx, inv, PassageQuery{Pattern: "1ABC123", From: now.Add(-2 * time.Hour), To: time.Time{}}, judicial); err != nil || len(got) != 2 {
 		t.Fatalf("judicial search = %d passages, %v; want both", len(got), err)
 	}
 }

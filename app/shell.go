@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/anpr"
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/footage"
 	"github.com/politiezone/zoneconsole/hotlist"
@@ -185,4 +186,18 @@ func (h *Shell) Holds(ctx context.Context, why Reason) ([]Hold, error) {
 	}
 	defer a.Close()
 	return a.Holds(ctx, h.sess, why)
+}
+
+// SearchPassages is Console.SearchPassages for the logged-in user; z names
+// the zone's cameras (their covertness and places).
+func (h *Shell) SearchPassages(ctx context.Context, z Zone, q PassageQuery, why Reason) ([]Passage, error) {
+	if h.sess == nil {
+		return nil, ErrNoSession
+	}
+	store, err := anpr.OpenPassages(h.dataDir, anpr.PassagesOptions{Logger: h.log})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return searchPassages(ctx, h.access, store, z, time.Now().UTC(), h.sess, q, why)
 }

@@ -29,17 +29,18 @@ type command func(ctx context.Context, g *globals, args []string) int
 // commands maps each subcommand to its entry point (<name>.go).
 func commands() map[string]command {
 	return map[string]command{
-		"run":     cmdRun,
-		"sim":     cmdSim,
-		"audit":   cmdAudit,
-		"round":   cmdRound,
-		"hotlist": cmdHotlist,
-		"anpr":    cmdANPR,
-		"user":    cmdUser,
-		"serve":   cmdServe,
-		"record":  cmdRecord,
-		"hold":    cmdHold,
-		"camera":  cmdCamera,
+		"run":      cmdRun,
+		"sim":      cmdSim,
+		"audit":    cmdAudit,
+		"round":    cmdRound,
+		"hotlist":  cmdHotlist,
+		"anpr":     cmdANPR,
+		"user":     cmdUser,
+		"serve":    cmdServe,
+		"record":   cmdRecord,
+		"hold":     cmdHold,
+		"camera":   cmdCamera,
+		"passages": cmdPassages,
 	}
 }
 
@@ -88,6 +89,7 @@ commands:
   hotlist import|versions import a hotlist (CSV/JSON) as an administrator
   round list [--zone F]   one line per round: name, steps, total dwell
   round report            visit reports of a period (--user --from --to [--format csv|html])
+  passages search         retroactive ANPR search (--plate --from --to --motivation --case --user; audited)
   record list|verify      the recorded segments, and their integrity (exit 0, 1, 2)
   hold add|release|list   evidence holds on footage (--user; audited)
   camera credential set|list|remove  camera logins in the encrypted credential store
