@@ -21,6 +21,7 @@ const (
 	stLost         camState = "lost"
 	stUnauthorised camState = "unauthorised"
 	stDenied       camState = "denied"
+	stNoPicture    camState = "no picture" // packets but nothing decodes
 )
 
 func stateOf(st app.CameraStatus) camState { return camState(st.State.String()) }
@@ -39,6 +40,8 @@ func stateLabel(s camState) string {
 		return lang.L("state.unauthorised")
 	case stDenied:
 		return lang.L("state.denied")
+	case stNoPicture:
+		return lang.L("state.nopicture")
 	}
 	return lang.L("state.idle")
 }
@@ -49,7 +52,7 @@ func stateColor(s camState) color.Color {
 		return look.ColLive
 	case stConnecting, stOpening:
 		return look.ColConnecting
-	case stLost:
+	case stLost, stNoPicture:
 		return look.ColLost
 	case stUnauthorised, stDenied:
 		return look.ColUnauthorised
