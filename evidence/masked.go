@@ -69,7 +69,9 @@ func writeMasked(ctx context.Context, w io.Writer, spoolPath string, r *run, mas
 		for _, u := range units {
 			var size uint32
 			for _, n := range u.AU {
-				if u.Keyframe && sps == nil {
+				// The sample entry takes the parameter sets of the first
+				// keyframe; libx264 repeats them in band with every IDR.
+				if u.Keyframe && len(out) == 0 {
 					switch n[0] & 0x1f {
 					case 7:
 						sps = append([]byte(nil), n...)
