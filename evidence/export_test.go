@@ -148,3 +148,40 @@ func TestRequestChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestExportNamesAMissingSegment exports over a segment whose file is gone:
+// the manifest names it as unreadable and the hole as a gap, and the clip
+// still covers the period on the capture clock (the frame before the hole
+// is held over it).
+func TestExportNamesAMissingSegment(t *testing.T) {
+	f := footage(t)
+	if len(f.segs) < 3 {
+		t.Skip("needs three segments")
+	}
+	dir := copyFootage(t, f)
+	gone := f.segs[1]
+	if err := os.Remove(filepath.Join(dir, gone.Path)); err != nil {
+		t.Fatal(err)
+	}
+	req := request(t, f, nil)
+	req.RecordingsDir = dir
+	res, err := Export(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam := res.Manifest.Cameras[0]
+	if len(cam.Unreadable) != 1 || cam.Unreadable[0].Path != gone.Path {
+		t.Errorf("unreadable = %v, want %s", cam.Unreadable, gone.Path)
+	}
+	if len(cam.Gaps) != 1 || cam.Gaps[0].From.After(gone.Start.Add(f.frameInterval())) || cam.Gaps[0].To.Before(gone.End.Add(-f.frameInterval())) {
+		t.Errorf("gaps = %v, want the missing segment's %v to %v", cam.Gaps, gone.Start, gone.End)
+	}
+	clip := cam.Clips[0]
+	p := ffprobe(t, filepath.Join(res.Dir, clip.File))
+	if d := p.duration - clip.End.Sub(clip.Start); d.Abs() > f.frameInterval() {
+		t.Errorf("ffprobe %v, clip %v to %v", p.duration, clip.Start, clip.End)
+	}
+	if rep, err := Verify(res.Dir, nil); err != nil || !rep.Intact() {
+		t.Errorf("Verify = %v, %v", rep.Differences, err)
+	}
+}
