@@ -121,3 +121,19 @@ type (
 	PlaybackFrame = footage.Frame
 	Timeline      = footage.Timeline
 )
+
+// Export writes footage to a folder a court can verify (checked per camera
+// and as a whole, audited with its outcome); an export without masks is its
+// own right.
+func (c *Console) Export(ctx context.Context, s *Session, req ExportRequest, why Reason) (ExportResult, error) {
+	if c.footage == nil {
+		return ExportResult{}, errNoRecordings
+	}
+	return c.footage.Export(ctx, s, req, why)
+}
+
+// Export types (package footage).
+type (
+	ExportRequest = footage.ExportRequest
+	ExportResult  = footage.ExportResult
+)

@@ -154,7 +154,7 @@ func (h *Shell) holds(z Zone) (*footage.Archive, error) {
 	if h.sess == nil {
 		return nil, ErrNoSession
 	}
-	return footage.OpenHolds(footage.Config{Access: h.access, Zone: z, DataDir: h.dataDir, Console: "shell", Logger: h.log})
+	return footage.OpenIndexOnly(footage.Config{Access: h.access, Zone: z, DataDir: h.dataDir, Console: "shell", Logger: h.log})
 }
 
 // PlaceHold is Console.PlaceHold for the logged-in user; z names the
@@ -200,4 +200,18 @@ func (h *Shell) SearchPassages(ctx context.Context, z Zone, q PassageQuery, why 
 	}
 	defer store.Close()
 	return searchPassages(ctx, h.access, store, z, time.Now().UTC(), h.sess, q, why)
+}
+
+// Export is Console.Export for the logged-in user; z names the zone's
+// cameras (their masks, owners and covertness).
+func (h *Shell) Export(ctx context.Context, z Zone, req ExportRequest, why Reason) (ExportResult, error) {
+	if h.sess == nil {
+		return ExportResult{}, ErrNoSession
+	}
+	a, err := footage.OpenIndexOnly(footage.Config{Access: h.access, Zone: z, DataDir: h.dataDir, Console: "shell", Logger: h.log})
+	if err != nil {
+		return ExportResult{}, err
+	}
+	defer a.Close()
+	return a.Export(ctx, h.sess, req, why)
 }

@@ -41,6 +41,7 @@ func commands() map[string]command {
 		"hold":     cmdHold,
 		"camera":   cmdCamera,
 		"passages": cmdPassages,
+		"export":   cmdExport,
 	}
 }
 
@@ -89,6 +90,8 @@ commands:
   hotlist import|versions import a hotlist (CSV/JSON) as an administrator
   round list [--zone F]   one line per round: name, steps, total dwell
   round report            visit reports of a period (--user --from --to [--format csv|html])
+  export --camera .. OUT   evidence export a court can verify (--from --to --case --user; audited)
+  export verify DIR       exit 0 intact, 1 each difference named, 2 unreadable
   passages search         retroactive ANPR search (--plate --from --to --motivation --case --user; audited)
   record list|verify      the recorded segments, and their integrity (exit 0, 1, 2)
   hold add|release|list   evidence holds on footage (--user; audited)

@@ -88,6 +88,35 @@ func TestServeRecordsWithNoDisplay(t *testing.T) {
 		t.Errorf("hold list = %d %q", code, out)
 	}
 
+	// An evidence export from the command line, and its verification.
+	from := time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)
+	to := time.Now().UTC().Format(time.RFC3339)
+	out1 := filepath.Join(t.TempDir(), "PV-9-26")
+	code, out, errs = runCmd(t, dir, Wiring{}, "export", "--camera", "cam01,cam02", "--from", from, "--to", to,
+		"--case", "PV HA.12.L3.9/26", "--user", "recherche", "--motivation", "inbraak", out1)
+	if code != 0 || strings.TrimSpace(out) != out1 || !strings.Contains(errs, "100%") {
+		t.Fatalf("export = %d %q %s", code, out, errs)
+	}
+	for _, f := range []string{"cam01.mp4", "cam02.mp4", "manifest.json", "manifest.sig", "export-key.pem", "README.txt"} {
+		if _, err := os.Stat(filepath.Join(out1, f)); err != nil {
+			t.Errorf("export folder lacks %s", f)
+		}
+	}
+	if code, out, _ := runCmd(t, dir, Wiring{}, "export", "verify", out1); code != 0 || !strings.Contains(out, "intact") {
+		t.Errorf("export verify = %d %q", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(out1, "extra.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, dir, Wiring{}, "export", "verify", out1); code != 1 || !strings.Contains(out, "extra.txt") {
+		t.Errorf("export verify with an added file = %d %q", code, out)
+	}
+	// Without masks: the investigator's right alone.
+	if code, _, _ := runCmd(t, dir, Wiring{}, "export", "--camera", "cam01", "--from", from, "--to", to, "--case", "PV 2",
+		"--user", "teamchef", "--unmasked", filepath.Join(t.TempDir(), "x")); code != 1 {
+		t.Errorf("a team chief's unmasked export = %d, want 1", code)
+	}
+
 	// One changed byte in a segment: verify exits 1 and names it.
 	first := strings.Split(lines[0], "\t")
 	path := filepath.Join(dir, "recordings", first[3])

@@ -116,10 +116,10 @@ func newArchive(cfg Config) *Archive {
 		now: func() time.Time { return now().UTC() }}
 }
 
-// OpenHolds opens only the holds of cfg.DataDir's recordings, for the
-// command line while a console or the service records: it recovers no
-// segment and records nothing.
-func OpenHolds(cfg Config) (*Archive, error) {
+// OpenIndexOnly opens cfg.DataDir's recordings index for holds, exports
+// and playback from the command line while a console or the service
+// records: it recovers no segment and records nothing.
+func OpenIndexOnly(cfg Config) (*Archive, error) {
 	idx, err := recording.OpenIndex(filepath.Join(cfg.DataDir, "recordings.db"))
 	if err != nil {
 		return nil, err
