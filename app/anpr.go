@@ -91,7 +91,8 @@ func (c *Console) stores(ctx context.Context) (*hotlist.Store, *anpr.Passages, e
 		if d.storesErr != nil {
 			return
 		}
-		d.passages, d.storesErr = anpr.OpenPassages(c.cfg.DataDir, anpr.PassagesOptions{Now: c.now, Logger: c.cfg.Logger})
+		d.passages, d.storesErr = anpr.OpenPassages(c.cfg.DataDir, anpr.PassagesOptions{Now: c.now, Logger: c.cfg.Logger,
+			Retention: c.zone.ANPR.RetentionPeriod()})
 		if d.storesErr != nil {
 			d.hot.Close()
 			d.hot = nil

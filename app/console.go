@@ -160,6 +160,12 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		rec = c.footage
 		if cfg.Record {
 			c.footage.Start(ctx)
+			// The service's work: passages past the retention go too.
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				c.purgeLoop(ctx)
+			}()
 		}
 	}
 	c.panels = access.NewPanels(c.access)

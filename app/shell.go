@@ -194,7 +194,7 @@ func (h *Shell) SearchPassages(ctx context.Context, z Zone, q PassageQuery, why 
 	if h.sess == nil {
 		return nil, ErrNoSession
 	}
-	store, err := anpr.OpenPassages(h.dataDir, anpr.PassagesOptions{Logger: h.log})
+	store, err := anpr.OpenPassages(h.dataDir, anpr.PassagesOptions{Logger: h.log, Retention: z.ANPR.RetentionPeriod()})
 	if err != nil {
 		return nil, err
 	}

@@ -101,3 +101,22 @@ func (a *Archive) covered(ctx context.Context, cams []string, from, to time.Time
 	}
 	return n, b
 }
+
+// HeldAt snapshots the active holds now and tells, for a camera and a
+// moment, whether one keeps it (the passage retention job asks it for
+// every passage past the retention; it hands out no hold).
+func (a *Archive) HeldAt(ctx context.Context) (func(camera string, t time.Time) bool, error) {
+	holds, err := a.idx.Holds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	return func(camera string, t time.Time) bool {
+		for _, h := range holds {
+			if h.Active(now) && h.Covers(camera, t, t.Add(time.Nanosecond)) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}

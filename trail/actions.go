@@ -37,6 +37,7 @@ const (
 	ActDSAR         audit.Action = "dsar"
 	ActRecordClean  audit.Action = "record.clean"
 	ActPlaybackStop audit.Action = "playback.stop"
+	ActPassagePurge audit.Action = "anpr.purge"
 	ActRecordAlarm  audit.Action = "record.alarm"
 )
 
@@ -278,6 +279,18 @@ type CleanCount struct {
 	To       Time   `json:"to"`
 }
 
+// PassagePurge: one run of the passage retention job.
+type PassagePurge struct {
+	Cutoff   Time   `json:"cutoff"`
+	Passages int64  `json:"passages"`
+	Kept     int64  `json:"kept_by_holds,omitempty"`
+	Images   int64  `json:"images"`
+	Bytes    int64  `json:"bytes"`
+	Error    string `json:"error,omitempty"`
+}
+
+func (PassagePurge) Action() audit.Action { return ActPassagePurge }
+
 // RecordAlarm: recording stopped or is about to (disk, quota, only held
 // footage left), or came back.
 type RecordAlarm struct {
@@ -335,7 +348,7 @@ var types = map[audit.Action]reflect.Type{
 	ActRoundEdit: reflect.TypeFor[RoundEdit](), ActObservation: reflect.TypeFor[Observation](), ActSettings: reflect.TypeFor[Settings](),
 	ActListChange: reflect.TypeFor[ListChange](), ActGrant: reflect.TypeFor[Grant](),
 	ActEvidenceHold: reflect.TypeFor[Hold](), ActPlayback: reflect.TypeFor[Playback](), ActPlaybackStop: reflect.TypeFor[PlaybackStop](),
-	ActExport: reflect.TypeFor[Export](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
+	ActExport: reflect.TypeFor[Export](), ActPassagePurge: reflect.TypeFor[PassagePurge](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
 }
 
 // ForAction is a new zero detail of the action's type (a pointer), or nil.

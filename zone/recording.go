@@ -85,3 +85,19 @@ func (r Recording) validate() error {
 func validRecord(s string) bool {
 	return s == "" || s == RecordMain || s == RecordSub || s == RecordOff
 }
+
+// ANPR is the zone's plate-reading settings.
+type ANPR struct {
+	// Retention is how long passages and their images are kept (at most a
+	// year; shorter if the zone says so), unless an evidence hold keeps
+	// them.
+	Retention Duration `toml:"retention,omitempty"`
+}
+
+// RetentionPeriod is the zone's passage retention, never longer than a year.
+func (a ANPR) RetentionPeriod() time.Duration {
+	if a.Retention.Duration <= 0 || a.Retention.Duration > MaxRetention {
+		return MaxRetention
+	}
+	return a.Retention.Duration
+}

@@ -71,6 +71,9 @@ func (z *Zone) Validate() error {
 	if d := z.MaxGrant.Duration; d != 0 && (d < minGrant || d > policy.MaxGrant) {
 		ps.add(top("max_grant"), "zone max_grant", "%s: must be between %s and %s", d, minGrant, policy.MaxGrant)
 	}
+	if d := z.ANPR.Retention.Duration; d < 0 || d > MaxRetention {
+		ps.add(top("anpr"), "zone anpr", "retention %s must be positive and at most one year", d)
+	}
 	if err := z.Recording.validate(); err != nil {
 		ps.add(top("recording"), "zone recording", "%v", err)
 	}

@@ -140,6 +140,8 @@ type Zone struct {
 	MaxGrant Duration `toml:"max_grant,omitempty"`
 	// Recording sets how footage is kept (segments, retention, quota).
 	Recording Recording `toml:"recording,omitempty"`
+	// ANPR sets how long passages are kept.
+	ANPR ANPR `toml:"anpr,omitempty"`
 	// Audit pins the audit trail's key and names its witness, both outside
 	// the data directory, so the console's own account cannot rewrite the
 	// trail unnoticed.
