@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"os"
 	"testing"
+
+	"github.com/politiezone/zoneconsole/audit/chain"
 )
 
 // rewrite is what an intruder with the console account's file access does
@@ -63,7 +65,7 @@ func (rw rewrite) apply(t *testing.T, f fixture) {
 		head = Head{Seq: seq}
 		copy(head.Hash[:], h)
 		if seq%rw.every == 0 || seq == rw.cut {
-			cp := signCheckpoint(rw.key, seq, head.Hash, t0)
+			cp := chain.SignCheckpoint(rw.key, seq, head.Hash, t0)
 			if err := insertCheckpoint(t.Context(), db, cp); err != nil {
 				t.Fatal(err)
 			}
@@ -84,13 +86,10 @@ func (rw rewrite) apply(t *testing.T, f fixture) {
 // forgeHead writes a fresh, validly signed head file naming h.
 func forgeHead(t *testing.T, f fixture, key ed25519.PrivateKey, h Head) {
 	t.Helper()
-	b := make([]byte, 2*headSlotSize)
+	b := make([]byte, 2*chain.HeadSlotSize)
 	for c := uint64(1); c <= 2; c++ {
-		sh := SignedHead{Counter: c, Committed: h, Pending: h, Time: t0}
-		body := sh.body()
-		off := int(c%2) * headSlotSize
-		copy(b[off:], body)
-		copy(b[off+headBodySize:], ed25519.Sign(key, headMessage(body)))
+		sh := chain.SignHead(key, SignedHead{Counter: c, Committed: h, Pending: h, Time: t0})
+		copy(b[int(c%2)*chain.HeadSlotSize:], sh.Slot())
 	}
 	if err := os.WriteFile(f.key+".head", b, 0o600); err != nil {
 		t.Fatal(err)

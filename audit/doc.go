@@ -16,15 +16,13 @@
 // filters.
 //
 // Chain. Each entry is hashed as SHA-256(0x00 ‖ previous hash ‖ canonical
-// bytes); the canonical bytes are a version byte, Seq and Time (UnixNano) as
-// 8-byte big-endian integers, then the twelve text fields in a fixed order,
-// each with a 4-byte big-endian length (canonical.go; testdata/chain.golden
-// pins the result). The first entry links to 32 zero bytes. Changing,
+// bytes) (audit/chain; testdata/chain.golden pins the result), so changing,
 // removing, inserting or reordering a row breaks the chain at the first
 // affected entry.
 //
 // Checkpoints. An ed25519 key outside the database (Options.KeyPath, created
-// 0600 in a 0700 directory on first open, public key at KeyPath+".pub")
+// 0600 in a 0700 directory on first open, public key at KeyPath+".pub";
+// audit/keys)
 // signs 0x01 ‖ context ‖ seq ‖ head hash ‖ time every CheckpointEvery
 // entries (default 1000) and on Close, into the checkpoints table. An
 // intruder who rewrites a row and recomputes every later hash (no key
@@ -61,7 +59,7 @@
 // DATA/keys as before and Report.KeyPinned says so. And a witness: with
 // Options.Witness, a directory on other storage, every checkpoint and the
 // head (at Open, Close and at most every WitnessEvery) are also appended,
-// fsynced, to one file per store there (witness.go). The store must still
+// fsynced, to one file per store there (audit/witness). The store must still
 // hold every witnessed entry with the witnessed hash, and the first witnessed
 // record must verify under the key used, so a chain cut or rewritten and
 // re-signed (with the stolen key or a fresh one) after a witnessed
@@ -85,7 +83,7 @@
 // is on storage that account can also write) can still rewrite the store
 // and every copy it reaches; see the closing note of issue 16.
 //
-// Verification is a few pure functions over rows (verify.go: Verifier,
+// Verification is a few pure functions over rows (audit/chain: Verifier,
 // EntryHash, SelectHead) that know nothing of SQLite. Reader.Verify streams
 // rows into a Verifier inside one read snapshot (from 100 000 entries, one
 // seq range per core, each on its own connection and bounded by the first

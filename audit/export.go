@@ -1,144 +1,78 @@
 package audit
 
 import (
-	"encoding/csv"
+	"context"
 	"fmt"
-	"html/template"
 	"io"
-	"strconv"
-	"strings"
-	"time"
+
+	"github.com/politiezone/zoneconsole/audit/report"
 )
 
-var csvHeader = []string{"seq", "time", "user", "role", "console", "action", "subject",
-	"just_kind", "just_text", "just_ref", "auth_ref", "outcome", "reason", "detail", "hash"}
-
-// WriteCSV writes the entries as CSV with a header row. It only formats:
-// it cannot know whether the chain they come from is intact, so an export
-// goes through Reader.ExportCSV, which verifies first and refuses a broken
-// chain. Times are RFC 3339
-// UTC with nanoseconds. A text cell that a spreadsheet would run as a
-// formula (=, +, -, @ first) gets a leading apostrophe.
-func WriteCSV(w io.Writer, es []Entry) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return fmt.Errorf("audit csv: %w", err)
+// ExportCSV verifies the whole chain first (trusting what the reader was
+// opened with), then writes the entries that match f as WriteCSV does. A
+// broken chain, or one that cannot be verified, exports nothing: the error
+// wraps the *ChainError naming the break (errors.Is(err, ErrBroken)). Only
+// entries of the verified snapshot are written, so every exported row was
+// verified. The Report says whether the key was pinned.
+func (r *Reader) ExportCSV(ctx context.Context, w io.Writer, f Filter) (Report, error) {
+	rep, err := r.Verify(ctx)
+	if err != nil {
+		return rep, exportRefused(rep, err)
 	}
-	rec := make([]string, len(csvHeader))
-	for i := range es {
-		e := &es[i]
-		rec[0] = strconv.FormatInt(e.Seq, 10)
-		rec[1] = e.Time.UTC().Format(time.RFC3339Nano)
-		for j, s := range []string{e.User, e.Role, e.Console, string(e.Action), e.Subject, e.JustKind,
-			e.JustText, e.JustRef, e.AuthRef, string(e.Outcome), e.Reason, e.Detail} {
-			rec[2+j] = csvSafe(s)
-		}
-		rec[14] = e.Hash.String()
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("audit csv: %w", err)
-		}
+	es, err := r.query(ctx, f, rep.HeadSeq)
+	if err != nil {
+		return rep, fmt.Errorf("audit export: %w", err)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("audit csv: %w", err)
-	}
-	return nil
+	return rep, WriteCSV(w, es)
 }
 
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// ExportHTML verifies the whole chain first, then writes the printable
+// report of the entries that match f (selection describes f on the page).
+// A broken chain still gets its page, which states the break above the
+// entries, and the error wraps the *ChainError; a chain that cannot be
+// verified writes nothing and returns the error.
+func (r *Reader) ExportHTML(ctx context.Context, w io.Writer, f Filter, selection string) (Report, error) {
+	rep, verr := r.Verify(ctx)
+	if verr != nil && rep.Err == nil {
+		return rep, exportRefused(rep, verr)
 	}
-	return s
+	es, err := r.query(ctx, f, rep.HeadSeq)
+	if err != nil {
+		return rep, fmt.Errorf("audit export: %w", err)
+	}
+	if err := WriteHTMLReport(w, es, selection, rep); err != nil {
+		return rep, err
+	}
+	if rep.Err != nil {
+		return rep, fmt.Errorf("audit export: the report states it: %w", rep.Err)
+	}
+	return rep, nil
 }
 
-// WriteHTMLReport writes a printable HTML page: the chain's verification
-// result first, then what was selected, then the entries. A zero Report
-// (Duration 0) means the chain was not verified, and the page says so; so
-// does it when the key was not pinned from outside the store, and which
-// witness it was checked against. Reader.ExportHTML verifies and writes it.
+func exportRefused(rep Report, err error) error {
+	if rep.Err != nil {
+		return fmt.Errorf("audit export refused, nothing written: %w", rep.Err)
+	}
+	return fmt.Errorf("audit export refused, the chain could not be verified: %w", err)
+}
+
+// ExportCSV is Reader.ExportCSV on the log's store.
+func (l *Log) ExportCSV(ctx context.Context, w io.Writer, f Filter) (Report, error) {
+	return l.r.ExportCSV(ctx, w, f)
+}
+
+// ExportHTML is Reader.ExportHTML on the log's store.
+func (l *Log) ExportHTML(ctx context.Context, w io.Writer, f Filter, selection string) (Report, error) {
+	return l.r.ExportHTML(ctx, w, f, selection)
+}
+
+// WriteCSV writes the entries as CSV with a header row, without verifying
+// anything (report.WriteCSV); exports go through Reader.ExportCSV.
+func WriteCSV(w io.Writer, es []Entry) error { return report.WriteCSV(w, es) }
+
+// WriteHTMLReport writes a printable HTML page of the entries under the
+// verification result rep (report.WriteHTMLReport); a zero Report says the
+// chain was not verified. Reader.ExportHTML verifies and writes it.
 func WriteHTMLReport(w io.Writer, es []Entry, filter string, rep Report) error {
-	v := reportView{Filter: filter, Entries: es, Rep: rep, Generated: time.Now().UTC().Format(time.RFC3339)}
-	if rep.Duration != 0 || rep.Err != nil {
-		v.Trust, v.TrustClass = trustLine(rep)
-	}
-	switch {
-	case rep.Duration == 0 && rep.Err == nil:
-		v.Status, v.Class = "Chain NOT verified", "warn"
-	case rep.Err != nil:
-		v.Status, v.Class = fmt.Sprintf("Chain BROKEN at entry %d: %s", rep.Err.Seq, rep.Err.Kind), "bad"
-		v.ErrDetail = rep.Err.Error()
-	default:
-		v.Status, v.Class = fmt.Sprintf("Chain intact: %d entries verified", rep.Entries), "ok"
-	}
-	if err := reportTmpl.Execute(w, v); err != nil {
-		return fmt.Errorf("audit html report: %w", err)
-	}
-	return nil
+	return report.WriteHTMLReport(w, es, filter, rep)
 }
-
-// trustLine says what the verification trusted: a pinned key and a
-// witness, or only what sits in the data directory.
-func trustLine(rep Report) (string, string) {
-	s, class := "Signing key pinned from outside the store (fingerprint "+rep.KeyFingerprint+")", "ok"
-	if !rep.KeyPinned {
-		s, class = "Signing key NOT independently pinned: checked against the public key in the data directory (fingerprint "+rep.KeyFingerprint+")", "warn"
-	}
-	if rep.Witness == "" {
-		return s + "; no witness checked.", "warn"
-	}
-	return fmt.Sprintf("%s; witness %s: %d records checked, up to seq %d.", s, rep.Witness, rep.Witnessed, rep.WitnessSeq), class
-}
-
-type reportView struct {
-	Trust, TrustClass                           string
-	Filter, Generated, Status, Class, ErrDetail string
-	Entries                                     []Entry
-	Rep                                         Report
-}
-
-var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ts": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000") },
-}).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Audit report</title>
-<style>
-body { font: 10pt "DejaVu Sans", "Liberation Sans", sans-serif; margin: 1.5em; color: #000; }
-h1 { font-size: 14pt; margin: 0 0 .4em; }
-.status { border: 2px solid; padding: .5em .8em; margin: 0 0 1em; font-weight: bold; }
-.ok { border-color: #1a7f37; background: #e6f4ea; }
-.bad { border-color: #b3261e; background: #fce8e6; }
-.warn { border-color: #a05a00; background: #fff4e0; }
-.meta { margin: 0 0 1em; } .meta td { padding: 0 1em 0 0; }
-table.entries { border-collapse: collapse; width: 100%; }
-table.entries th, table.entries td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; text-align: left; }
-table.entries th { background: #eee; }
-td.denied { font-weight: bold; }
-.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; word-break: break-all; }
-@media print {
-  @page { size: A4 landscape; margin: 12mm; }
-  body { margin: 0; font-size: 8pt; }
-  thead { display: table-header-group; }
-  tr { page-break-inside: avoid; }
-  .status { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-</style></head><body>
-<h1>Audit report</h1>
-<div class="status {{.Class}}">{{.Status}}{{if .ErrDetail}}<br><span class="hash">{{.ErrDetail}}</span>{{end}}</div>
-{{if .Trust}}<div class="status {{.TrustClass}}">{{.Trust}}</div>{{end}}
-<table class="meta">
-<tr><td>Selection</td><td>{{.Filter}}</td></tr>
-<tr><td>Entries listed</td><td>{{len .Entries}}</td></tr>
-{{if .Rep.Duration}}<tr><td>Chain head</td><td>seq {{.Rep.HeadSeq}} <span class="hash">{{.Rep.Head}}</span></td></tr>
-<tr><td>Signed checkpoints</td><td>{{.Rep.Checkpoints}} (last at seq {{.Rep.LastCheckpoint}}); signed head at seq {{.Rep.SignedHeadSeq}}</td></tr>{{end}}
-<tr><td>Generated</td><td>{{.Generated}}</td></tr>
-</table>
-<table class="entries">
-<thead><tr><th>Seq</th><th>Time (UTC)</th><th>User</th><th>Role</th><th>Console</th><th>Action</th><th>Subject</th><th>Justification</th><th>Outcome</th><th>Detail</th></tr></thead>
-<tbody>
-{{range .Entries}}<tr><td>{{.Seq}}</td><td>{{ts .Time}}</td><td>{{.User}}</td><td>{{.Role}}</td><td>{{.Console}}</td><td>{{.Action}}</td><td>{{.Subject}}</td>
-<td>{{.JustKind}}{{if .JustText}}: {{.JustText}}{{end}}{{if .JustRef}} [{{.JustRef}}]{{end}}{{if .AuthRef}} auth {{.AuthRef}}{{end}}</td>
-<td class="{{.Outcome}}">{{.Outcome}}{{if .Reason}}: {{.Reason}}{{end}}</td><td>{{.Detail}}</td></tr>
-{{end}}</tbody></table>
-</body></html>
-`))

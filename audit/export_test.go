@@ -1,10 +1,7 @@
 package audit
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -17,7 +14,7 @@ func TestQueryFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	all := chain(t, 200)
+	all := testChain(t, 200)
 	cases := []struct {
 		name string
 		f    Filter
@@ -99,59 +96,5 @@ func TestOpenIntervals(t *testing.T) {
 	}
 	if got, _ := l.OpenIntervals(context.Background(), at(2)); len(got) != 1 {
 		t.Fatalf("OpenIntervals since minute 2 = %d, want 1 (cas)", len(got))
-	}
-}
-
-func TestWriteCSV(t *testing.T) {
-	es := chain(t, 3)
-	es[1].JustText = "=HYPERLINK(\"x\")"
-	es[2].Detail = "line\nbreak, \"quoted\""
-	var b bytes.Buffer
-	if err := WriteCSV(&b, es); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 4 || recs[0][0] != "seq" {
-		t.Fatalf("CSV = %q", recs)
-	}
-	if got := recs[2][8]; got != "'=HYPERLINK(\"x\")" {
-		t.Errorf("formula cell = %q, want it defused", got)
-	}
-	if got := recs[3][13]; got != es[2].Detail {
-		t.Errorf("detail cell = %q, want %q", got, es[2].Detail)
-	}
-	if got := recs[1][1]; got != es[0].Time.Format(time.RFC3339Nano) {
-		t.Errorf("time cell = %q", got)
-	}
-}
-
-func TestWriteHTMLReport(t *testing.T) {
-	es := chain(t, 3)
-	es[0].User = "<script>alert(1)</script>"
-	for _, c := range []struct {
-		name string
-		rep  Report
-		want string
-	}{
-		{"intact", Report{Entries: 3, Duration: time.Millisecond}, "Chain intact: 3 entries verified"},
-		{"broken", Report{Duration: time.Millisecond, Err: &ChainError{Seq: 2, Kind: KindGap}}, "Chain BROKEN at entry 2: missing entry"},
-		{"not verified", Report{}, "Chain NOT verified"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := WriteHTMLReport(&b, es, "user ann, 2026-11-01 to 2026-11-02", c.rep); err != nil {
-				t.Fatal(err)
-			}
-			s := b.String()
-			if i, j := strings.Index(s, c.want), strings.Index(s, "<table class=\"entries\">"); i < 0 || i > j {
-				t.Errorf("report lacks %q before the entries", c.want)
-			}
-			if strings.Contains(s, "<script>") || !strings.Contains(s, "@media print") {
-				t.Errorf("report not escaped or lacks print CSS")
-			}
-		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/politiezone/zoneconsole/audit/keys"
 )
 
 // Before this change an export of a broken chain went out as CSV without a
@@ -66,7 +68,7 @@ func TestHTMLStatesTrust(t *testing.T) {
 	f := newFixture(t)
 	wdir := t.TempDir()
 	f.build(t, 12, Options{CheckpointEvery: 10, Witness: wdir})
-	pub, _ := loadPublicKey(f.key)
+	pub, _ := keys.LoadPublic(f.key)
 	r, err := OpenReader(f.db, Options{KeyPath: f.key, PublicKey: pub, Witness: wdir})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/politiezone/zoneconsole/audit/keys"
 )
 
 func TestAppendQueryVerify(t *testing.T) {
@@ -88,7 +90,7 @@ func TestKeyFiles(t *testing.T) {
 			t.Errorf("%s mode = %v, want %v", c.path, fi.Mode(), c.mode)
 		}
 	}
-	if _, err := loadPublicKey(f.key); err != nil {
+	if _, err := keys.LoadPublic(f.key); err != nil {
 		t.Errorf("public key: %v", err)
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/politiezone/zoneconsole/audit/chain"
+	"github.com/politiezone/zoneconsole/audit/keys"
+	"github.com/politiezone/zoneconsole/audit/witness"
 	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
@@ -24,8 +27,8 @@ type Log struct {
 	ins  *sql.Stmt
 	opt  Options
 	priv ed25519.PrivateKey
-	head *headFile
-	wit  *witnessWriter // nil without Options.Witness
+	head *keys.HeadFile
+	wit  *witness.Writer // nil without Options.Witness
 
 	reqs chan *request
 	quit chan struct{}
@@ -55,7 +58,7 @@ func Open(path string, opt Options) (*Log, error) {
 		return nil, fmt.Errorf("audit store %s: is a directory", path)
 	}
 	if opt.Witness != "" {
-		if err := checkOutside(opt.Witness, filepath.Dir(path), filepath.Dir(opt.KeyPath)); err != nil {
+		if err := witness.CheckOutside(opt.Witness, filepath.Dir(path), filepath.Dir(opt.KeyPath)); err != nil {
 			return nil, err
 		}
 	}
@@ -103,7 +106,7 @@ func (l *Log) init(path string) error {
 	// A key is made only for an empty store, and never when one is pinned:
 	// a fresh key could not match it.
 	pinned := l.opt.PublicKey != nil || l.opt.Fingerprint != ""
-	priv, created, err := loadOrCreateKey(l.opt.KeyPath, !found && !pinned)
+	priv, created, err := keys.LoadOrCreate(l.opt.KeyPath, !found && !pinned)
 	if err != nil {
 		if found || pinned {
 			return fmt.Errorf("audit store %s has entries or a pinned key, but its signing key is unusable: %w", path, err)
@@ -137,7 +140,7 @@ func (l *Log) init(path string) error {
 		return err
 	}
 	if l.opt.Witness != "" {
-		if l.wit, _, err = openWitness(l.opt.Witness, path, priv); err != nil {
+		if l.wit, _, err = witness.Open(l.opt.Witness, path, priv); err != nil {
 			return err
 		}
 	}
@@ -148,7 +151,7 @@ func (l *Log) init(path string) error {
 		return err
 	}
 	if l.wit != nil {
-		if err := l.wit.head(Head{Seq: l.seq, Hash: l.hash}, l.opt.Now().UTC()); err != nil {
+		if err := l.wit.Head(Head{Seq: l.seq, Hash: l.hash}, l.opt.Now().UTC()); err != nil {
 			return err
 		}
 	}
@@ -190,7 +193,7 @@ func (l *Log) checkPinned(path string, pub ed25519.PublicKey) error {
 	case l.opt.PublicKey != nil && !pub.Equal(l.opt.PublicKey):
 		want = Fingerprint(l.opt.PublicKey)
 	case l.opt.Fingerprint != "" && !FingerprintMatches(pub, l.opt.Fingerprint):
-		want = normFingerprint(l.opt.Fingerprint)
+		want = chain.NormFingerprint(l.opt.Fingerprint)
 	default:
 		return nil
 	}
@@ -212,7 +215,7 @@ func (l *Log) initHead(path string, keyCreated bool) error {
 	if missing && (l.seq > 0 || !keyCreated) {
 		return fmt.Errorf("audit store %s: signed head %s is missing", path, headPath)
 	}
-	hf, b, err := openHeadFile(headPath, l.priv, missing)
+	hf, b, err := keys.OpenHeadFile(headPath, l.priv, missing)
 	if err != nil {
 		return err
 	}
@@ -220,7 +223,7 @@ func (l *Log) initHead(path string, keyCreated bool) error {
 	if missing {
 		// The new file's name must survive a crash as the key's did.
 		defer func() {
-			if err := syncDir(filepath.Dir(headPath)); err != nil {
+			if err := keys.SyncDir(filepath.Dir(headPath)); err != nil {
 				l.opt.Logger.Error("audit: head file directory not synced", "dir", filepath.Dir(headPath), "err", err)
 			}
 		}()
@@ -234,16 +237,15 @@ func (l *Log) initHead(path string, keyCreated bool) error {
 		if l.seq > 0 {
 			return fmt.Errorf("audit store %s: signed head %s is empty", path, headPath)
 		}
-		return hf.write(cur, cur, l.opt.Now().UTC(), true)
+		return hf.Write(cur, cur, l.opt.Now().UTC(), true)
 	}
 	pub := l.priv.Public().(ed25519.PublicKey)
 	if !h.Valid(pub) || (older != nil && !older.Valid(pub)) {
 		return fmt.Errorf("audit store %s: %w", path, &ChainError{Seq: max(l.seq, 1), Kind: KindSignature, Want: "valid head signatures", Got: "invalid"})
 	}
-	hf.cur = *h
+	hf.SetCurrent(*h)
 	if cur != h.Committed && cur != h.Pending {
-		v := NewVerifier(pub, nil, h)
-		v.last, v.prev = l.seq, l.hash
+		v := chain.NewVerifierFrom(pub, nil, h, cur)
 		_, cerr := v.Finish()
 		if cerr == nil {
 			cerr = &ChainError{Seq: l.seq, Kind: KindCheckpoint, Want: h.Committed.Hash.String(), Got: l.hash.String()}
@@ -252,7 +254,7 @@ func (l *Log) initHead(path string, keyCreated bool) error {
 	}
 	if h.Committed != h.Pending {
 		l.opt.Logger.Warn("audit: settling head after an interrupted commit", "seq", l.seq)
-		return hf.write(cur, cur, l.opt.Now().UTC(), true)
+		return hf.Write(cur, cur, l.opt.Now().UTC(), true)
 	}
 	return nil
 }
@@ -283,7 +285,7 @@ func (l *Log) Close() error {
 		<-l.done
 		now := l.opt.Now().UTC()
 		if l.seq > l.lastCP {
-			cp := signCheckpoint(l.priv, l.seq, l.hash, now)
+			cp := chain.SignCheckpoint(l.priv, l.seq, l.hash, now)
 			if err := insertCheckpoint(context.Background(), l.wdb, cp); err != nil {
 				l.closeErr = fmt.Errorf("audit: final checkpoint: %w", err)
 			} else {
@@ -292,7 +294,7 @@ func (l *Log) Close() error {
 			}
 		}
 		if l.wit != nil {
-			if err := l.wit.head(Head{Seq: l.seq, Hash: l.hash}, now); err != nil && l.closeErr == nil {
+			if err := l.wit.Head(Head{Seq: l.seq, Hash: l.hash}, now); err != nil && l.closeErr == nil {
 				l.closeErr = fmt.Errorf("audit: close: %w", err)
 			}
 		}
@@ -312,15 +314,14 @@ func (l *Log) witness(cps []Checkpoint, to Head, now time.Time) {
 		return
 	}
 	for _, cp := range cps {
-		if err := l.wit.checkpoint(cp); err != nil {
-			l.opt.Logger.Error("audit: checkpoint not witnessed", "seq", cp.Seq, "witness", l.wit.path, "err", err)
+		if err := l.wit.Checkpoint(cp, now); err != nil {
+			l.opt.Logger.Error("audit: checkpoint not witnessed", "seq", cp.Seq, "witness", l.wit.Path(), "err", err)
 			return
 		}
-		l.wit.at = now
 	}
-	if len(cps) == 0 && to.Seq > 0 && now.Sub(l.wit.at) >= l.opt.WitnessEvery {
-		if err := l.wit.head(to, now); err != nil {
-			l.opt.Logger.Error("audit: head not witnessed", "seq", to.Seq, "witness", l.wit.path, "err", err)
+	if len(cps) == 0 && to.Seq > 0 && l.wit.Due(now, l.opt.WitnessEvery) {
+		if err := l.wit.Head(to, now); err != nil {
+			l.opt.Logger.Error("audit: head not witnessed", "seq", to.Seq, "witness", l.wit.Path(), "err", err)
 		}
 	}
 }
@@ -335,10 +336,10 @@ func (l *Log) closeAll() error {
 	}
 	errs = append(errs, l.wdb.Close())
 	if l.head != nil {
-		errs = append(errs, l.head.close())
+		errs = append(errs, l.head.Close())
 	}
 	if l.wit != nil {
-		errs = append(errs, l.wit.close())
+		errs = append(errs, l.wit.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("audit: close: %w", err)

@@ -11,6 +11,9 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/politiezone/zoneconsole/audit/chain"
+	"github.com/politiezone/zoneconsole/audit/witness"
 )
 
 // Verify is VerifyWith on what the reader was opened with (Options
@@ -39,19 +42,19 @@ func (r *Reader) VerifyWith(ctx context.Context, vo VerifyOptions) (Report, erro
 	}
 	var wit Witness
 	if vo.Witness != "" {
-		if err := checkOutside(vo.Witness, filepath.Dir(r.path), filepath.Dir(r.keyPath)); err != nil {
+		if err := witness.CheckOutside(vo.Witness, filepath.Dir(r.path), filepath.Dir(r.keyPath)); err != nil {
 			return Report{}, err
 		}
 		// Read before the snapshot: every record then names an entry
 		// committed before it, even while a console appends.
-		if base.Witness, err = witnessPath(vo.Witness, r.path); err != nil {
+		if base.Witness, err = witness.Path(vo.Witness, r.path); err != nil {
 			return Report{}, err
 		}
-		if wit, err = ReadWitness(base.Witness); err != nil {
+		if wit, err = witness.Read(base.Witness); err != nil {
 			return Report{}, err
 		}
 	}
-	rep, err := r.walk(ctx, pub, sortedRecords(wit.Records))
+	rep, err := r.walk(ctx, pub, chain.SortedRecords(wit.Records))
 	if err != nil && rep.Err == nil {
 		return Report{}, err
 	}
@@ -132,7 +135,7 @@ func (r *Reader) walk(ctx context.Context, pub ed25519.PublicKey, wit []WitnessR
 	parts := make([]part, n)
 	run := func(i int, tx *sql.Tx) {
 		p, lo, hi, last := &parts[i], bounds[i], bounds[i+1], i == n-1
-		rg := verifyRange{pub: pub, hr: hr, cps: inRange(cps, lo, hi, last), wit: inRange(wit, lo, hi, last), lo: lo, hi: hi, last: last}
+		rg := verifyRange{pub: pub, hr: hr, cps: inRange(cps, cpSeq, lo, hi, last), wit: inRange(wit, witSeq, lo, hi, last), lo: lo, hi: hi, last: last}
 		p.rep, p.cerr, p.err = r.verifyRange(ctx, tx, rg)
 	}
 	var wg sync.WaitGroup
@@ -205,22 +208,19 @@ func (r *Reader) begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, headRead, 
 	}
 }
 
-// seqd is what inRange splits: checkpoints and witness records.
-type seqd interface{ seq() int64 }
-
-func (c Checkpoint) seq() int64    { return c.Seq }
-func (w WitnessRecord) seq() int64 { return w.Seq }
-
 // inRange returns the items (ascending seq) with lo < seq <= hi, or all
 // from lo on for the last range, so that none escapes the check.
-func inRange[T seqd](xs []T, lo, hi int64, last bool) []T {
-	i := sort.Search(len(xs), func(i int) bool { return xs[i].seq() > lo })
+func inRange[T any](xs []T, seq func(*T) int64, lo, hi int64, last bool) []T {
+	i := sort.Search(len(xs), func(i int) bool { return seq(&xs[i]) > lo })
 	j := len(xs)
 	if !last {
-		j = sort.Search(len(xs), func(j int) bool { return xs[j].seq() > hi })
+		j = sort.Search(len(xs), func(j int) bool { return seq(&xs[j]) > hi })
 	}
 	return xs[i:j]
 }
+
+func cpSeq(c *Checkpoint) int64     { return c.Seq }
+func witSeq(w *WitnessRecord) int64 { return w.Seq }
 
 // verifyRange is one range of a verification: entries lo < seq <= hi;
 // last says hi is the chain's end.
@@ -267,7 +267,7 @@ func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, rg verifyRange) (R
 		v = NewVerifierFrom(rg.pub, rg.cps, rg.hr.newest, after)
 	}
 	v.Witness(rg.wit)
-	v.olderHead(rg.hr.older)
+	v.OlderHead(rg.hr.older)
 	rows, err := tx.QueryContext(ctx, `SELECT `+selectColumns+` FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq`, lo, hi)
 	if err != nil {
 		return Report{}, nil, fmt.Errorf("audit verify: %w", err)
@@ -283,7 +283,7 @@ func (r *Reader) verifyRange(ctx context.Context, tx *sql.Tx, rg verifyRange) (R
 			if !errors.As(err, &me) {
 				return Report{}, nil, fmt.Errorf("audit verify: %w", err)
 			}
-			v.fail(me.chainError())
+			v.Fail(me.chainError())
 			break
 		}
 		if v.Next(&e) != nil {

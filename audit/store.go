@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/politiezone/zoneconsole/audit/keys"
 	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
@@ -148,7 +149,7 @@ type Reader struct {
 // what opt says (PublicKey, Fingerprint, Witness).
 func OpenReader(path string, opt Options) (*Reader, error) {
 	opt.fill(path)
-	pub, err := loadPublicKey(opt.KeyPath)
+	pub, err := keys.LoadPublic(opt.KeyPath)
 	if err != nil {
 		if opt.PublicKey == nil {
 			return nil, err

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/politiezone/zoneconsole/audit/keys"
 )
 
 func TestFingerprintAndPublicKeyFiles(t *testing.T) {
@@ -82,7 +84,7 @@ func colons(h string) string {
 func TestVerifyTrustsOnlyThePinnedKey(t *testing.T) {
 	f := newFixture(t)
 	f.build(t, 50, Options{CheckpointEvery: 10})
-	trusted, err := loadPublicKey(f.key)
+	trusted, err := keys.LoadPublic(f.key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +152,7 @@ func TestOpenWithPinnedKeyNeverCreatesOne(t *testing.T) {
 	}
 	// With its own key pinned, a store opens and reports the pin.
 	f.build(t, 3, Options{})
-	own, _ := loadPublicKey(f.key)
+	own, _ := keys.LoadPublic(f.key)
 	l := f.open(t, Options{PublicKey: own})
 	if rep, err := l.Verify(context.Background()); err != nil || !rep.KeyPinned {
 		t.Fatalf("Log.Verify with its key pinned = %+v, %v", rep, err)

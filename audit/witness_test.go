@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/politiezone/zoneconsole/audit/keys"
 )
 
 // TestWitnessCatchesARewrittenStore rewrites a witnessed store the ways an
@@ -131,7 +133,7 @@ func TestWitnessFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	w, err := ParseWitness(first)
-	if pub, _ := loadPublicKey(f.key); err == nil && !w.Key.Equal(pub) {
+	if pub, _ := keys.LoadPublic(f.key); err == nil && !w.Key.Equal(pub) {
 		t.Errorf("witness header key %x, want the store's %x", w.Key, pub)
 	}
 	if err != nil || len(w.Records) != 3 || w.Records[2].Seq != 25 || w.Records[0].Seq != 10 {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/politiezone/zoneconsole/audit/chain"
 )
 
 type request struct {
@@ -121,7 +123,7 @@ func (l *Log) commit(group []*request) {
 	}
 	seq, prev := l.seq, l.hash
 	now := l.opt.Now().UTC()
-	var hs hasher
+	var hs chain.Hasher
 	var cps []Checkpoint
 	all := make([][]Receipt, len(live))
 	for i, r := range live {
@@ -135,12 +137,12 @@ func (l *Log) commit(group []*request) {
 			}
 			e.Time = e.Time.UTC().Round(0)
 			e.PrevHash = prev
-			e.Hash = hs.sum(prev, &e)
+			e.Hash = hs.Sum(prev, &e)
 			prev = e.Hash
 			r.entries[j] = e
 			all[i][j] = Receipt{Seq: e.Seq, Time: e.Time, Hash: e.Hash}
 			if seq%int64(l.opt.CheckpointEvery) == 0 {
-				cps = append(cps, signCheckpoint(l.priv, seq, e.Hash, now))
+				cps = append(cps, chain.SignCheckpoint(l.priv, seq, e.Hash, now))
 			}
 		}
 	}
@@ -158,7 +160,7 @@ func (l *Log) commit(group []*request) {
 func (l *Log) write(live []*request, cps []Checkpoint, to Head, now time.Time) error {
 	from := Head{Seq: l.seq, Hash: l.hash}
 	if l.head != nil {
-		if err := l.head.write(from, to, now, true); err != nil {
+		if err := l.head.Write(from, to, now, true); err != nil {
 			return fmt.Errorf("audit: append: %w", err)
 		}
 	}
@@ -185,7 +187,7 @@ func (l *Log) write(live []*request, cps []Checkpoint, to Head, now time.Time) e
 		// store to end here, so a failure now is logged, not returned; the
 		// next commit rewrites the file anyway. Settling the head means a
 		// cut of this last group is caught too, not only of earlier ones.
-		if err := l.head.write(to, to, now, false); err != nil {
+		if err := l.head.Write(to, to, now, false); err != nil {
 			l.opt.Logger.Error("audit: head file not settled", "seq", to.Seq, "err", err)
 		}
 	}

@@ -277,7 +277,7 @@ func writeBenchCSV(b *testing.B, path string, entries []Entry) int64 {
 	}
 	bw := bufio.NewWriter(f)
 	w := csv.NewWriter(bw)
-	w.Write(fields[:])
+	w.Write(strings.Split(strings.TrimSpace(header), ","))
 	for _, e := range entries {
 		w.Write([]string{e.Plate, e.Country, e.Source, e.Measure, strconv.Itoa(int(e.Priority)),
 			formatTime(e.ValidFrom), formatTime(e.ValidUntil), e.Remarks})

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"slices"
+
+	"github.com/politiezone/zoneconsole/hotlist/entry"
+	"github.com/politiezone/zoneconsole/hotlist/match"
 )
 
 // pcKey is a plate and a country packed into 16 bytes: 12 plate bytes, the
@@ -13,9 +16,9 @@ type pcKey struct{ hi, lo uint64 }
 
 func makePCKey(plate []byte, country string) pcKey {
 	var b [16]byte
-	copy(b[:maxPlateLen], plate)
-	b[maxPlateLen] = byte(len(plate))
-	copy(b[maxPlateLen+1:], country)
+	copy(b[:entry.MaxPlateLen], plate)
+	b[entry.MaxPlateLen] = byte(len(plate))
+	copy(b[entry.MaxPlateLen+1:], country)
 	return pcKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
@@ -37,22 +40,17 @@ func sortedPC(keys []pcKey) []pcKey {
 // process imported it) from the database. Both sides are sorted arrays of
 // 16-byte keys and merged, which for a national list costs a fraction of a
 // map of its strings.
-func (s *Store) diff(ctx context.Context, list string, prev int64, b *builder) (added, removed int, err error) {
+func (s *Store) diff(ctx context.Context, list string, prev int64, b *match.Builder) (added, removed int, err error) {
 	var old []pcKey
-	var held *listIndex
-	for _, ix := range *s.matcher.snap.Load() {
-		if ix.name == list && ix.version == prev {
-			held = ix
+	for _, st := range s.matcher.Stats() {
+		if st.List == list && st.Version == prev {
+			old = make([]pcKey, 0, st.Entries) // one array, not a doubling series
 		}
 	}
-	switch {
-	case held != nil:
-		old = make([]pcKey, 0, held.recs.len())
-		for i := range held.recs.len() {
-			r := held.recs.at(i)
-			old = append(old, makePCKey(r.plate[:r.plateLen], held.country[r.country]))
-		}
-	case prev > 0:
+	held := prev > 0 && s.matcher.Plates(list, prev, func(plate []byte, country string) {
+		old = append(old, makePCKey(plate, country))
+	})
+	if !held && prev > 0 {
 		if _, err := s.eachEntry(ctx, list, prev, func(e Entry) error {
 			old = append(old, makePCKey([]byte(e.Plate), e.Country))
 			return nil
@@ -60,10 +58,9 @@ func (s *Store) diff(ctx context.Context, list string, prev int64, b *builder) (
 			return 0, 0, err
 		}
 	}
-	cur := make([]pcKey, 0, b.recs.len())
-	for i := range b.recs.len() {
-		r := b.recs.at(i)
-		cur = append(cur, makePCKey(r.plate[:r.plateLen], b.country[r.country]))
+	cur := make([]pcKey, 0, b.Len())
+	for i := range b.Len() {
+		cur = append(cur, makePCKey(b.Key(i)))
 	}
 	old, cur = sortedPC(old), sortedPC(cur)
 	i, j := 0, 0

@@ -1,10 +1,13 @@
-// Package hotlist keeps the zone's hotlists and matches plate reads against
-// them. A list ("national", "local", ...) is imported from a CSV or JSON file
-// of an identified source; every import is validated as a whole (a bad file
-// imports nothing), becomes a new numbered version of that list, and the
-// earlier versions stay queryable. The newest version of each list is active.
-// A Matcher answers, for one read, which active entries it hits and how:
-// exactly, through OCR look-alike characters (a visible table), or through
-// one inserted, dropped or substituted character. Matching is in memory,
-// lock-free for readers, and rebuilt per list after an import.
+// Package hotlist keeps the zone's hotlists: a list ("national", "local",
+// ...) is imported from a CSV or JSON file of an identified source; every
+// import is validated as a whole (a bad file imports nothing), becomes a new
+// numbered version of that list in one SQLite store, and the earlier
+// versions stay queryable until PruneEntries. The newest version of each
+// list is active, and the Store keeps a Matcher loaded with it.
+//
+// The parts have packages of their own: hotlist/entry (the Entry value, its
+// priority and country codes), hotlist/parse (the streaming CSV/JSON parse
+// and field validation) and hotlist/match (the misread-tolerant matcher and
+// its index). This package re-exports their names, so callers keep using
+// hotlist.Entry, hotlist.Matcher, hotlist.FieldError and so on.
 package hotlist

@@ -2,10 +2,15 @@ package hotlist
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/politiezone/zoneconsole/hotlist/match"
+	"github.com/politiezone/zoneconsole/hotlist/parse"
 )
 
 // The parser's fuzz targets. Plain `go test` runs the seed corpus (every
@@ -36,30 +41,27 @@ func fuzzParse(f *testing.F, format Format) {
 	f.Add([]byte("\xEF\xBB\xBFplate;country;source;measure;priority;valid_from;valid_until;remarks\r\n1ABC123;BE;l;m;1;;;\r\n"))
 	f.Add([]byte(`[{"plate":"1ABC123","country":"BE","source":"s","measure":"m","priority":2,"valid_from":null,"remarks":"a\nb"}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := newBuilder("fuzz", 1, 0)
-		_, errs, err := parse(t.Context(), format, "", bytes.NewReader(data), b)
+		b := match.NewBuilder("fuzz", 1, 0)
+		_, errs, err := parse.Parse(t.Context(), format, "", bytes.NewReader(data), b.AddUnique)
 		if err != nil {
 			t.Fatalf("parse of a byte slice failed to read: %v", err)
 		}
+		b.DoneAdding()
 		lines := bytes.Count(data, []byte{'\n'}) + 1
-		for _, fe := range errs.errs {
+		for _, fe := range errs.List {
 			if fe.Line < 1 || fe.Line > lines {
 				t.Errorf("error %q: line %d, want 1..%d", fe.Error(), fe.Line, lines)
 			}
 		}
-		for i := range b.recs.len() {
-			e := b.entry(i)
+		for i := range b.Len() {
+			e := b.Entry(i)
 			if e.Line < 1 || e.Line > lines {
 				t.Errorf("entry %+v: line %d, want 1..%d", e, e.Line, lines)
 			}
 			// What was filed, written out again, is a valid entry, and the
 			// same one.
-			r := record{line: e.Line, plate: e.Plate, country: e.Country, source: e.Source, measure: e.Measure,
-				priority: strconv.Itoa(int(e.Priority)), from: formatTime(e.ValidFrom), until: formatTime(e.ValidUntil), remarks: e.Remarks}
-			var again errorList
-			e2, ok := r.validate(&again)
-			if !ok || e2 != e {
-				t.Errorf("filed entry %+v validates to %+v (ok %v, errors %v)", e, e2, ok, again.errs)
+			if e2, again := reparse(t, e); len(again) > 0 || e2 != e {
+				t.Errorf("filed entry %+v validates to %+v (errors %v)", e, e2, again)
 			}
 		}
 		// The matcher indexes what the parser filed.
@@ -67,9 +69,34 @@ func fuzzParse(f *testing.F, format Format) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.swap(b.build(&m.ct))
-		if st := m.Stats(); len(st) != 1 || st[0].Entries != b.recs.len() {
-			t.Errorf("matcher holds %+v, want %d entries", st, b.recs.len())
+		n := b.Len()
+		m.Install(b)
+		if st := m.Stats(); len(st) != 1 || st[0].Entries != n {
+			t.Errorf("matcher holds %+v, want %d entries", st, n)
 		}
 	})
+}
+
+// reparse writes e as the one record of a CSV file, as the store keeps
+// it, and parses that file again; the entry comes back with e's line.
+func reparse(t *testing.T, e Entry) (Entry, []FieldError) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(strings.Split(strings.TrimSpace(header), ","))
+	w.Write([]string{e.Plate, e.Country, e.Source, e.Measure, strconv.Itoa(int(e.Priority)),
+		formatTime(e.ValidFrom), formatTime(e.ValidUntil), e.Remarks})
+	w.Flush()
+	var got []Entry
+	_, errs, err := parse.Parse(t.Context(), FormatCSV, "", &buf, func(e Entry) (int, bool) {
+		got = append(got, e)
+		return 0, false
+	})
+	if err != nil {
+		t.Fatalf("parse of a byte slice failed to read: %v", err)
+	}
+	if len(errs.List) > 0 || len(got) != 1 {
+		return Entry{}, errs.List
+	}
+	got[0].Line = e.Line
+	return got[0], nil
 }

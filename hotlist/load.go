@@ -7,13 +7,13 @@ import (
 	"math"
 	"time"
 
-	"github.com/politiezone/zoneconsole/plate"
+	"github.com/politiezone/zoneconsole/hotlist/match"
 )
 
 // loadVersion streams a stored version straight into b. It scans into
 // reused buffers (sql.RawBytes) and interns from them, so loading a million
 // entries does not allocate a million sets of strings first.
-func (s *Store) loadVersion(ctx context.Context, v Version, b *builder) (skipped int, err error) {
+func (s *Store) loadVersion(ctx context.Context, v Version, b *match.Builder) (skipped int, err error) {
 	id, _, err := s.versionID(ctx, v.List, v.Version)
 	if err != nil {
 		return 0, err
@@ -32,14 +32,14 @@ func (s *Store) loadVersion(ctx context.Context, v Version, b *builder) (skipped
 		if err := rows.Scan(&line, &pl, &country, &source, &measure, &prio, &from, &until, &remks); err != nil {
 			return skipped, fmt.Errorf("hotlist: list %s v%d: scan entry: %w", v.List, v.Version, err)
 		}
-		r := rec{prio: Priority(prio), line: uint32(line), from: math.MinInt64, until: math.MaxInt64}
-		if r.from, err = storedUnix(from, math.MinInt64); err != nil {
+		var fromU, untilU int64
+		if fromU, err = storedUnix(from, math.MinInt64); err != nil {
 			return skipped, fmt.Errorf("hotlist: list %s v%d line %d: valid_from: %w", v.List, v.Version, line, err)
 		}
-		if r.until, err = storedUnix(until, math.MaxInt64); err != nil {
+		if untilU, err = storedUnix(until, math.MaxInt64); err != nil {
 			return skipped, fmt.Errorf("hotlist: list %s v%d line %d: valid_until: %w", v.List, v.Version, line, err)
 		}
-		if !b.addRec(r, pl, country, source, measure, remks) {
+		if !b.AddStored(line, Priority(prio), fromU, untilU, pl, country, source, measure, remks) {
 			skipped++
 		}
 	}
@@ -81,45 +81,4 @@ func storedUnix(b []byte, open int64) (int64, error) {
 		return 0, err
 	}
 	return t.Unix(), nil
-}
-
-// strBytes interns a string given as bytes; the lookup does not allocate.
-func (b *builder) strBytes(s []byte) uint32 {
-	if i, ok := b.intern[string(s)]; ok {
-		return i
-	}
-	return b.str(string(s))
-}
-
-// addRec files an entry whose times are already in r.
-func (b *builder) addRec(r rec, pl, country, source, measure, remarks []byte) bool {
-	if b.recs.len() >= maxListEntries || len(pl) == 0 || len(pl) > maxPlateLen || !normalised(string(pl)) {
-		// Stored plates are normalised at import; anything else is not trusted.
-		p := plate.Normalize(string(pl))
-		if b.recs.len() >= maxListEntries || p == "" || len(p) > maxPlateLen {
-			return false
-		}
-		pl = []byte(p)
-	}
-	cid, ok := b.countryIDBytes(country)
-	if !ok {
-		return false
-	}
-	r.plateLen = uint8(len(pl))
-	copy(r.plate[:], pl)
-	r.country = cid
-	r.source = b.strBytes(source)
-	r.measure = b.strBytes(measure)
-	r.remarks = b.strBytes(remarks)
-	b.recs.add(r)
-	return true
-}
-
-func (b *builder) countryIDBytes(c []byte) (uint16, bool) {
-	for i, s := range b.country {
-		if s == string(c) {
-			return uint16(i), true
-		}
-	}
-	return b.countryID(string(c))
 }

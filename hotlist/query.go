@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/politiezone/zoneconsole/hotlist/match"
 )
 
 // ErrNoVersion is returned when a list or version does not exist.
@@ -167,7 +169,7 @@ func (s *Store) Refresh(ctx context.Context) error {
 			continue
 		}
 		start := time.Now()
-		b := newBuilder(v.List, v.Version, v.Entries)
+		b := match.NewBuilder(v.List, v.Version, v.Entries)
 		skipped, err := s.loadVersion(ctx, v, b)
 		if err != nil {
 			return err
@@ -175,7 +177,7 @@ func (s *Store) Refresh(ctx context.Context) error {
 		if skipped > 0 {
 			s.log.Error("entries not indexed", "list", v.List, "version", v.Version, "skipped", skipped)
 		}
-		s.matcher.swap(b.build(&s.matcher.ct))
+		s.matcher.Install(b)
 		s.log.Info("list loaded", "list", v.List, "version", v.Version, "entries", v.Entries, "took", time.Since(start))
 	}
 	return nil

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/politiezone/zoneconsole/hotlist/match"
+	"github.com/politiezone/zoneconsole/hotlist/parse"
 	"github.com/politiezone/zoneconsole/sqlitedb"
 )
 
@@ -32,7 +34,7 @@ type Store struct {
 	db      *sql.DB
 	log     *slog.Logger
 	now     func() time.Time
-	matcher *Matcher
+	matcher *match.Matcher
 
 	importMu  sync.Mutex // one import at a time in this process
 	closeOnce sync.Once
@@ -130,7 +132,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("hotlist: migrate %s: %w", path, err)
 	}
-	m, err := NewMatcher(opt.Match)
+	m, err := match.NewMatcher(opt.Match)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("hotlist: %w", err)
@@ -157,7 +159,7 @@ func (s *Store) Close() error {
 }
 
 // Matcher is kept up to date by Import and Refresh.
-func (s *Store) Matcher() *Matcher { return s.matcher }
+func (s *Store) Matcher() *match.Matcher { return s.matcher }
 
 // Import validates the whole file and, only if it has no error, stores it as
 // the next version of the list in one transaction and makes it active in the
@@ -176,19 +178,20 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, ErrNoUser)
 	}
 	in := &hashingReader{r: io.LimitReader(req.Data, MaxFileSize+1), h: sha256.New()}
-	b := newBuilder(req.List, 0, 0)
-	format, errs, err := parse(ctx, req.Format, req.FileName, in, b)
+	b := match.NewBuilder(req.List, 0, 0)
+	format, errs, err := parse.Parse(ctx, req.Format, req.FileName, in, b.AddUnique)
+	b.DoneAdding()
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: read %s: %w", req.List, req.FileName, err)
 	}
 	if in.n > MaxFileSize {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %s is larger than %d bytes", req.List, req.FileName, MaxFileSize)
 	}
-	if n := b.entries(); n > maxListEntries {
-		errs.add(0, "file", fmt.Sprintf("%d entries, a list holds at most %d", n, maxListEntries))
+	if n := b.Count(); n > match.MaxListEntries {
+		errs.Add(0, "file", fmt.Sprintf("%d entries, a list holds at most %d", n, match.MaxListEntries))
 	}
-	if errs.len() > 0 {
-		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.errs, Omitted: errs.omitted}
+	if errs.Len() > 0 {
+		return ImportResult{}, &ValidationError{List: req.List, Errors: errs.List, Omitted: errs.Omitted}
 	}
 	if err := ctx.Err(); err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
@@ -197,7 +200,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	s.importMu.Lock()
 	defer s.importMu.Unlock()
 	v := Version{List: req.List, ImportedAt: s.now().UTC().Truncate(time.Millisecond), ImportedBy: req.User,
-		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(in.h.Sum(nil)), Entries: b.recs.len()}
+		FileName: req.FileName, Format: format, SHA256: hex.EncodeToString(in.h.Sum(nil)), Entries: b.Len()}
 	prev, err := s.store(ctx, &v, b)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("hotlist: list %s: %w", req.List, err)
@@ -208,7 +211,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 		s.log.Error("counting changes against the previous version", "list", v.List, "version", v.Version, "err", err)
 		res.Added, res.Removed = -1, -1
 	}
-	b.version = v.Version
+	b.SetVersion(v.Version)
 	// The parse and the inserts leave their garbage (a record string per
 	// line, the statements' arguments) in pages the index's large arrays
 	// cannot use until a collection frees them; collecting once now lets
@@ -216,7 +219,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	// less peak RSS on a national list). An import is rare; the pause is
 	// this goroutine's.
 	runtime.GC()
-	s.matcher.swap(b.build(&s.matcher.ct))
+	s.matcher.Install(b)
 	s.log.Info("list imported", "list", v.List, "version", v.Version, "entries", v.Entries,
 		"user", v.ImportedBy, "sha256", v.SHA256, "added", res.Added, "removed", res.Removed)
 	return res, nil
@@ -239,7 +242,7 @@ func (hr *hashingReader) Read(p []byte) (int, error) {
 
 // store writes a version and the builder's entries in one transaction and
 // returns the previous active version number.
-func (s *Store) store(ctx context.Context, v *Version, b *builder) (prev int64, err error) {
+func (s *Store) store(ctx context.Context, v *Version, b *match.Builder) (prev int64, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
@@ -279,7 +282,7 @@ func (s *Store) store(ctx context.Context, v *Version, b *builder) (prev int64, 
 // well under SQLite's 32766-parameter limit.
 const rowsPerInsert = 200
 
-func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error {
+func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *match.Builder) error {
 	const cols = 10
 	stmtFor := func(n int) (*sql.Stmt, error) {
 		q := make([]byte, 0, 64+n*24)
@@ -298,11 +301,11 @@ func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error
 	}
 	defer full.Close()
 	args := make([]any, 0, rowsPerInsert*cols)
-	for start := 0; start < b.recs.len(); start += rowsPerInsert {
-		end := min(start+rowsPerInsert, b.recs.len())
+	for start := 0; start < b.Len(); start += rowsPerInsert {
+		end := min(start+rowsPerInsert, b.Len())
 		args = args[:0]
 		for i := start; i < end; i++ {
-			e := b.entry(i)
+			e := b.Entry(i)
 			args = append(args, vid, e.Line, e.Plate, e.Country, e.Source, e.Measure, int(e.Priority),
 				formatTime(e.ValidFrom), formatTime(e.ValidUntil), e.Remarks)
 		}
@@ -314,7 +317,7 @@ func insertEntries(ctx context.Context, tx *sql.Tx, vid int64, b *builder) error
 			defer stmt.Close()
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("insert entries at line %d: %w", b.recs.at(start).line, err)
+			return fmt.Errorf("insert entries at line %d: %w", b.Entry(start).Line, err)
 		}
 	}
 	return nil

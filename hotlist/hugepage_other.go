@@ -1,5 +1,0 @@
-//go:build !linux
-
-package hotlist
-
-func adviseHuge[T any](s []T) {}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package match
+
+func adviseHuge[T any](s []T) {}
