@@ -227,3 +227,4 @@ const RejectWrongCountry = hits.RejectWrongCountry
 const ActSettings = policy.ActSettings
 
 type AuditTrust = zone.AuditTrust
+const ActHold = policy.ActHold

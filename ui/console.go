@@ -5,6 +5,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui/hits"
+	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
 	"github.com/politiezone/zoneconsole/ui/wall"
@@ -35,9 +36,10 @@ type Deps struct {
 	RoundReports rounds.Reporter
 	Review       review.Auditor
 	Watching     review.Watcher
+	Holds        holds.Console
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c}
 }

@@ -32,6 +32,8 @@
 //     chief and DPO.
 //   - round reports (ui/rounds): the rounds of a period with their visits,
 //     and the coverage with the cameras nobody looked at; team chief and DPO.
+//   - holds (ui/holds): evidence holds on recorded footage, placed for a
+//     case and released when it closes; investigators, team chiefs, the DPO.
 //   - lists (ui/hits): the hotlist import with every error by line, and the
 //     versions of every list; the administrator.
 //

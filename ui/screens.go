@@ -6,6 +6,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui/hits"
+	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
 	"github.com/politiezone/zoneconsole/ui/wall"
@@ -59,6 +60,12 @@ func screens() []screen {
 				return tab{content: rounds.Unavailable()}
 			}
 			return tab{content: rounds.NewReports(m.env(), m.s.deps.RoundReports)}
+		}},
+		{id: "holds", title: func() string { return lang.L("holds.tab") }, needs: app.ActHold, build: func(m *mainScreen) tab {
+			if m.s.deps.Holds == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: holds.Tab(m.env(), m.s.deps.Holds)}
 		}},
 		{id: "lists", title: func() string { return lang.L("hits.tab.lists") }, needs: app.ActLists, build: func(m *mainScreen) tab {
 			c, stop := hits.ListsTab(m.env(), m.s.deps.Hits)

@@ -25,8 +25,9 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		want []string
 	}{
 		{"dispatcher", []string{"wall", "hits", "map", "rounds"}},
-		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports"}},
-		{"dpo", []string{"review", "round-reports"}},
+		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "holds"}},
+		{"dpo", []string{"review", "round-reports", "holds"}},
+		{"recherche", []string{"holds"}},
 		{"beheerder", []string{"lists"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {
