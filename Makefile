@@ -84,6 +84,8 @@ bench: deps
 	$(BENCH) -bench RenderEncode -benchtime 300x ./sim/ && \
 	$(BENCH) -bench RecordCPU -benchtime 1x ./recording/ -args -rec.streams 16 && \
 	$(BENCH) -bench ListHour -benchtime 2000x ./recording/ && \
+	$(BENCH) -bench . -benchtime 200x ./playback/ && \
+	$(BENCH) -bench ExportHour -benchtime 3x ./evidence/ && \
 	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/wall/ ; \
 	} 2>&1 | tee testout/bench.txt
 
