@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure Go driver "sqlite"
-
 	"github.com/politiezone/zoneconsole/plate"
 	"github.com/politiezone/zoneconsole/sqlitedb"
 )

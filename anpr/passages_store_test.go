@@ -133,8 +133,9 @@ func TestPurgeManyBatches(t *testing.T) {
 	}
 }
 
-// fillPassages inserts n passages without images, spread uniformly from
-// from to to, in batches: the fixture of the tests and the benchmark.
+// fillPassages inserts n passages without images, spread evenly from from
+// to to in time order (as the pipeline adds them, so ids follow time), in
+// batches: the fixture of the tests and the benchmark.
 func fillPassages(tb testing.TB, ps *Passages, n int, from, to time.Time, rng *rand.Rand) {
 	tb.Helper()
 	const batch = 20000
@@ -152,7 +153,7 @@ func fillPassages(tb testing.TB, ps *Passages, n int, from, to time.Time, rng *r
 		}
 		for i := 0; i < batch && done < n; i, done = i+1, done+1 {
 			pl := pool[rng.IntN(len(pool))]
-			t := from.UnixMilli() + rng.Int64N(span)
+			t := from.UnixMilli() + int64(float64(span)*float64(done)/float64(n)) + rng.Int64N(1000)
 			if _, err := st.Exec(t, t-500, t+500, fmt.Sprintf("cam%03d", rng.IntN(40)), pl.plate, pl.plate,
 				pl.country, 0.8+rng.Float64()/5, colours[rng.IntN(len(colours))], "", 3, "", ""); err != nil {
 				tb.Fatal(err)
