@@ -228,3 +228,4 @@ const ActSettings = policy.ActSettings
 
 type AuditTrust = zone.AuditTrust
 const ActHold = policy.ActHold
+func Roles() []Role { return policy.Roles() }

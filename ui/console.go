@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/accounts"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
@@ -37,9 +38,10 @@ type Deps struct {
 	Review       review.Auditor
 	Watching     review.Watcher
 	Holds        holds.Console
+	Accounts     accounts.Console
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c}
 }

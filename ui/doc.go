@@ -36,6 +36,8 @@
 //     case and released when it closes; investigators, team chiefs, the DPO.
 //   - lists (ui/hits): the hotlist import with every error by line, and the
 //     versions of every list; the administrator.
+//   - accounts (ui/accounts): create, disable, re-enable, re-role and delete
+//     users, set passwords; the administrator.
 //
 // ui/internal/uitest is the tests' shared harness (the UI-thread loop and
 // the window child that grabs a screenshot under X).

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/ui/accounts"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
@@ -70,6 +71,12 @@ func screens() []screen {
 		{id: "lists", title: func() string { return lang.L("hits.tab.lists") }, needs: app.ActLists, build: func(m *mainScreen) tab {
 			c, stop := hits.ListsTab(m.env(), m.s.deps.Hits)
 			return tab{content: c, stop: stop}
+		}},
+		{id: "accounts", title: func() string { return lang.L("accounts.tab") }, needs: app.ActSettings, build: func(m *mainScreen) tab {
+			if m.s.deps.Accounts == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: accounts.Tab(m.env(), m.s.deps.Accounts)}
 		}},
 	}
 }

@@ -28,7 +28,7 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "holds"}},
 		{"dpo", []string{"review", "round-reports", "holds"}},
 		{"recherche", []string{"holds"}},
-		{"beheerder", []string{"lists"}},
+		{"beheerder", []string{"lists", "accounts"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {
 			h := newHarness(t, c)

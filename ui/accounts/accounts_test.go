@@ -1,0 +1,74 @@
+package accounts
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/simzone"
+	"github.com/politiezone/zoneconsole/ui/internal/uitest"
+)
+
+// TestAccountsTab: the administrator creates an account (a weak password
+// is refused with the reason), disables it, and the user's running session
+// loses its rights at once.
+func TestAccountsTab(t *testing.T) {
+	uitest.App(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dir, Cameras: 1, Logger: uitest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sz.Close()
+	c, err := app.Open(ctx, app.Config{DataDir: dir, Console: "acc", Logger: uitest.Logger(), Zone: sz.Zone, Injector: sz})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	admin, err := c.Login(ctx, "beheerder", simzone.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := uitest.NewLoop()
+	w := test.NewWindow(nil)
+	defer w.Close()
+	s := newScreen(uitest.Env(t, admin, w, l), c)
+	l.Until(t, "the accounts listed", 10*time.Second, func() bool { return len(s.users) >= 7 })
+
+	s.name.SetText("nieuw")
+	s.full.SetText("Inspecteur Nieuw")
+	s.role.SetSelectedIndex(0) // dispatcher
+	s.password.SetText("kort")
+	s.add()
+	l.Until(t, "the weak password refused", 10*time.Second, func() bool { return s.status.Text != "" })
+	s.status.SetText("")
+	s.password.SetText("groene tram rijdt langs het station")
+	s.add()
+	l.Until(t, "the new account listed", 10*time.Second, func() bool { return strings.Contains(s.status.Text, "nieuw") })
+	sess, err := c.Login(ctx, "nieuw", "groene tram rijdt langs het station")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Can(sess, app.ActLive) {
+		t.Fatal("the new dispatcher may not watch live")
+	}
+	s.name.SetText("nieuw")
+	s.each(c.DisableUser)()
+	l.Until(t, "disabled", 10*time.Second, func() bool {
+		for _, u := range s.users {
+			if u.Name == "nieuw" && u.Disabled {
+				return true
+			}
+		}
+		return false
+	})
+	if c.Can(sess, app.ActLive) {
+		t.Fatal("a disabled user's session keeps its rights")
+	}
+}
