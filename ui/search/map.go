@@ -23,6 +23,7 @@ var (
 	colStreet  = color.NRGBA{R: 0x3A, G: 0x44, B: 0x50, A: 0xFF}
 	colPassage = color.NRGBA{R: 0xE3, G: 0xB3, B: 0x41, A: 0xFF}
 	colArea    = color.NRGBA{R: 0x2F, G: 0x81, B: 0xF7, A: 0x30}
+	colLabelBg = color.NRGBA{R: 0x0E, G: 0x12, B: 0x17, A: 0xD0}
 )
 
 // projection is an equirectangular projection of the zone onto a box,
@@ -69,7 +70,7 @@ type passageMap struct {
 	counts  map[string]int
 	sel     string
 	// area is the place searched: centre and radius in metres.
-	area                   bool
+	area                     bool
 	areaLat, areaLon, radius float64
 }
 
@@ -197,10 +198,17 @@ func (r *mapRenderer) build() {
 		g.TextSize = 10
 		g.TextStyle.Bold = true
 		g.Move(p.SubtractXY(3, 7))
+		// The name under the marker, on a dark ground so streets do not cross it.
 		name := canvas.NewText(cam.Name, look.ColMuted)
 		name.TextSize = 10
-		name.Move(p.AddXY(-float32(len(cam.Name))*2.6, 10))
-		objs = append(objs, c, g, name)
+		ts := fyne.MeasureText(cam.Name, name.TextSize, name.TextStyle)
+		at := p.AddXY(-ts.Width/2, 10)
+		ground := canvas.NewRectangle(colLabelBg)
+		ground.CornerRadius = 3
+		ground.Resize(ts.AddWidthHeight(6, 2))
+		ground.Move(at.SubtractXY(3, 1))
+		name.Move(at)
+		objs = append(objs, c, g, ground, name)
 	}
 	for _, cam := range m.cams {
 		n := m.counts[cam.ID]

@@ -46,6 +46,9 @@ func Tab(env look.Env, c Console, open OpenFootage) fyne.CanvasObject {
 	return newScreen(env, c, open).content
 }
 
+// Title is the tab's title.
+func Title() string { return lang.L("search.tab") }
+
 // maxResults bounds one answer; the count says when it was reached.
 const maxResults = 1000
 
@@ -108,7 +111,7 @@ func newScreen(env look.Env, c Console, open OpenFootage) *screen {
 	s.from.SetText(now.Add(-24 * time.Hour).Local().Format(timeLayout))
 	s.to.SetText(now.Local().Format(timeLayout))
 	s.country = widget.NewEntry()
-	s.country.SetPlaceHolder("BE")
+	s.country.SetPlaceHolder("BE, NL, FR, …")
 
 	s.colours = append([]string{""}, colourNames...)
 	opts := []string{lang.L("search.colour.any")}
@@ -146,7 +149,6 @@ func newScreen(env look.Env, c Console, open OpenFootage) *screen {
 	s.centre.PlaceHolder = lang.L("search.place.centre")
 
 	s.ground = widget.NewRadioGroup([]string{look.JustKindLabel(app.JustJudicial), look.JustKindLabel(app.JustAdmin)}, nil)
-	s.ground.Horizontal = true
 	s.ground.Required = true
 	s.ground.SetSelected(look.JustKindLabel(app.JustJudicial))
 	s.caseRef, s.auth = widget.NewEntry(), widget.NewEntry()
@@ -195,7 +197,7 @@ const formWidth = 380
 
 func (s *screen) form() fyne.CanvasObject {
 	field := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(90, o.MinSize().Height), widget.NewLabel(label)), nil, o)
+		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(112, o.MinSize().Height), widget.NewLabel(label)), nil, o)
 	}
 	box := container.NewVBox(
 		heading(lang.L("search.criteria")),
@@ -219,10 +221,11 @@ func (s *screen) form() fyne.CanvasObject {
 		s.motivation,
 		field(lang.L("search.just.auth"), s.auth),
 		wrapped(lang.L("search.just.hint")),
-		container.NewBorder(nil, nil, nil, s.busy, s.button),
-		s.status,
 	)
-	return container.NewVScroll(container.New(look.FixedWidth{W: formWidth}, box))
+	// The button and what it answered stay in sight below the scrolled form.
+	run := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, s.busy, s.button),
+		container.New(look.FixedWidth{W: formWidth}, s.status))
+	return container.NewBorder(nil, run, nil, nil, container.NewVScroll(container.New(look.FixedWidth{W: formWidth}, box)))
 }
 
 func (s *screen) layout(form, results fyne.CanvasObject) fyne.CanvasObject {

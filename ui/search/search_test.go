@@ -15,6 +15,9 @@ import (
 	"github.com/politiezone/zoneconsole/ui/look"
 )
 
+// The console the shell holds is the tab's Console.
+var _ Console = (*app.Console)(nil)
+
 // harness is the search screen in a test window over a real console.
 type harness struct {
 	s    *screen
