@@ -75,7 +75,7 @@ func startSimZone(ctx context.Context, dataDir string, log *slog.Logger) (*cli.S
 		return nil, err
 	}
 	return &cli.SimZone{Zone: sz.Zone, Injector: sz, DemoUsers: simzone.DemoUsers(),
-		DemoPassword: simzone.DemoPassword, Close: sz.Close}, nil
+		DemoPassword: simzone.DemoPassword, AMSClient: sz.AMSClient(), Close: sz.Close}, nil
 }
 
 func startSim(ctx context.Context, c cli.SimConfig) (cli.SimServer, error) {

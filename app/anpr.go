@@ -287,6 +287,7 @@ func (c *Console) onReads(hot *hotlist.Store, cam string, at time.Time, rs []anp
 // the hits no single read was sure enough to raise.
 func (c *Console) onPassage(hot *hotlist.Store, p anpr.Passage) {
 	c.Desk.LinkPassage(p)
+	c.forward(p)
 	r := Read{Camera: p.Camera, Time: p.Time, Plate: p.Plate, Display: p.Display, Country: p.Country,
 		Confidence: p.Confidence, Crop: p.Crop}
 	for _, h := range hot.Matcher().Match(p.Plate, p.Country, c.now()) {

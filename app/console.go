@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/ams"
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/footage"
 	"github.com/politiezone/zoneconsole/hits"
@@ -47,6 +49,10 @@ type Config struct {
 	// Record starts the recording of every camera set to record (zone file
 	// record = ...): `run` and `serve` do, tests choose.
 	Record bool
+	// AMSClient and AMSLoopbackForTests reach the simulated zone's test
+	// receiver (a loopback TLS server); a real zone leaves them zero.
+	AMSClient           *http.Client
+	AMSLoopbackForTests bool
 	// Injector, for the simulated zone, puts a chosen plate on the next
 	// vehicle passing an ANPR camera (demonstrations and tests); nil for a
 	// real zone.
@@ -87,6 +93,13 @@ type Console struct {
 	footage *footage.Archive
 	// footageErr is why the recordings could not be opened (nil: they were).
 	footageErr error
+	// imgMu guards searchImages: per session, the passage images its
+	// searches returned (PassageImage serves only those).
+	imgMu        sync.Mutex
+	searchImages map[string]map[string]bool
+	// ams is the queue of passages for the national ANPR database (nil:
+	// not forwarding).
+	ams *ams.Queue
 
 	wg sync.WaitGroup
 
@@ -160,6 +173,9 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		rec = c.footage
 		if cfg.Record {
 			c.footage.Start(ctx)
+			if err := c.startAMS(ctx); err != nil {
+				c.log.Error("passages are not forwarded to the AMS", "err", err)
+			}
 			// The service's work: passages past the retention go too.
 			c.wg.Add(1)
 			go func() {
@@ -200,14 +216,19 @@ func (c *Console) Close() error {
 		if c.live != nil {
 			errs = append(errs, c.live.Close())
 		}
-		errs = append(errs, c.CloseDispatch())
-		if c.footage != nil {
-			errs = append(errs, c.footage.Close())
-		}
+		// The background loops (recheck, purge, AMS) end before the stores
+		// they use close.
 		if c.cancel != nil {
 			c.cancel()
 		}
 		c.wg.Wait()
+		errs = append(errs, c.CloseDispatch())
+		if c.footage != nil {
+			errs = append(errs, c.footage.Close())
+		}
+		if c.ams != nil {
+			errs = append(errs, c.ams.Close())
+		}
 		if c.pool != nil {
 			errs = append(errs, c.pool.Close())
 		}
@@ -270,6 +291,9 @@ func (c *Console) Login(ctx context.Context, name, password string) (*Session, e
 func (c *Console) Logout(ctx context.Context, s *Session) error {
 	errs := []error{c.live.CloseSession(s)}
 	c.Desk.CloseSession(s)
+	c.imgMu.Lock()
+	delete(c.searchImages, s.ID)
+	c.imgMu.Unlock()
 	errs = append(errs, c.sessions.Logout(ctx, s))
 	// A guard watching under this team chief loses the ground at once.
 	c.live.Recheck()

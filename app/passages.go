@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"os"
 	"slices"
 	"time"
 
@@ -38,7 +42,11 @@ func (c *Console) SearchPassages(ctx context.Context, s *Session, q PassageQuery
 	if err != nil {
 		return nil, err
 	}
-	return searchPassages(ctx, c.access, passages, c.zone, c.now(), s, q, why)
+	ps, err := searchPassages(ctx, c.access, passages, c.zone, c.now(), s, q, why)
+	if err == nil {
+		c.shown(s, ps)
+	}
+	return ps, err
 }
 
 // searchPassages is the search for the console and the shell alike.
@@ -118,4 +126,62 @@ func camerasOf(z Zone, q PassageQuery) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// passageImagesKept bounds how many image hashes a session's searches may
+// open, per session.
+const passageImagesKept = 4096
+
+// shown remembers the images of the passages a session's searches
+// returned: PassageImage opens only those, so an image is never handed out
+// for a passage the policy did not let that session find.
+func (c *Console) shown(s *Session, ps []Passage) {
+	c.imgMu.Lock()
+	defer c.imgMu.Unlock()
+	if c.searchImages == nil {
+		c.searchImages = map[string]map[string]bool{}
+	}
+	set := c.searchImages[s.ID]
+	if set == nil || len(set) > passageImagesKept {
+		set = map[string]bool{}
+		c.searchImages[s.ID] = set
+	}
+	for _, p := range ps {
+		for _, sha := range []string{p.CropSHA, p.VehicleSHA} {
+			if sha != "" {
+				set[sha] = true
+			}
+		}
+	}
+}
+
+// ErrImageNotFound is returned for an image no search of the session gave.
+var ErrImageNotFound = errors.New("passage image: not among this session's search results")
+
+// PassageImage is a plate crop or vehicle image of a passage that one of
+// the session's searches returned (the search was the audited consultation).
+func (c *Console) PassageImage(ctx context.Context, s *Session, sha string) (image.Image, error) {
+	if !c.sessions.IsActive(s) {
+		return nil, ErrNoSession
+	}
+	c.imgMu.Lock()
+	ok := c.searchImages[s.ID][sha]
+	c.imgMu.Unlock()
+	if !ok {
+		return nil, ErrImageNotFound
+	}
+	_, store, err := c.stores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(store.ImagePath(sha))
+	if err != nil {
+		return nil, fmt.Errorf("passage image: %w", err)
+	}
+	defer f.Close()
+	img, err := jpeg.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("passage image %s: %w", sha, err)
+	}
+	return img, nil
 }

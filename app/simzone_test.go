@@ -11,7 +11,7 @@ import (
 
 // sims maps a test's console to the simulated zone it was opened on, for
 // tests that inject plates or faults (test-only state).
-var sims sync.Map
+var sims, amsOf sync.Map
 
 // openSim starts a simulated zone in cfg.DataDir and opens a console on it,
 // as `zoneconsole run` does without a zone file.
@@ -22,6 +22,7 @@ func openSim(ctx context.Context, tb testing.TB, cfg Config, cameras int, adjust
 		return nil, err
 	}
 	cfg.Zone, cfg.Injector = sz.Zone, sz
+	cfg.AMSClient, cfg.AMSLoopbackForTests = sz.AMSClient(), true
 	for _, f := range adjust {
 		f(&cfg.Zone)
 	}
@@ -31,6 +32,7 @@ func openSim(ctx context.Context, tb testing.TB, cfg Config, cameras int, adjust
 		return nil, err
 	}
 	sims.Store(c, sz.Sim)
+	amsOf.Store(c, sz)
 	tb.Cleanup(func() {
 		c.Close()
 		sz.Close()

@@ -21,7 +21,7 @@ func simWiring(cameras int) Wiring {
 			return nil, err
 		}
 		return &SimZone{Zone: sz.Zone, Injector: sz, DemoUsers: simzone.DemoUsers(), DemoPassword: simzone.DemoPassword,
-			Close: sz.Close}, nil
+			AMSClient: sz.AMSClient(), Close: sz.Close}, nil
 	}}
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/politiezone/zoneconsole/app"
@@ -41,6 +42,9 @@ type SimZone struct {
 	// for the login screen's hint and the demo hotlist's import.
 	DemoUsers    []app.User
 	DemoPassword string
+	// AMSClient reaches the zone's stand-in for the national ANPR database
+	// (a loopback TLS server); nil: the zone has none.
+	AMSClient *http.Client
 	// Close stops the zone.
 	Close func() error
 }

@@ -42,5 +42,8 @@ func openZone(ctx context.Context, g *globals, cmd, zonePath string) (cfg app.Co
 		}
 	}
 	cfg.Zone, cfg.Injector = sz.Zone, sz.Injector
+	if sz.AMSClient != nil {
+		cfg.AMSClient, cfg.AMSLoopbackForTests = sz.AMSClient, true
+	}
 	return cfg, sz, done, 0
 }

@@ -2,13 +2,17 @@ package simzone
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"time"
 
+	"github.com/politiezone/zoneconsole/ams"
+	"github.com/politiezone/zoneconsole/ams/amstest"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/sim"
@@ -45,7 +49,14 @@ type Options struct {
 type Zone struct {
 	Zone zone.Zone
 	Sim  *sim.Zone
+	// AMS is the zone's stand-in for the national ANPR database: a
+	// loopback TLS server that checks every message's signature against
+	// the console's AMS key. The console reaches it with AMSClient.
+	AMS *amstest.Receiver
 }
+
+// AMSClient is the client that trusts the stand-in AMS's certificate.
+func (z *Zone) AMSClient() *http.Client { return z.AMS.Client() }
 
 // Start starts the simulator, writes its zone file to DATA/sim/zone.toml
 // (so a user can copy and edit it), stores the protected camera's login in
@@ -83,12 +94,25 @@ func Start(ctx context.Context, o Options) (*Zone, error) {
 	if err := ensureDemoUsers(ctx, o.DataDir, o.Logger); err != nil {
 		return nil, err
 	}
+	// The console's AMS key is the one it signs with (ams.KeyFile makes it
+	// on first use): the stand-in checks against its public half.
+	key, err := ams.KeyFile(filepath.Join(o.DataDir, "keys", "ams.ed25519"))
+	if err != nil {
+		return nil, err
+	}
+	z.AMS = amstest.NewReceiver(key.Public().(ed25519.PublicKey))
+	z.Zone.AMS = zone.AMS{Endpoint: z.AMS.URL(), Sender: "5434"}
 	ok = true
 	return z, nil
 }
 
-// Close stops the simulator.
-func (z *Zone) Close() error { return z.Sim.Close() }
+// Close stops the simulator and the stand-in AMS.
+func (z *Zone) Close() error {
+	if z.AMS != nil {
+		z.AMS.Close()
+	}
+	return z.Sim.Close()
+}
 
 // Inject puts a plate on the next vehicle passing an ANPR camera and says
 // when it will be best visible (the console's PassageInjector).

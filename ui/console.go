@@ -9,6 +9,7 @@ import (
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
+	"github.com/politiezone/zoneconsole/ui/search"
 	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
@@ -39,9 +40,10 @@ type Deps struct {
 	Watching     review.Watcher
 	Holds        holds.Console
 	Accounts     accounts.Console
+	Search       search.Console
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c}
 }

@@ -32,6 +32,9 @@
 //     chief and DPO.
 //   - round reports (ui/rounds): the rounds of a period with their visits,
 //     and the coverage with the cameras nobody looked at; team chief and DPO.
+//   - search (ui/search): the retroactive search of ANPR passages (partial
+//     plates, window, cameras or place, country, colour) with a motivation
+//     and a case, results with crops and on a map; investigators.
 //   - holds (ui/holds): evidence holds on recorded footage, placed for a
 //     case and released when it closes; investigators, team chiefs, the DPO.
 //   - lists (ui/hits): the hotlist import with every error by line, and the

@@ -10,6 +10,7 @@ import (
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
+	"github.com/politiezone/zoneconsole/ui/search"
 	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
@@ -61,6 +62,12 @@ func screens() []screen {
 				return tab{content: rounds.Unavailable()}
 			}
 			return tab{content: rounds.NewReports(m.env(), m.s.deps.RoundReports)}
+		}},
+		{id: "search", title: search.Title, needs: app.ActANPRSearch, build: func(m *mainScreen) tab {
+			if m.s.deps.Search == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: search.Tab(m.env(), m.s.deps.Search, nil)}
 		}},
 		{id: "holds", title: func() string { return lang.L("holds.tab") }, needs: app.ActHold, build: func(m *mainScreen) tab {
 			if m.s.deps.Holds == nil {

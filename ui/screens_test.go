@@ -27,7 +27,7 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		{"dispatcher", []string{"wall", "hits", "map", "rounds"}},
 		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "holds"}},
 		{"dpo", []string{"review", "round-reports", "holds"}},
-		{"recherche", []string{"holds"}},
+		{"recherche", []string{"search", "holds"}},
 		{"beheerder", []string{"lists", "accounts"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {

@@ -101,3 +101,10 @@ func (a ANPR) RetentionPeriod() time.Duration {
 	}
 	return a.Retention.Duration
 }
+
+// AMS is where the zone's passages go: the one national ANPR database
+// endpoint, and the zone's sender id. Empty: no forwarding.
+type AMS struct {
+	Endpoint string `toml:"endpoint,omitempty"`
+	Sender   string `toml:"sender,omitempty"`
+}

@@ -142,6 +142,8 @@ type Zone struct {
 	Recording Recording `toml:"recording,omitempty"`
 	// ANPR sets how long passages are kept.
 	ANPR ANPR `toml:"anpr,omitempty"`
+	// AMS is the national ANPR database the passages are forwarded to.
+	AMS AMS `toml:"ams,omitempty"`
 	// Audit pins the audit trail's key and names its witness, both outside
 	// the data directory, so the console's own account cannot rewrite the
 	// trail unnoticed.
