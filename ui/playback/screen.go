@@ -55,6 +55,7 @@ type Screen struct {
 	jump      *widget.Entry
 	speed     *widget.Select
 	play      *widget.Button
+	back, fwd *widget.Button
 	export    *widget.Button
 
 	quit     chan struct{}
@@ -106,8 +107,8 @@ func (s *Screen) build() {
 	s.clockText = canvas.NewText("", look.ColForeground)
 	s.clockText.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
 	s.clockText.TextSize = 16
-	back := widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { s.step(-1) })
-	fwd := widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { s.step(1) })
+	s.back = widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { s.step(-1) })
+	s.fwd = widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { s.step(1) })
 	s.play = widget.NewButtonWithIcon(lang.L("playback.play"), theme.MediaPlayIcon(), s.togglePlay)
 	s.play.Importance = widget.HighImportance
 	labels := make([]string, len(speeds))
@@ -128,7 +129,7 @@ func (s *Screen) build() {
 	markOut := widget.NewButton(lang.L("playback.mark.out")+" ]", func() { s.mark(false) })
 	s.export = widget.NewButtonWithIcon(lang.L("playback.export"), theme.DocumentSaveIcon(), func() { s.openExport() })
 	s.export.Disable()
-	transport := container.NewHBox(back, s.play, fwd, s.speed, s.clockText)
+	transport := container.NewHBox(s.back, s.play, s.fwd, s.speed, s.clockText)
 	tools := container.NewHBox(zoomOut, s.zoomText, zoomIn, markIn, markOut, s.export, live)
 	jumpBox := container.New(look.FixedWidth{W: 220}, s.jump)
 	controls := container.NewBorder(nil, nil, transport, tools, container.NewBorder(nil, nil, nil, jumpBtn, jumpBox))
