@@ -12,7 +12,7 @@ export LC_ALL := C.UTF-8
 
 # Debian packages the build and the tests need. The packaged tarball does not
 # carry OpenCV, FFmpeg or GL, so this list is also the install path of users.
-DEB_PACKAGES := build-essential pkg-config git ca-certificates \
+DEB_PACKAGES := build-essential pkg-config git ca-certificates postgresql \
 	libopencv-dev opencv-data \
 	libavcodec-dev libavutil-dev libswscale-dev libavformat-dev libx264-dev ffmpeg \
 	libgl1-mesa-dev xorg-dev xvfb xauth \

@@ -1,0 +1,26 @@
+// Package roomdb keeps a dispatch room's shared state in one PostgreSQL
+// database (pgx v5), for the consoles of a room that outgrows one process:
+// the room's one audit chain, who is logged in at which console, who
+// watches which camera, and a change feed that pushes each change to the
+// other consoles at commit (LISTEN/NOTIFY, no polling).
+//
+// Migrate creates and upgrades the schema "room" (room.schema_version) and
+// two roles: OwnerRole owns the tables, ConsoleRole (what consoles log in
+// as) may INSERT and SELECT audit rows but has no UPDATE or DELETE, and a
+// trigger refuses UPDATE, DELETE and TRUNCATE of audit rows to the owner
+// as well.
+//
+// Audit. Entries are audit.Entry values hashed with audit.EntryHash and
+// verified with audit.Verifier, so the room's chain is the console's chain
+// format. One goroutine per console appends (group commit: the entries
+// waiting are one transaction and one fsync); across consoles a
+// transaction-scoped advisory lock around "read the head, insert after it,
+// commit" gives one order, and the primary key on seq plus a trigger that
+// demands each row link to the previous one keep a single chain with no gap
+// whatever a client sends. The chain is not signed yet (no checkpoints, no
+// head file): see Verify.
+//
+// Offline. While the server is unreachable every call fails with an error
+// matching ErrUnavailable, and works again once it is back; this package
+// queues nothing, so an entry that failed is not stored.
+package roomdb
