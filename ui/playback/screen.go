@@ -2,6 +2,7 @@ package playback
 
 import (
 	"context"
+	"image/color"
 	"sync"
 	"time"
 
@@ -139,7 +140,8 @@ func (s *Screen) build() {
 	s.status = widget.NewLabel(lang.L("playback.help"))
 	s.status.Importance = widget.LowImportance
 	s.status.Truncation = fyne.TextTruncateEllipsis
-	bottom := container.NewVBox(controls, s.row(widget.NewLabel(""), s.ruler), s.rows, s.status)
+	foot := container.NewBorder(nil, nil, nil, legend(), s.status)
+	bottom := container.NewVBox(controls, s.row(widget.NewLabel(""), s.ruler), s.rows, foot)
 	body := container.NewBorder(nil, bottom, nil, nil, s.grid)
 	split := container.NewHSplit(left, body)
 	split.Offset = 0.16
@@ -365,4 +367,18 @@ func (s *Screen) backToLive() {
 	s.closePlayers(lang.L("playback.live.note"))
 	s.status.SetText(lang.L("playback.live.note"))
 	s.refreshButtons()
+}
+
+// legend names the timelines' colours.
+func legend() fyne.CanvasObject {
+	item := func(c color.Color, text string) fyne.CanvasObject {
+		sw := canvas.NewRectangle(c)
+		sw.SetMinSize(fyne.NewSize(14, 10))
+		l := canvas.NewText(text, look.ColMuted)
+		l.TextSize = 12
+		return container.NewHBox(container.NewCenter(sw), l)
+	}
+	return container.NewHBox(item(colRecorded, lang.L("playback.legend.recorded")), item(colGap, lang.L("playback.legend.gap")),
+		item(colHeld, lang.L("playback.legend.held")), item(colMark, lang.L("playback.legend.marks")),
+		item(colSel, lang.L("playback.legend.selection")))
 }

@@ -44,7 +44,7 @@ func newTile(cam app.Camera) *tile {
 	t.name.TextStyle.Bold = true
 	t.when = canvas.NewText("", look.ColForeground)
 	t.when.TextStyle.Monospace = true
-	t.state = canvas.NewText(lang.L("playback.tile.opening"), look.ColConnecting)
+	t.state = canvas.NewText("", look.ColIdle) // until a playback opens
 	t.note = widget.NewLabel("")
 	t.note.Wrapping = fyne.TextWrapWord
 	t.note.Alignment = fyne.TextAlignCenter

@@ -49,7 +49,7 @@ var (
 	colGap      = color.NRGBA{R: 0xF8, G: 0x51, B: 0x49, A: 0x90}
 	colHeld     = color.NRGBA{R: 0xE3, G: 0xB3, B: 0x41, A: 0xFF}
 	colMark     = color.NRGBA{R: 0x6C, G: 0xB6, B: 0xFF, A: 0xFF}
-	colSel      = color.NRGBA{R: 0x2F, G: 0x81, B: 0xF7, A: 0x50}
+	colSel      = color.NRGBA{R: 0x2F, G: 0x81, B: 0xF7, A: 0xFF}
 	colCursor   = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}
 )
 
@@ -107,7 +107,10 @@ func (t *timeline) draw(size fyne.Size) []fyne.CanvasObject {
 	if !t.v.selFrom.IsZero() && t.v.selTo.After(t.v.selFrom) {
 		x0, x1 := max(t.v.x(t.v.selFrom, w), 0), min(t.v.x(t.v.selTo, w), w)
 		if x1 > x0 {
-			objs = append(objs, rect(colSel, x0, 0, x1-x0, h))
+			// A band under the bar and its two edges: the colours of the
+			// periods stay readable inside the selection.
+			objs = append(objs, rect(colSel, x0, h-4, x1-x0, 4))
+			objs = append(objs, rect(colSel, x0, 0, 1, h), rect(colSel, x1-1, 0, 1, h))
 		}
 	}
 	if x := t.v.x(t.v.cursor, w); x >= 0 && x <= w {
