@@ -26,6 +26,7 @@ var layers = map[string]int{
 	"video": 2, "anpr": 2, "audit": 2, "hotlist": 2, "plate": 2, "recording": 2, "playback": 2, "patrolfeed": 2, "ams": 2,
 	"roomdb":   2,
 	"sqlitedb": 1, "assets": 1,
+	"reports": 3, // the DPO's access report and the council's yearly report
 }
 
 // fixtures may be imported by tests of any package, and otherwise only by
