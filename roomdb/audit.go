@@ -213,57 +213,131 @@ func (a *AuditAppender) commitBatch(batch []*appendReq, n int) {
 }
 
 // commit appends es after the chain's head in one transaction and fills
-// their Seq, PrevHash and Hash. The head is read only once the chain lock
-// is held, in a statement after the one that took it, so under READ
-// COMMITTED it sees every earlier holder's commit (the lock is released
-// only after the commit is visible).
-func (a *AuditAppender) commit(ctx context.Context, es []audit.Entry) error {
-	tx, err := a.pool.Begin(ctx)
+// their Seq, PrevHash and Hash. It takes two round trips, both pipelined,
+// because the lock is held for the whole of both and every console waits
+// on it: (1) BEGIN, durable commit, the chain lock, the head; (2) the
+// insert and COMMIT. The head is read in a statement after the one that
+// took the lock, so under READ COMMITTED it sees every earlier holder's
+// commit (the lock is released only once that commit is visible).
+func (a *AuditAppender) commit(ctx context.Context, es []audit.Entry) (err error) {
+	c, err := a.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("connecting: %w", err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	// Durable whatever the server's default: a receipt is a promise.
-	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
-		return fmt.Errorf("synchronous commit: %w", err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(chainLock)); err != nil {
-		return fmt.Errorf("taking the chain lock: %w", err)
-	}
-	var head audit.Head
-	var hash []byte
-	err = tx.QueryRow(ctx, "SELECT seq, hash FROM room.audit ORDER BY seq DESC LIMIT 1").Scan(&head.Seq, &hash)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows): // empty chain: seq 0, zero hash
-	case err != nil:
-		return fmt.Errorf("reading the chain head: %w", err)
-	default:
-		if len(hash) != audit.HashSize {
-			return fmt.Errorf("chain head %d has a %d-byte hash", head.Seq, len(hash))
+	defer func() {
+		if err != nil && c.Conn().PgConn().TxStatus() != 'I' && !c.Conn().IsClosed() {
+			// Leave the connection clean; the pool would drop it otherwise.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer cancel()
+			if _, rerr := c.Exec(rctx, "ROLLBACK"); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+			}
 		}
-		copy(head.Hash[:], hash)
+		c.Release()
+	}()
+	head, err := lockHead(ctx, c.Conn())
+	if err != nil {
+		return err
 	}
-	rows := make([][]any, len(es))
+	first := head.Seq + 1
+	cols := newAuditColumns(len(es))
 	for i := range es {
 		e := &es[i]
 		e.Seq, e.PrevHash = head.Seq+1, head.Hash
 		e.Hash = audit.EntryHash(e.PrevHash, e)
 		head = audit.Head{Seq: e.Seq, Hash: e.Hash}
-		rows[i] = []any{e.Seq, e.Time.UnixNano(), e.User, e.Role, e.Console, string(e.Action), e.Subject,
-			e.JustKind, e.JustText, e.JustRef, e.AuthRef, string(e.Outcome), e.Reason, e.Detail,
-			e.PrevHash[:], e.Hash[:]}
+		cols.add(e)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "audit"}, auditColumns(), pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("inserting seq %d-%d: %w", es[0].Seq, head.Seq, err)
+	b := &pgx.Batch{}
+	b.Queue(insertAudit, cols.args()...)
+	b.Queue("COMMIT")
+	br := c.Conn().SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return fmt.Errorf("inserting seq %d-%d: %w", first, head.Seq, err)
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit of seq %d-%d (outcome unknown if the connection dropped): %w", es[0].Seq, head.Seq, err)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return fmt.Errorf("commit of seq %d-%d (outcome unknown if the connection dropped): %w", first, head.Seq, err)
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("commit of seq %d-%d (outcome unknown if the connection dropped): %w", first, head.Seq, err)
 	}
 	return nil
 }
 
-// auditColumns are room.audit's columns in the order commit fills a row.
-func auditColumns() []string {
-	return []string{"seq", "time_ns", "user_name", "role", "console", "action", "subject",
-		"just_kind", "just_text", "just_ref", "auth_ref", "outcome", "reason", "detail", "prev_hash", "hash"}
+// lockHead opens the transaction, takes the chain lock and returns the
+// chain's head (seq 0 and the zero hash when it is empty).
+func lockHead(ctx context.Context, conn *pgx.Conn) (audit.Head, error) {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	// Durable whatever the server's default: a receipt is a promise.
+	b.Queue("SET LOCAL synchronous_commit = on")
+	b.Queue("SELECT pg_advisory_xact_lock($1)", int64(chainLock))
+	b.Queue("SELECT seq, hash FROM room.audit ORDER BY seq DESC LIMIT 1")
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	for _, what := range [...]string{"begin", "synchronous commit", "taking the chain lock"} {
+		if _, err := br.Exec(); err != nil {
+			return audit.Head{}, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	var head audit.Head
+	var hash []byte
+	err := br.QueryRow().Scan(&head.Seq, &hash)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return audit.Head{}, nil
+	case err != nil:
+		return audit.Head{}, fmt.Errorf("reading the chain head: %w", err)
+	case len(hash) != audit.HashSize:
+		return audit.Head{}, fmt.Errorf("chain head %d has a %d-byte hash", head.Seq, len(hash))
+	}
+	copy(head.Hash[:], hash)
+	if err := br.Close(); err != nil {
+		return audit.Head{}, fmt.Errorf("reading the chain head: %w", err)
+	}
+	return head, nil
+}
+
+// insertAudit inserts the rows given as one array per column: one
+// statement for the whole batch, rows in array order (the link trigger
+// needs seq n-1 before n).
+const insertAudit = `INSERT INTO room.audit (seq, time_ns, user_name, role, console, action, subject,
+	just_kind, just_text, just_ref, auth_ref, outcome, reason, detail, prev_hash, hash)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+	$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bytea[], $16::bytea[])`
+
+// auditColumns holds a batch column by column, as insertAudit takes it.
+type auditColumns struct {
+	seq, ns  []int64
+	text     [12][]string
+	prev, hs [][]byte
+}
+
+func newAuditColumns(n int) *auditColumns {
+	c := &auditColumns{seq: make([]int64, 0, n), ns: make([]int64, 0, n), prev: make([][]byte, 0, n), hs: make([][]byte, 0, n)}
+	for i := range c.text {
+		c.text[i] = make([]string, 0, n)
+	}
+	return c
+}
+
+func (c *auditColumns) add(e *audit.Entry) {
+	c.seq = append(c.seq, e.Seq)
+	c.ns = append(c.ns, e.Time.UnixNano())
+	for i, v := range [12]string{e.User, e.Role, e.Console, string(e.Action), e.Subject,
+		e.JustKind, e.JustText, e.JustRef, e.AuthRef, string(e.Outcome), e.Reason, e.Detail} {
+		c.text[i] = append(c.text[i], v)
+	}
+	c.prev = append(c.prev, append([]byte(nil), e.PrevHash[:]...))
+	c.hs = append(c.hs, append([]byte(nil), e.Hash[:]...))
+}
+
+func (c *auditColumns) args() []any {
+	args := []any{c.seq, c.ns}
+	for _, t := range c.text {
+		args = append(args, t)
+	}
+	return append(args, c.prev, c.hs)
 }
