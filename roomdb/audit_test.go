@@ -205,3 +205,15 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendAfterClose: Close is idempotent and an append after it is
+// refused with ErrClosed, not left waiting.
+func TestAppendAfterClose(t *testing.T) {
+	_, open := newRoom(t)
+	r := open("pos-1")
+	r.Audit().Close()
+	r.Audit().Close()
+	if _, err := r.Audit().Append(context.Background(), entry("pos-1", "anna", 0)); !errors.Is(err, roomdb.ErrClosed) {
+		t.Errorf("Append after Close: %v, want ErrClosed", err)
+	}
+}

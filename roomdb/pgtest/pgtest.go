@@ -219,12 +219,16 @@ func (s *Server) log() string {
 	return string(b)
 }
 
-// findBin finds initdb and pg_ctl: $PGBIN, Debian's newest
-// /usr/lib/postgresql/N/bin (not on PATH), then PATH.
+// findBin finds initdb and pg_ctl: in $PGBIN alone when it is set (to
+// pick one installed version), else in Debian's newest
+// /usr/lib/postgresql/N/bin (not on PATH), then on PATH.
 func findBin() (string, error) {
 	var dirs []string
 	if d := os.Getenv("PGBIN"); d != "" {
-		dirs = append(dirs, d)
+		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "pg_ctl")) {
+			return d, nil
+		}
+		return "", fmt.Errorf("no initdb and pg_ctl in PGBIN=%s", d)
 	}
 	deb, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	sort.Slice(deb, func(i, j int) bool { return version(deb[i]) > version(deb[j]) })
