@@ -60,7 +60,10 @@ const (
 	ActANPRSearch                    = policy.ActANPRSearch
 	ActDispatch                      = policy.ActDispatch
 	ActHitHandle                     = policy.ActHitHandle
+	ActExport                        = policy.ActExport
+	ActExportUnmasked                = policy.ActExportUnmasked
 	ActHold                          = policy.ActHold
+	ActPlayback                      = policy.ActPlayback
 	ActLists                         = policy.ActLists
 	ActLive                          = policy.ActLive
 	ActLiveReview                    = policy.ActLiveReview

@@ -7,6 +7,7 @@ import (
 	"github.com/politiezone/zoneconsole/ui/accounts"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
+	"github.com/politiezone/zoneconsole/ui/playback"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
 	"github.com/politiezone/zoneconsole/ui/search"
@@ -41,9 +42,10 @@ type Deps struct {
 	Holds        holds.Console
 	Accounts     accounts.Console
 	Search       search.Console
+	Playback     playback.Console
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c}
 }

@@ -32,6 +32,9 @@
 //     chief and DPO.
 //   - round reports (ui/rounds): the rounds of a period with their visits,
 //     and the coverage with the cameras nobody looked at; team chief and DPO.
+//   - playback (ui/playback): up to four cameras' recordings on one clock,
+//     timelines of recorded, missing and held periods, speeds, frame steps,
+//     and the evidence export with progress; those who may play back.
 //   - search (ui/search): the retroactive search of ANPR passages (partial
 //     plates, window, cameras or place, country, colour) with a motivation
 //     and a case, results with crops and on a map; investigators.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui/look"
+	"github.com/politiezone/zoneconsole/ui/playback"
 	"github.com/politiezone/zoneconsole/ui/wall"
 )
 
@@ -29,7 +30,8 @@ type mainScreen struct {
 	shown   []screen
 	built   []tab
 
-	wall      *wall.Screen // the wall tab, if the role has one
+	wall      *wall.Screen     // the wall tab, if the role has one
+	playback  *playback.Screen // the playback tab, if the role has one
 	logoutBtn *widget.Button
 	alarm     *widget.Label // the recordings' alarm; hidden when there is none
 }
@@ -163,4 +165,18 @@ func (m *mainScreen) tabChanged() {
 			t.active(i == sel)
 		}
 	}
+}
+
+// openFootage brings the playback tab forward at a camera and a moment (a
+// passage found by a search); nothing when the role has no playback tab.
+func (m *mainScreen) openFootage(cameraID string, at time.Time) {
+	if m.playback == nil {
+		return
+	}
+	for i, sc := range m.shown {
+		if sc.id == "playback" {
+			m.tabs.SelectIndex(i)
+		}
+	}
+	m.playback.OpenAt(cameraID, at)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/politiezone/zoneconsole/ui/accounts"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
+	"github.com/politiezone/zoneconsole/ui/playback"
 	"github.com/politiezone/zoneconsole/ui/review"
 	"github.com/politiezone/zoneconsole/ui/rounds"
 	"github.com/politiezone/zoneconsole/ui/search"
@@ -63,11 +64,19 @@ func screens() []screen {
 			}
 			return tab{content: rounds.NewReports(m.env(), m.s.deps.RoundReports)}
 		}},
+		{id: "playback", title: playback.Title, needs: app.ActPlayback, build: func(m *mainScreen) tab {
+			if m.s.deps.Playback == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			p := playback.New(m.env(), m.s.deps.Playback)
+			m.playback = p
+			return tab{content: p.Content(), active: p.SetActive, stop: p.Stop}
+		}},
 		{id: "search", title: search.Title, needs: app.ActANPRSearch, build: func(m *mainScreen) tab {
 			if m.s.deps.Search == nil {
 				return tab{content: rounds.Unavailable()}
 			}
-			return tab{content: search.Tab(m.env(), m.s.deps.Search, nil)}
+			return tab{content: search.Tab(m.env(), m.s.deps.Search, m.openFootage)}
 		}},
 		{id: "holds", title: func() string { return lang.L("holds.tab") }, needs: app.ActHold, build: func(m *mainScreen) tab {
 			if m.s.deps.Holds == nil {

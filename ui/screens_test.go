@@ -24,10 +24,10 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		user string
 		want []string
 	}{
-		{"dispatcher", []string{"wall", "hits", "map", "rounds"}},
-		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "holds"}},
+		{"dispatcher", []string{"wall", "hits", "map", "rounds", "playback"}},
+		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "playback", "holds"}},
 		{"dpo", []string{"review", "round-reports", "holds"}},
-		{"recherche", []string{"search", "holds"}},
+		{"recherche", []string{"playback", "search", "holds"}},
 		{"beheerder", []string{"lists", "accounts"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {

@@ -68,10 +68,12 @@ func newScreen(env look.Env, c Console) *screen {
 		widget.NewFormItem(lang.L("accounts.municipality"), s.muni),
 		widget.NewFormItem(lang.L("accounts.password"), s.password),
 	)
-	btn := func(key string, fn func()) *widget.Button { return widget.NewButton(lang.L(key), fn) }
-	buttons := container.NewHBox(btn("accounts.add", s.add), btn("accounts.setpassword", s.setPassword),
-		btn("accounts.setrole", s.setRole), btn("accounts.disable", s.each(c.DisableUser)),
-		btn("accounts.enable", s.each(c.EnableUser)), btn("accounts.delete", s.each(c.DeleteUser)))
+	buttons := container.NewHBox(widget.NewButton(lang.L("accounts.add"), s.add),
+		widget.NewButton(lang.L("accounts.setpassword"), s.setPassword),
+		widget.NewButton(lang.L("accounts.setrole"), s.setRole),
+		widget.NewButton(lang.L("accounts.disable"), s.each(c.DisableUser)),
+		widget.NewButton(lang.L("accounts.enable"), s.each(c.EnableUser)),
+		widget.NewButton(lang.L("accounts.delete"), s.each(c.DeleteUser)))
 	s.list = widget.NewList(func() int { return len(s.users) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(describe(s.users[i])) })

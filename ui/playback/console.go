@@ -31,12 +31,11 @@ type MarkConsole interface {
 // to (ANPR passages and hits). It runs off the UI thread.
 type Marks func(camera string, from, to time.Time) []time.Time
 
-// The actions the tab names. app does not re-export them yet (policy's
-// stable ids; app.ActPlayback etc. once app/vocab.go has them).
+// The actions the tab names.
 const (
-	actPlayback       app.Action = "playback"
-	actExport         app.Action = "export"
-	actExportUnmasked app.Action = "export_unmasked"
+	actPlayback       = app.ActPlayback
+	actExport         = app.ActExport
+	actExportUnmasked = app.ActExportUnmasked
 )
 
 // maxCameras is how many cameras play together on the one clock.

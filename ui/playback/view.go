@@ -207,3 +207,17 @@ func (s *Screen) tick() {
 		s.fetchTimelines()
 	}
 }
+
+// OpenAt shows a camera's footage at a moment (a passage or a hit opened
+// from another tab): the camera is picked, the clock set, and the
+// justification asked when none is given yet.
+func (s *Screen) OpenAt(cameraID string, at time.Time) {
+	for label, c := range s.labels {
+		if c.ID == cameraID {
+			s.picker.SetSelected([]string{label})
+			s.pick([]string{label})
+			break
+		}
+	}
+	s.seek(at)
+}
