@@ -58,6 +58,7 @@ type (
 // Constants of the domain packages.
 const (
 	ActANPRSearch                    = policy.ActANPRSearch
+	ActDSAR                          = policy.ActDSAR
 	ActDispatch                      = policy.ActDispatch
 	ActHitHandle                     = policy.ActHitHandle
 	ActExport                        = policy.ActExport

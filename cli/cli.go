@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"camera":   cmdCamera,
 		"passages": cmdPassages,
 		"export":   cmdExport,
+		"report":   cmdReport,
 	}
 }
 
@@ -92,6 +93,7 @@ commands:
   round report            visit reports of a period (--user --from --to [--format csv|html])
   export --camera .. OUT   evidence export a court can verify (--from --to --case --user; audited)
   export verify DIR       exit 0 intact, 1 each difference named, 2 unreadable
+  report dsar|council     the DPO's data-subject access report; the council's yearly report
   passages search         retroactive ANPR search (--plate --from --to --motivation --case --user; audited)
   record list|verify      the recorded segments, and their integrity (exit 0, 1, 2)
   hold add|release|list   evidence holds on footage (--user; audited)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/politiezone/zoneconsole/anpr"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/recording"
@@ -119,4 +120,45 @@ func (a *Archive) HeldAt(ctx context.Context) (func(camera string, t time.Time) 
 		}
 		return false
 	}, nil
+}
+
+// SegmentsFor lists what a data-subject request concerns of the
+// recordings: the segments of the cameras asked about in the period, and
+// of each camera a passage of the plate was seen by, around that passage;
+// and the holds that may keep them. It is for the DPO's report, which the
+// caller decided and audited.
+func (a *Archive) SegmentsFor(ctx context.Context, cameras []string, from, to time.Time, passages []anpr.Passage) ([]recording.Segment, []recording.Hold, error) {
+	if to.IsZero() {
+		to = a.now()
+	}
+	seen := map[int64]bool{}
+	var out []recording.Segment
+	add := func(cam string, f, t time.Time) error {
+		segs, err := a.idx.List(ctx, cam, f, t)
+		if err != nil {
+			return err
+		}
+		for _, s := range segs {
+			if s.Closed() && s.Deleted.IsZero() && !seen[s.ID] {
+				seen[s.ID] = true
+				out = append(out, s)
+			}
+		}
+		return nil
+	}
+	for _, c := range cameras {
+		if err := add(c, from, to); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, p := range passages {
+		if err := add(p.Camera, p.Time.Add(-time.Minute), p.Time.Add(time.Minute)); err != nil {
+			return nil, nil, err
+		}
+	}
+	holds, err := a.idx.Holds(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, holds, nil
 }
