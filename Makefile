@@ -86,6 +86,8 @@ bench: deps
 	$(BENCH) -bench ListHour -benchtime 2000x ./recording/ && \
 	$(BENCH) -bench . -benchtime 200x ./playback/ && \
 	$(BENCH) -bench ExportHour -benchtime 3x ./evidence/ && \
+	$(BENCH) -bench Search -benchtime 100x ./anpr/ -args -passages.n 1000000 && \
+	$(BENCH) -bench . -benchtime 3s ./roomdb/ && \
 	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/wall/ ; \
 	} 2>&1 | tee testout/bench.txt
 
