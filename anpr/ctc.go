@@ -17,6 +17,10 @@ type ctcFrames struct {
 	blank []float32
 	ch    [][nChars]float32
 	other []float32 // log of the most likely non-blank symbol of any kind
+	// sym is the log of the most likely symbol that is neither the blank
+	// nor a plate character: a dash, a dot, a crest, the band's stars. Free
+	// decoding reads it as a separator, not as part of the plate.
+	sym []float32
 }
 
 func (fr *ctcFrames) len() int { return len(fr.blank) }
@@ -26,12 +30,14 @@ type charMap struct {
 	blank int
 	// cls[i] lists the recogniser classes that stand for plate.Alphabet[i].
 	cls [nChars][]int
+	// isPlate[j] is whether class j is one of the cls entries.
+	isPlate []bool
 }
 
 // newCharMap builds the map from a CTC alphabet (class 0 is the blank,
 // class i is keys[i-1]).
 func newCharMap(keys []string) charMap {
-	var m charMap
+	m := charMap{isPlate: make([]bool, len(keys)+1)}
 	for i, k := range keys {
 		u := strings.ToUpper(k)
 		if len(u) != 1 {
@@ -40,6 +46,7 @@ func newCharMap(keys []string) charMap {
 		j := strings.IndexByte(plate.Alphabet, u[0])
 		if j >= 0 {
 			m.cls[j] = append(m.cls[j], i+1)
+			m.isPlate[i+1] = true
 		}
 	}
 	return m
@@ -51,17 +58,25 @@ func (m *charMap) frames(probs []float32, t, k int) *ctcFrames {
 		blank: make([]float32, t),
 		ch:    make([][nChars]float32, t),
 		other: make([]float32, t),
+		sym:   make([]float32, t),
 	}
 	for i := 0; i < t; i++ {
 		row := probs[i*k : (i+1)*k]
 		fr.blank[i] = logf(row[m.blank])
-		var best float32
+		var best, bestSym float32
 		for j := 1; j < k; j++ {
-			if j != m.blank && row[j] > best {
+			if j == m.blank {
+				continue
+			}
+			if row[j] > best {
 				best = row[j]
+			}
+			if row[j] > bestSym && (j >= len(m.isPlate) || !m.isPlate[j]) {
+				bestSym = row[j]
 			}
 		}
 		fr.other[i] = logf(best)
+		fr.sym[i] = logf(bestSym)
 		for c := 0; c < nChars; c++ {
 			var p float32
 			for _, j := range m.cls[c] {
@@ -86,7 +101,7 @@ func logf(p float32) float32 {
 // nothing may be skipped: that is where dropping a character would hide a
 // misread.
 const (
-	junkEnd   = -3
+	junkEnd   = -1 // only the band's letters survive decodeBest's check
 	junkInner = -3
 )
 
@@ -96,6 +111,12 @@ type decoded struct {
 	text   string    // normalised plate
 	score  float64   // path log probability + format prior
 	probs  []float64 // per character, the peak probability of the chosen character
+	free   string    // what free decoding read in the same frames
+	cuts   []int     // free readings: where a non-plate symbol stood in text
+	// cost is how much less probable (natural log) the format's path is
+	// than the free one; for a free reading, minus the cost of the best
+	// format that was turned down, 0 when none fitted.
+	cost float64
 }
 
 func (d decoded) confidence() float64 {
@@ -146,10 +167,18 @@ func decodeFormat(fr *ctcFrames, f *plate.Format, sc *scratch) (decoded, bool) {
 			gapPen[j] = junkInner
 		}
 	}
+	// A gap where junk may sit emits the blank, a non-plate symbol (a dash,
+	// a crest: free of charge, that is what sits there) or, at a cost, a
+	// plate character read as junk (the band's letters, a sticker). Whether
+	// dropping that character was right is judged after the search, against
+	// the free reading (decodeBest): the cost only ranks the paths.
 	gapEmit := func(t, j int) float32 {
 		e := fr.blank[t]
 		if gapPen[j] == 0 {
 			return e
+		}
+		if fr.sym != nil && fr.sym[t] > e {
+			e = fr.sym[t]
 		}
 		if o := fr.other[t] + gapPen[j]; o > e {
 			return o

@@ -28,6 +28,7 @@ func framesFor(t *testing.T, spec []string) *ctcFrames {
 		}
 		fr.ch = append(fr.ch, row)
 		fr.other = append(fr.other, float32(math.Log(math.Max(best, 1e-9))))
+		fr.sym = append(fr.sym, float32(math.Log(math.Max(other, 1e-9))))
 	}
 	add(0.99, nil, 0.01)
 	for _, s := range spec {
@@ -90,12 +91,12 @@ func TestDecodeConstrained(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			fr := framesFor(t, tc.spec)
-			d, ok := decodePlate(fr, formats)
-			if !ok {
-				t.Fatalf("decodePlate(%v): no format fits", tc.spec)
+			d, ok := decodeBest(fr, formats, defaultFormatMargin, false)
+			if !ok || d.format == nil {
+				t.Fatalf("decodeBest(%v): no format fits (free %q)", tc.spec, d.free)
 			}
 			if d.text != tc.want || d.format.Name != tc.wantFmt {
-				t.Errorf("decodePlate(%v) = %s (%s), want %s (%s)", tc.spec, d.text, d.format.Name, tc.want, tc.wantFmt)
+				t.Errorf("decodeBest(%v) = %s (%s), want %s (%s)", tc.spec, d.text, d.format.Name, tc.want, tc.wantFmt)
 			}
 			if free, _ := freeDecode(fr); free != tc.wantFree {
 				t.Errorf("freeDecode(%v) = %s, want %s", tc.spec, free, tc.wantFree)
@@ -109,23 +110,51 @@ func TestDecodeConstrained(t *testing.T) {
 
 func TestDecodeNothingFits(t *testing.T) {
 	fr := framesFor(t, []string{"A", "B"})
-	if d, ok := decodePlate(fr, plate.Formats()); ok && d.confidence() > 0.2 {
-		t.Errorf("decodePlate(AB) = %s conf %.2f, want no confident read", d.text, d.confidence())
+	if d, ok := decodeBest(fr, plate.Formats(), defaultFormatMargin, true); ok {
+		t.Errorf("decodeBest(AB) = %s conf %.2f, want no read", d.text, d.confidence())
 	}
 }
 
 func TestDecodeGeneric(t *testing.T) {
 	fr := framesFor(t, []string{"K", "X", "_", "1", "2", "3", "Y", "Z", "Q", "9"})
-	d, ok := decodePlate(fr, plate.Formats())
-	_, free := freeDecode(fr)
-	if ok && free-(d.score-d.format.Prior) <= genericGap {
-		t.Fatalf("decodePlate(KX123YZQ9) = %s (%s): a known format claims a plate no format has", d.text, d.format.Name)
+	if d, ok := decodeBest(fr, plate.Formats(), defaultFormatMargin, false); ok {
+		t.Fatalf("decodeBest(KX123YZQ9) = %s (%v): a known format claims a plate no format has", d.text, d.format)
 	}
-	g, ok := decodeGeneric(fr)
-	if !ok || g.text != "KX123YZQ9" {
-		t.Errorf("decodeGeneric = %q, %v; want KX123YZQ9", g.text, ok)
+	g, ok := decodeBest(fr, plate.Formats(), defaultFormatMargin, true)
+	if !ok || g.text != "KX123YZQ9" || g.format != nil {
+		t.Errorf("decodeBest(any) = %q, %v; want KX123YZQ9 without a format", g.text, ok)
 	}
-	if _, ok := decodeGeneric(framesFor(t, []string{"S", "T", "O", "P"})); ok {
-		t.Error("decodeGeneric(STOP) accepted a word without digits")
+	if _, ok := decodeBest(framesFor(t, []string{"S", "T", "O", "P"}), plate.Formats(), defaultFormatMargin, true); ok {
+		t.Error("decodeBest(STOP) accepted a word without digits")
+	}
+}
+
+// TestDecodeNeverWorseThanFree is the rule of decide.go: a format may turn
+// a look-alike into what its position needs, but never drop or add a
+// character, and not against a recogniser that was sure of the glyph.
+func TestDecodeNeverWorseThanFree(t *testing.T) {
+	formats := plate.Formats()
+	tests := []struct {
+		name string
+		spec []string
+		want string
+	}{
+		// A Polish plate of 8 characters must not lose one to fit a
+		// German or Luxembourg series.
+		{"pl 3+5 kept whole", []string{"S", "C", "Z", "2", "6", "1", "1", "4"}, "SCZ26114"},
+		{"unknown 2-3-2 kept whole", []string{"A", "B", "1", "2", "3", "C", "A", "O"}, "AB123CAO"},
+		// The recogniser is sure of the 5: no format may make it an S.
+		{"sure digit not forced", []string{"S", "T", "8", "0", "5", "5", "V"}, "ST8055V"},
+		// An unsure 0 where every format wants a letter becomes the O.
+		{"unsure look-alike settled", []string{"1", "A", "0:0.6/O", "C", "1", "2", "3"}, "1AOC123"},
+		{"band letters left out", []string{"P", "L", "_", "W", "A", "1", "2", "3", "4", "5"}, "WA12345"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, ok := decodeBest(framesFor(t, tc.spec), formats, defaultFormatMargin, true)
+			if !ok || d.text != tc.want {
+				t.Errorf("decodeBest(%v) = %q (%v), want %q", tc.spec, d.text, d.format, tc.want)
+			}
+		})
 	}
 }

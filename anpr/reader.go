@@ -23,6 +23,14 @@ type Read struct {
 	Format     string  // plate.Format name
 	Kind       string  // plate.Format kind ("car", "trailer", ...)
 	Confidence float64 // 0..1
+	// Free is what free decoding (no plate syntax) read in the same crop;
+	// Plate differs from it only by look-alikes a format's positions
+	// settled and the band's letters.
+	Free string
+	// FormatCost is how much less probable (natural log) the format's
+	// reading is than the free one; negative on a read without a format:
+	// minus the cost of the best format turned down (0: none fitted).
+	FormatCost float64
 	Box        image.Rectangle
 	Crop       image.Image // the rectified plate
 }
@@ -54,6 +62,10 @@ type Config struct {
 	// the text nearly as well. For photographs of plates from anywhere; off
 	// for the cameras, where lettering on vans would pass for plates.
 	AnyFormat bool
+	// FormatMargin is how much less probable (natural log) a format's
+	// reading may be than the free reading of the same crop and still be
+	// taken (default defaultFormatMargin; negative: never use formats).
+	FormatMargin float64
 	// Cascades are Haar cascade files; default the two plate cascades of
 	// Debian's opencv-data when present. Set to an empty non-nil slice to
 	// disable.
@@ -101,6 +113,9 @@ func NewReader(cfg Config) (*Reader, error) {
 		if cfg.Detector == DetectAll {
 			cfg.MaxCandidates = 10 // photos: several detectors, each a few boxes
 		}
+	}
+	if cfg.FormatMargin == 0 {
+		cfg.FormatMargin = defaultFormatMargin
 	}
 	if cfg.MinConfidence == 0 {
 		cfg.MinConfidence = 0.35
@@ -309,7 +324,7 @@ func (r *Reader) readOne(bgr gocv.Mat, q quad) (Read, bool, error) {
 	if err != nil {
 		return Read{}, false, fmt.Errorf("anpr: crop to image: %w", err)
 	}
-	rd := Read{Plate: d.text, Display: d.text, Confidence: conf, Box: q.bounds(), Crop: cimg}
+	rd := Read{Plate: d.text, Display: d.text, Free: d.free, FormatCost: d.cost, Confidence: conf, Box: q.bounds(), Crop: cimg}
 	if d.format != nil {
 		rd.Display, rd.Country, rd.Format, rd.Kind = d.format.Display(d.text), d.format.Country, d.format.Name, d.format.Kind
 	}
@@ -327,21 +342,7 @@ func (r *Reader) decodeCrop(text gocv.Mat) (decoded, bool, error) {
 }
 
 func (r *Reader) decodeFrames(fr *ctcFrames) (decoded, bool) {
-	d, ok := decodePlate(fr, r.formats)
-	if r.cfg.AnyFormat {
-		_, freeScore := freeDecode(fr)
-		g, gok := decodeGeneric(fr)
-		// A format that only turned look-alikes into what it needs (0 into
-		// O) is right; one that had to drop or change real characters is
-		// not this plate's.
-		if gok && (!ok || (freeScore-(d.score-d.format.Prior) > genericGap && lookDistance(g.text, d.text) >= 2)) {
-			// Without a format nothing vouches for the text: count it as
-			// less sure than the same glyphs under a format.
-			g.probs = append(g.probs, 0.7)
-			d, ok = g, true
-		}
-	}
-	return d, ok
+	return decodeBest(fr, r.formats, r.cfg.FormatMargin, r.cfg.AnyFormat)
 }
 
 // decodeTwoLines reads the top and bottom halves of a square plate as one
@@ -407,6 +408,9 @@ func joinFrames(a, b *ctcFrames) *ctcFrames {
 	}
 	out.ch = append(append(append(out.ch, a.ch...), none), b.ch...)
 	out.other = append(append(append(out.other, a.other...), -30), b.other...)
+	if a.sym != nil && b.sym != nil {
+		out.sym = append(append(append(out.sym, a.sym...), -30), b.sym...)
+	}
 	return out
 }
 

@@ -8,6 +8,9 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/anpr"
@@ -60,6 +63,7 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 	fs.SetOutput(g.Stderr)
 	models := fs.String("models", defaultModelDir(g), "directory of the reader's models (anpr/install-models.sh DIR)")
 	det := fs.String("detector", anpr.DetectAll, "plate localisation: fast, classic, text or all")
+	workers := fs.Int("workers", runtime.NumCPU(), "photos read at a time")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
@@ -69,9 +73,14 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole anpr read: --detector %q: choose fast, classic, text or all\n", *det)
 		return 2
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] IMAGE...")
+	if fs.NArg() == 0 || *workers < 1 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] [--workers N>=1] IMAGE|DIR...")
 		return 2
+	}
+	paths, err := imagePaths(fs.Args())
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
+		return 1
 	}
 	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, AnyFormat: true, Logger: g.Log})
 	if err != nil {
@@ -79,52 +88,110 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	defer r.Close()
-	status := 0
-	for _, path := range fs.Args() {
-		img, err := loadImage(path)
-		if err != nil {
-			fmt.Fprintf(g.Stderr, "zoneconsole anpr read: %s: %v\n", path, err)
-			fmt.Fprintf(g.Stdout, "%s\t-\t-\t0.00\n", path)
-			status = 1
-			continue
-		}
-		reads, err := r.Read(ctx, img)
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return 1
-			}
-			fmt.Fprintf(g.Stderr, "zoneconsole anpr read: %s: %v\n", path, err)
-			status = 1
-		}
-		if len(reads) == 0 {
-			fmt.Fprintf(g.Stdout, "%s\t-\t-\t0.00\n", path)
-			continue
-		}
-		best := pick(reads, img.Bounds())
-		cc := best.Country
-		if cc == "" {
-			cc = "-"
-		}
-		fmt.Fprintf(g.Stdout, "%s\t%s\t%s\t%.2f\n", path, best.Plate, cc, best.Confidence)
+	// Photos are read by a few workers and printed in the order given, one
+	// line each as soon as it and all before it are done.
+	type result struct {
+		line string
+		errs []string
 	}
+	res := make([]chan result, len(paths))
+	for i := range res {
+		res[i] = make(chan result, 1)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(*workers, len(paths)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				line, errs := readOnePhoto(ctx, r, paths[i])
+				res[i] <- result{line, errs}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range paths {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	status := 0
+	for i := range paths {
+		select {
+		case out := <-res[i]:
+			for _, e := range out.errs {
+				fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", e)
+				status = 1
+			}
+			fmt.Fprintln(g.Stdout, out.line)
+		case <-ctx.Done():
+			wg.Wait()
+			return 1
+		}
+	}
+	wg.Wait()
 	return status
 }
 
-// pick chooses the plate a photo is about: the surest read, with a bonus for
-// a known format and for size (the subject's plate is the big one, a plate
-// in the background is small).
-func pick(reads []anpr.Read, b image.Rectangle) anpr.Read {
-	best, bestS := reads[0], -1.0
-	for _, r := range reads {
-		s := r.Confidence + 0.1*float64(r.Box.Dx())/float64(max(1, b.Dx()))
-		if r.Country != "" {
-			s += 0.15
+// readOnePhoto reads one photo and returns its output line
+// (path, plate, country, confidence) and any errors.
+func readOnePhoto(ctx context.Context, r *anpr.Reader, path string) (string, []string) {
+	none := path + "\t-\t-\t0.00"
+	img, err := loadImage(path)
+	if err != nil {
+		return none, []string{fmt.Sprintf("%s: %v", path, err)}
+	}
+	reads, err := r.Read(ctx, img)
+	var errs []string
+	if err != nil && !errors.Is(err, context.Canceled) {
+		errs = append(errs, fmt.Sprintf("%s: %v", path, err))
+	}
+	if len(reads) == 0 {
+		return none, errs
+	}
+	best := anpr.Pick(reads, img.Bounds())
+	cc := best.Country
+	if cc == "" {
+		cc = "-"
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%.2f", path, best.Plate, cc, best.Confidence), errs
+}
+
+// imagePaths expands the arguments: a file stands for itself, a directory
+// for its JPEG and PNG files (not recursively), in name order.
+func imagePaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
 		}
-		if s > bestS {
-			best, bestS = r, s
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		ents, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			switch strings.ToLower(filepath.Ext(e.Name())) {
+			case ".jpg", ".jpeg", ".png":
+				if !e.IsDir() {
+					out = append(out, filepath.Join(a, e.Name()))
+				}
+			}
 		}
 	}
-	return best
+	if len(out) == 0 {
+		return nil, errors.New("no JPEG or PNG images in the arguments")
+	}
+	return out, nil
 }
 
 func loadImage(path string) (image.Image, error) {
@@ -144,11 +211,16 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 	cameras := fs.Int("cameras", 8, "cameras in the simulated zone")
 	seed := fs.Int64("seed", 1, "simulation seed")
 	workers := fs.Int("workers", 0, "reader workers (default: one per core)")
+	photos := fs.String("photos", "", "score the photographs of DIR against DIR/truth.tsv (file<TAB>PLATE) instead of the simulated zone")
+	det := fs.String("detector", anpr.DetectAll, "with --photos: plate localisation (fast, classic, text or all)")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
+	if *photos != "" && fs.NArg() == 0 && *workers >= 0 {
+		return anprEvalPhotos(ctx, g, *models, *det, *photos, *workers)
+	}
 	if fs.NArg() > 0 || *minutes <= 0 || *cameras < 1 || *workers < 0 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr eval [--models DIR] [--minutes N>0] [--cameras N>=1] [--seed N] [--workers N>=0]")
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr eval [--models DIR] [--minutes N>0] [--cameras N>=1] [--seed N] [--workers N>=0]\n       zoneconsole anpr eval --photos DIR [--models DIR] [--detector D] [--workers N>=0]")
 		return 2
 	}
 	if g.ANPREval == nil {
@@ -164,5 +236,28 @@ func anprEval(ctx context.Context, g *globals, args []string) int {
 		return 1
 	}
 	fmt.Fprintln(g.Stdout, res)
+	return 0
+}
+
+// anprEvalPhotos scores a folder of labelled photographs: the exact and
+// O/0-forgiven rates, per country, the confusions and every miss.
+func anprEvalPhotos(ctx context.Context, g *globals, models, det, dir string, workers int) int {
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	r, err := anpr.NewReader(anpr.Config{ModelDir: models, Detector: det, AnyFormat: true, Logger: g.Log})
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr eval:", err)
+		return 1
+	}
+	defer r.Close()
+	start := time.Now()
+	sc, err := anpr.ScorePhotos(ctx, r, dir, workers)
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr eval:", err)
+		return 1
+	}
+	fmt.Fprintln(g.Stdout, sc)
+	fmt.Fprintf(g.Stdout, "time %.1fs for %d photos with %d workers\n", time.Since(start).Seconds(), sc.N, workers)
 	return 0
 }

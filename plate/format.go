@@ -13,21 +13,43 @@ import (
 //	d  a digit 0-9
 //	n  a digit 1-9
 //	l  a letter A-Z (restricted further by Letters when set)
-//	x  a letter or a digit
+//	a  any letter A-Z, whatever Letters says (a district code beside a
+//	   serial whose letters are restricted)
+//	x  a letter (as l) or a digit
+//	[ABC]  one of the characters listed
 //	A-Z, 0-9  that literal character
+//
+// The country tables write repetitions as {n} or {min,max} after a
+// position ("l{1,3}"); expandTemplate turns those into plain templates
+// before a Format is made.
 //
 // Display joins the groups with Seps: Seps[i] goes between group i and i+1
 // (a missing entry means "-").
 type Format struct {
 	Country string // ISO 3166-1 alpha-2: "BE", "NL", "FR", "DE", "LU"
 	Name    string // short id, e.g. "be-current", "nl-sidecode-7"
-	Kind    string // what the series is for ("car", "motorbike", "trailer", ...)
+	// Series names the series the format belongs to when one series of
+	// the tables stands for several layouts ("pl-2-5" for WA 12345 and
+	// WA 1234A); Formats sets it to Name otherwise.
+	Series string
+	Kind   string // what the series is for ("car", "motorbike", "trailer", ...)
 	// Template is the layout, e.g. "n-lll-ddd" for the Belgian 1-ABC-123.
 	Template string
+	// Band is the country's distinguishing sign as the euro band or the
+	// oval sticker shows it ("B", "D", "NL", "PL"); empty means the
+	// country's usual sign (Bands). The reader leaves these letters out when
+	// free decoding took them in before or after the plate.
+	Band string
 	// Letters, when set, is the set of letters the 'l' positions may take.
 	Letters string
 	// Seps are the display separators between groups; default "-".
 	Seps []string
+	// TopGroups is, for a series also issued as a square two-line plate
+	// (motorbikes, some imports), how many groups the top line holds; 0 for
+	// a series issued on one line only.
+	TopGroups int
+	// Source names where the series is described.
+	Source string
 	// Prior is a log-odds bonus used when several formats explain one read
 	// equally well: the zone is Belgian, so Belgian series rank first.
 	Prior float64
@@ -86,8 +108,17 @@ func (f *Format) compile() error {
 				k = classOf("123456789")
 			case c == 'l':
 				k = let
+			case c == 'a':
+				k = classOf(letters)
 			case c == 'x':
 				k = let | classOf(digits)
+			case c == '[':
+				end := strings.IndexByte(g[i:], ']')
+				if end < 2 {
+					return fmt.Errorf("format %s: unclosed or empty [ in %q", f.Name, f.Template)
+				}
+				k = classOf(g[i+1 : i+end])
+				i += end
 			case strings.IndexByte(Alphabet, c) >= 0:
 				k = classOf(string(c))
 			default:

@@ -13,7 +13,7 @@ func TestFormatsCompile(t *testing.T) {
 			t.Errorf("format name %s used twice", f.Name)
 		}
 		seen[f.Name] = true
-		if f.Len() == 0 || f.Len() > 9 {
+		if f.Len() == 0 || f.Len() > 10 {
 			t.Errorf("format %s: length %d", f.Name, f.Len())
 		}
 	}
@@ -42,9 +42,9 @@ func TestParse(t *testing.T) {
 		{"nl sidecode 9", "GB-123-X", "GB123X", "GB-123-X", "NL", "nl-sidecode-9"},
 		{"nl sidecode 11", "GBD-12-X", "GBD12X", "GBD-12-X", "NL", "nl-sidecode-11"},
 		{"nl sidecode 13", "1-GB-123", "1GB123", "1-GB-123", "NL", "nl-sidecode-13"},
-		{"nl vowel rejected in 9", "AB-123-C", "AB123C", "AB-123-C", "", ""},
+		{"nl vowel rejected in 9 (an Austrian shape)", "AB-123-C", "AB123C", "AB 123 C", "AT", "at-car:aa-ddd-l"},
 		{"fr siv", "AB-123-CD", "AB123CD", "AB-123-CD", "FR", "fr-siv"},
-		{"fr siv rejects O", "AO-123-CD", "", "", "", ""},
+		{"fr siv rejects O (an Austrian shape)", "AO-123-CD", "AO123CD", "AO 123 CD", "AT", "at-car:aa-ddd-ll"},
 		{"fr fni", "123 AB 75", "123AB75", "123 AB 75", "FR", "fr-fni-3-2"},
 		{"de split by seps", "B-AB 1234", "BAB1234", "B-AB 1234", "DE", "de-1-2-4"},
 		{"de other split", "BA-B 1234", "BAB1234", "BA-B 1234", "DE", "de-2-1-4"},
@@ -53,8 +53,8 @@ func TestParse(t *testing.T) {
 		{"lu", "AB 1234", "AB1234", "AB 1234", "LU", "lu-current"},
 		{"es", "1234 BCD", "1234BCD", "1234 BCD", "ES", "es-2000"},
 		{"gb", "AB12 CDE", "AB12CDE", "AB12 CDE", "GB", "gb-2001"},
-		{"ch", "ZH 123456", "ZH123456", "ZH 123456", "CH", "ch-6"},
-		{"cz", "1A2 3456", "1A23456", "1A2 3456", "CZ", "cz"},
+		{"ch", "ZH 123456", "ZH123456", "ZH 123456", "CH", "ch-car:ZH-nddddd"},
+		{"cz", "1A2 3456", "1A23456", "1A2 3456", "CZ", "cz-car"},
 		{"junk", "HELLO", "", "", "", ""},
 		{"empty", "", "", "", "", ""},
 		{"too long", "1-ABC-1234", "", "", "", ""},

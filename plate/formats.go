@@ -8,8 +8,12 @@ import (
 // The tables below are the plate series we read, as data. Sources: the DIV
 // (Belgian registration service) series description as reported on the
 // public Wikipedia pages for each country, checked against each other; see
-// the notes on each entry. The priors rank formats that explain a read
-// equally well: Belgian current first, then older Belgian, then neighbours.
+// the notes on each entry. The priors are log-odds of meeting the series on
+// a Belgian road: they rank formats that explain a read nearly equally well
+// (a 0 the recogniser was 95 % sure of, twice, is an O of a current Belgian
+// plate before it is a Turkish one: be-current's 3 against tr-car's -0.3),
+// Belgian current first, then older Belgian, then neighbours. They never
+// let a format drop or add a character (anpr/decide.go).
 
 // Belgian letters. Since November 2010 the first character of a car plate is
 // a digit (1, then 2 since 2021; 8 and 9 are used for special issues). The
@@ -28,18 +32,18 @@ const beSpecialLead = "MWSQGOUVYZT"
 
 func beFormats() []Format {
 	out := []Format{
-		{Country: "BE", Name: "be-current", Kind: "car", Template: "n-lll-ddd", Prior: 0.8},
+		{Country: "BE", Name: "be-current", Kind: "car", Template: "n-lll-ddd", Prior: 3, TopGroups: 2},
 	}
 	for i := 0; i < len(beSpecialLead); i++ {
 		c := beSpecialLead[i]
 		out = append(out, Format{Country: "BE", Name: "be-special-" + string(c), Kind: beSpecialKind(c),
-			Template: string(c) + "-lll-ddd", Prior: 0.3})
+			Template: string(c) + "-lll-ddd", Prior: 0.5, TopGroups: 2})
 	}
 	return append(out, []Format{
 		{Country: "BE", Name: "be-taxi", Kind: "taxi", Template: "TX-lll-ddd", Prior: 0.1},
 		{Country: "BE", Name: "be-diplomatic", Kind: "diplomatic", Template: "CD-xxxx", Prior: 0},
-		{Country: "BE", Name: "be-1973", Kind: "car", Template: "lll-ddd", Prior: 0.5},
-		{Country: "BE", Name: "be-2008", Kind: "car", Template: "ddd-lll", Prior: 0.5},
+		{Country: "BE", Name: "be-1973", Kind: "car", Template: "lll-ddd", Prior: 1},
+		{Country: "BE", Name: "be-2008", Kind: "car", Template: "ddd-lll", Prior: 1},
 	}...)
 }
 
@@ -131,51 +135,16 @@ func deFormats() []Format {
 				if num < 2 {
 					prior = -0.6 // one-digit numbers are rare and match junk easily
 				}
-				out = append(out, Format{Country: "DE", Name: name, Kind: "car", Template: base, Seps: []string{"-", " "}, Prior: prior})
+				out = append(out, Format{Country: "DE", Name: name, Series: "de-car", Kind: "car", Template: base, Seps: []string{"-", " "}, Prior: prior, TopGroups: 2})
 				if city+mid+num < 8 {
 					out = append(out,
-						Format{Country: "DE", Name: name + "-e", Kind: "electric", Template: base + "E", Seps: []string{"-", " "}, Prior: prior - 0.5},
-						Format{Country: "DE", Name: name + "-h", Kind: "historic", Template: base + "H", Seps: []string{"-", " "}, Prior: prior - 0.5})
+						Format{Country: "DE", Name: name + "-e", Series: "de-electric", Kind: "electric", Template: base + "E", Seps: []string{"-", " "}, Prior: prior - 0.5},
+						Format{Country: "DE", Name: name + "-h", Series: "de-historic", Kind: "historic", Template: base + "H", Seps: []string{"-", " "}, Prior: prior - 0.5})
 				}
 			}
 		}
 	}
 	return out
-}
-
-func luFormats() []Format {
-	return []Format{
-		{Country: "LU", Name: "lu-current", Kind: "car", Template: "ll-dddd", Seps: []string{" "}, Prior: 0.1},
-	}
-}
-
-// otherFormats are the current series of other European countries whose
-// cars are common on Belgian roads. They rank below the neighbours: a read
-// that fits a Belgian, Dutch, French, German or Luxembourg format as well
-// is taken as that.
-func otherFormats() []Format {
-	return []Format{
-		// Spain since 2000: 1234 BCD, consonants only.
-		{Country: "ES", Name: "es-2000", Kind: "car", Template: "dddd-lll", Letters: "BCDFGHJKLMNPRSTVWXYZ", Seps: []string{" "}, Prior: -0.2},
-		// Italy since 1994: AB 123 CD (no I, O, Q, U); same shape as the
-		// French SIV, which ranks first.
-		{Country: "IT", Name: "it-1994", Kind: "car", Template: "ll-ddd-ll", Letters: "ABCDEFGHJKLMNPRSTVWXYZ", Seps: []string{" ", " "}, Prior: -0.4},
-		// United Kingdom since 2001: AB12 CDE.
-		{Country: "GB", Name: "gb-2001", Kind: "car", Template: "ll-dd-lll", Seps: []string{"", " "}, Prior: -0.2},
-		// Switzerland: canton and up to six digits (ZH 123456).
-		{Country: "CH", Name: "ch-5", Kind: "car", Template: "ll-ndddd", Seps: []string{" "}, Prior: -0.3},
-		{Country: "CH", Name: "ch-6", Kind: "car", Template: "ll-nddddd", Seps: []string{" "}, Prior: -0.3},
-		// Denmark: AB 12 345.
-		{Country: "DK", Name: "dk", Kind: "car", Template: "ll-dd-ddd", Seps: []string{" ", " "}, Prior: -0.3},
-		// Czech Republic: 1A2 3456.
-		{Country: "CZ", Name: "cz", Kind: "car", Template: "dld-dddd", Seps: []string{" "}, Prior: -0.3},
-		// Poland, the commonest shapes: WA 12345, KR 1234A... (two-letter
-		// district, five characters).
-		{Country: "PL", Name: "pl-2-5d", Kind: "car", Template: "ll-ddddd", Seps: []string{" "}, Prior: -0.5},
-		{Country: "PL", Name: "pl-3-4", Kind: "car", Template: "lll-dddd", Seps: []string{" "}, Prior: -0.5},
-		// Portugal since 2020: AA-00-AA.
-		{Country: "PT", Name: "pt-2020", Kind: "car", Template: "ll-dd-ll", Prior: -0.5},
-	}
 }
 
 // Formats returns every format we know, compiled, in rank order (Belgian
@@ -187,9 +156,14 @@ func Formats() []Format {
 	all = append(all, nlFormats()...)
 	all = append(all, frFormats()...)
 	all = append(all, deFormats()...)
-	all = append(all, luFormats()...)
-	all = append(all, otherFormats()...)
+	all = append(all, europeFormats()...)
 	for i := range all {
+		if all[i].Series == "" {
+			all[i].Series = all[i].Name
+		}
+		if all[i].Band == "" {
+			all[i].Band = bands[all[i].Country]
+		}
 		if err := all[i].compile(); err != nil {
 			// The tables are constants of this package; a bad entry is a
 			// programming error caught by the table test, so skip it here
@@ -205,3 +179,19 @@ func Formats() []Format {
 	}
 	return out
 }
+
+// bands are the distinguishing signs of the countries (the letters of the
+// euro band, or of the oval sticker), from the UN list of distinguishing
+// signs of vehicles in international traffic (1949/1968 conventions); the
+// United Kingdom's is UK since 2021 (GB before, still on many cars).
+var bands = map[string]string{
+	"AT": "A", "BE": "B", "BG": "BG", "HR": "HR", "CY": "CY", "CZ": "CZ", "DK": "DK", "EE": "EST",
+	"FI": "FIN", "FR": "F", "DE": "D", "GR": "GR", "HU": "H", "IE": "IRL", "IT": "I", "LV": "LV",
+	"LT": "LT", "LU": "L", "MT": "M", "NL": "NL", "PL": "PL", "PT": "P", "RO": "RO", "SK": "SK",
+	"SI": "SLO", "ES": "E", "SE": "S", "IS": "IS", "LI": "FL", "NO": "N", "GB": "UK", "CH": "CH",
+	"UA": "UA", "TR": "TR", "MA": "MA", "BA": "BIH", "RS": "SRB", "AL": "AL", "MK": "NMK", "ME": "MNE",
+	"MD": "MD", "XK": "RKS",
+}
+
+// Band returns the distinguishing sign of a country ("" when unknown).
+func Band(country string) string { return bands[country] }
