@@ -184,7 +184,11 @@ func (a *Archive) Start(ctx context.Context) {
 
 // Status tells whether a camera records, and why not, for the wall.
 func (a *Archive) Status(camera string) recording.Status {
-	if a.svc == nil {
+	a.mu.Lock()
+	started := a.cancel != nil
+	a.mu.Unlock()
+	if a.svc == nil || !started {
+		// This console does not record (the service does, or nobody).
 		return recording.Status{Reason: recording.ReasonOff}
 	}
 	return a.svc.Status(camera)
