@@ -201,8 +201,8 @@ func (a *Archive) Alarm(s *identity.Session) Alarm {
 		return Alarm{}
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	al := a.alarm
+	a.mu.Unlock()
 	for _, cam := range a.cfg.Zone.Cameras {
 		if st := a.Status(cam.ID); st.Reason == recording.ReasonDiskFull && al.Kind == AlarmNone {
 			al = Alarm{Kind: AlarmDiskFull, Since: st.Since, Text: fmt.Sprintf("camera %s: disk full", cam.ID)}
