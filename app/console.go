@@ -305,6 +305,16 @@ func (c *Console) Logout(ctx context.Context, s *Session) error {
 // consultation still goes through Access.Check.
 func (c *Console) Can(s *Session, act Action) bool { return c.access.May(s, act) }
 
+// Suffices says whether why would let the session watch the camera live
+// now, without an audit entry and without opening anything: the wall opens
+// a camera under its justification at once when it does, and asks again
+// only when the policy needs more (a covert camera, a municipal grant).
+// The opening itself is still decided and audited (OpenLive).
+func (c *Console) Suffices(s *Session, cameraID string, why Reason) bool {
+	cam, ok := c.zone.Camera(cameraID)
+	return ok && c.access.Recheck(s, ActLive, c.resource(cam, true), why).Allow
+}
+
 func (c *Console) resource(cam Camera, live bool) Resource { return access.CameraResource(cam, live) }
 
 // OpenLive shows a camera to a session: the policy decides, the audit entry

@@ -288,3 +288,23 @@ func TestCloseStopsRunningRounds(t *testing.T) {
 		t.Fatalf("live intervals left open by the round: %+v, %v", open, err)
 	}
 }
+
+// Suffices answers for the wall without writing anything: the dispatcher's
+// shift covers an ordinary camera, a DPO's does not, an unknown camera is
+// never covered, and no live.start entry appears until a view opens.
+func TestSufficesDecidesWithoutAuditing(t *testing.T) {
+	c := openTestConsole(t)
+	disp, dpo := login(t, c, "dispatcher"), login(t, c, "dpo")
+	if !c.Suffices(disp, "cam01", disp.Shift) {
+		t.Error("the dispatcher's shift does not suffice for cam01")
+	}
+	if c.Suffices(dpo, "cam01", dpo.Shift) {
+		t.Error("a DPO's shift suffices for live footage")
+	}
+	if c.Suffices(disp, "no-such-camera", disp.Shift) {
+		t.Error("Suffices holds for a camera the zone does not have")
+	}
+	if got := entries(t, c, audit.ActLiveStart); len(got) != 0 {
+		t.Fatalf("Suffices wrote live.start entries: %+v", got)
+	}
+}

@@ -24,6 +24,7 @@ type Sessions interface {
 	Logout(ctx context.Context, s *app.Session) error
 	Can(s *app.Session, act app.Action) bool
 	RecordingAlarm(s *app.Session) app.RecordAlarm
+	Suffices(s *app.Session, cameraID string, why app.Reason) bool
 }
 
 // Deps are the parts of the console the shell and its screens use, each a

@@ -23,6 +23,9 @@ import (
 type Console interface {
 	Zone() app.Zone
 	Can(s *app.Session, act app.Action) bool
+	// Suffices: the wall's justification lets the session watch the
+	// camera now (no entry; opening is still decided and audited).
+	Suffices(s *app.Session, cameraID string, why app.Reason) bool
 }
 
 // Screen is the wall tab: the layout bar with the justification, the camera

@@ -130,8 +130,9 @@ func (v *fakeView) get(fn func(v *fakeView)) {
 // nowhere is a console with no camera, where live view is possible.
 type nowhere struct{}
 
-func (nowhere) Zone() app.Zone                    { return app.Zone{} }
-func (nowhere) Can(*app.Session, app.Action) bool { return true }
+func (nowhere) Zone() app.Zone                                 { return app.Zone{} }
+func (nowhere) Can(*app.Session, app.Action) bool              { return true }
+func (nowhere) Suffices(*app.Session, string, app.Reason) bool { return true }
 
 // tileScreen is a wall tab for a logged-in dispatcher whose views come from
 // open.

@@ -151,11 +151,17 @@ func (w *wall) target() *tile {
 	return w.tiles[0]
 }
 
-// place asks the justification for showing cam on tile t, pre-filled with
-// the wall's (one click or Enter confirms), then shows it. The answer
-// becomes the wall's justification for the next camera.
+// place shows cam on tile t under the wall's justification when the
+// console says it suffices for that camera; only when the policy needs more
+// (a covert camera, a municipal grant) or the wall has none yet is the
+// justification asked, pre-filled with the wall's, and the answer becomes
+// the wall's justification for the next camera.
 func (w *wall) place(t *tile, cam app.Camera) {
 	if w.scr.stopped {
+		return
+	}
+	if w.scr.reason != nil && w.scr.c.Suffices(w.scr.env.Sess, cam.ID, *w.scr.reason) {
+		w.show(t, cam)
 		return
 	}
 	w.scr.askReason(app.ActLive, w.scr.current(), cam.Name, func(r app.Reason) {

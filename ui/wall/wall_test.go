@@ -103,7 +103,8 @@ func TestWall(t *testing.T) {
 		leaf := newCamLeaf(h.scr.tree)
 		leaf.set("c:"+cam.ID, cam, stIdle)
 
-		// The prompt asks first; cancelled, nothing opens.
+		// A wall without a justification asks first; cancelled, nothing opens.
+		h.scr.reason = nil
 		test.DoubleTap(leaf)
 		if h.scr.prompt == nil {
 			t.Fatal("no justification prompt for the camera")
@@ -144,12 +145,20 @@ func TestWall(t *testing.T) {
 		if target.border.StrokeColor != look.ColConnecting {
 			t.Error("the tile under the dragged camera is not highlighted")
 		}
+		before := len(liveEntries(t, c, boss, cam.ID))
 		leaf.DragEnd()
-		h.confirmPrompt()
+		// The wall holds the justification given for the previous camera and
+		// it suffices for this one: no prompt, and the opening is audited.
+		if h.scr.prompt != nil {
+			t.Fatal("the wall asked again although its justification suffices")
+		}
 		if got, ok := target.camera(); !ok || got.ID != cam.ID {
 			t.Fatalf("tile 4 shows %q after the drop, want %q", got.ID, cam.ID)
 		}
 		h.until("the dropped camera live", func() bool { return target.state == stLive && target.frames() > 0 })
+		if got := liveEntries(t, c, boss, cam.ID); len(got) != before+1 || got[len(got)-1] != "live.start/allowed" {
+			t.Errorf("audit for %s after the drop: %v", cam.ID, got)
+		}
 	})
 
 	t.Run("enlarge switches to the main stream and back", func(t *testing.T) {
