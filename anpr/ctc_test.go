@@ -80,7 +80,7 @@ func TestDecodeConstrained(t *testing.T) {
 		{"clean be", []string{"1", "A", "B", "C", "1", "2", "3"}, "1ABC123", "be-current", "1ABC123"},
 		{"O read where a digit is due", []string{"1", "A", "B", "C", "O:0.8/0", "2", "3"}, "1ABC023", "be-current", "1ABCO23"},
 		{"0 read where a letter is due", []string{"1", "A", "0:0.7/O", "C", "1", "2", "3"}, "1AOC123", "be-current", "1A0C123"},
-		{"OO read as 00", []string{"2", "0:0.95/O", "0:0.95/O", "A", "6", "6", "2"}, "2OOA662", "be-current", "200A662"},
+		{"OO read as 00", []string{"2", "0:0.8/O", "0:0.8/O", "A", "6", "6", "2"}, "2OOA662", "be-current", "200A662"},
 		{"I read for the lead 1", []string{"I:0.6/1", "X", "Y", "Z", "9", "8", "7"}, "1XYZ987", "be-current", "IXYZ987"},
 		{"sticker between groups", []string{"1", "A", "B", "C", "_", "1", "2", "3"}, "1ABC123", "be-current", "1ABC?123"},
 		{"euro band letter before", []string{"B", "_", "1", "A", "B", "C", "1", "2", "3"}, "1ABC123", "be-current", "B?1ABC123"},

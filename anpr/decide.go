@@ -160,28 +160,19 @@ func decodeBest(fr *ctcFrames, formats []plate.Format, margin float64, any bool)
 		return decoded{}, false
 	}
 	var sc scratch
-	var best decoded
-	found := false
-	for i := range formats {
-		f := &formats[i]
-		want := bandTrimmed(f, free, fd.cuts)
-		if f.Len() > len(sc.chars) || !fitsLooks(f, want) {
-			continue // cheap test first: most formats differ in length
-		}
-		g, gok := decodeFormat(fr, f, &sc)
-		if !gok || !sameLooks(f, want, g.text) {
-			continue
-		}
-		if !found || g.score > best.score {
-			best, found = g, true
+	// The glyphs as read first; without the band's letters only when no
+	// format explains them as they are (a Romanian B 123 ABC is not a
+	// Belgian 123-ABC behind its band).
+	best, found, turnedDown := bestFormat(fr, formats, fd, margin, false, &sc)
+	if !found {
+		var td float64
+		best, found, td = bestFormat(fr, formats, fd, margin, true, &sc)
+		if turnedDown == 0 || (td > 0 && td < turnedDown) {
+			turnedDown = td
 		}
 	}
 	if found {
-		best.free = free
-		best.cost = math.Max(0, fd.score-(best.score-best.format.Prior)) // < 0: Viterbi beat greedy
-		if best.cost <= margin {
-			return best, true
-		}
+		return best, true
 	}
 	if !any || !plausibleFree(free) {
 		return decoded{}, false
@@ -189,8 +180,43 @@ func decodeBest(fr *ctcFrames, formats []plate.Format, margin float64, any bool)
 	// Without a format nothing vouches for the text: count it as less sure
 	// than the same glyphs under a format.
 	fd.probs = append(fd.probs, 0.7)
-	if found {
-		fd.cost = -best.cost // negative: a format was turned down at that cost
-	}
+	fd.cost = -turnedDown
 	return fd, true
+}
+
+// bestFormat is the most probable format that spells the free reading fd
+// (or, with trim, fd without the band's letters) within margin, and the
+// least cost of a format turned down for lying beyond it (0: none).
+func bestFormat(fr *ctcFrames, formats []plate.Format, fd decoded, margin float64, trim bool, sc *scratch) (decoded, bool, float64) {
+	var best decoded
+	found := false
+	turnedDown := 0.0
+	for i := range formats {
+		f := &formats[i]
+		want := fd.text
+		if trim {
+			if want = bandTrimmed(f, fd.text, fd.cuts); want == fd.text {
+				continue
+			}
+		}
+		if f.Len() > len(sc.chars) || !fitsLooks(f, want) {
+			continue // cheap test first: most formats differ in length
+		}
+		g, ok := decodeFormat(fr, f, sc)
+		if !ok || !sameLooks(f, want, g.text) {
+			continue
+		}
+		g.free = fd.text
+		g.cost = math.Max(0, fd.score-(g.score-f.Prior)) // < 0: Viterbi beat greedy
+		if g.cost > margin {
+			if turnedDown == 0 || g.cost < turnedDown {
+				turnedDown = g.cost
+			}
+			continue
+		}
+		if !found || g.score > best.score {
+			best, found = g, true
+		}
+	}
+	return best, found, turnedDown
 }

@@ -97,17 +97,28 @@ func (d *textDetector) detect(ctx context.Context, img gocv.Mat) ([]quad, error)
 		area, per := bw*bh, 2*(bw+bh)
 		dd := area * 1.6 / per
 		aspect := (bw + 2*dd) / (bh + 2*dd)
-		if aspect < 1.2 || aspect > 10 {
+		if aspect < 0.4 || aspect > 10 {
 			continue
 		}
 		q := quadFromRotated(r)
+		// Too square for a plate, but possibly its first group ("24" of
+		// 24 EZ 90, the district of a German plate before the seals):
+		// kept for joinLines, then dropped unless joined.
+		q.part = aspect < 1.2
 		q = q.grown(dd/bw, dd/bh)
 		q = q.scaledXY(sx, sy)
 		q.score = score * math.Exp(-math.Abs(math.Log(aspect/4))/2)
 		q.source = "text"
 		qs = append(qs, q)
 	}
-	return joinLines(qs), nil
+	qs = joinLines(qs)
+	kept := qs[:0]
+	for _, q := range qs {
+		if !q.part {
+			kept = append(kept, q)
+		}
+	}
+	return kept, nil
 }
 
 // maskedMean is the mean of prob inside the contour c.
@@ -148,7 +159,7 @@ func joinLines(qs []quad) []quad {
 			}
 			u := quadFromRect(a.Union(b))
 			u.score = math.Min(qs[i].score, qs[j].score) * 0.9
-			u.source = qs[i].source
+			u.source, u.joined = qs[i].source, true
 			qs = append(qs, u)
 		}
 		// The two lines of a square plate: stacked, overlapping in x,
@@ -166,7 +177,7 @@ func joinLines(qs []quad) []quad {
 			}
 			u := quadFromRect(a.Union(b))
 			u.score = math.Min(qs[i].score, qs[j].score) * 0.8
-			u.source = qs[i].source
+			u.source, u.joined = qs[i].source, true
 			qs = append(qs, u)
 		}
 	}

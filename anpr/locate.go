@@ -17,6 +17,10 @@ type quad struct {
 	pts    [4]gocv.Point2f
 	score  float64
 	source string // "morph", "haar", "text"
+	// joined marks a box that spans several text lines the detector found
+	// apart (the groups of one plate, split at a wide gap or a seal); part
+	// marks a line too short to be a plate alone, kept only to be joined.
+	joined, part bool
 }
 
 func (q quad) bounds() image.Rectangle {
@@ -258,7 +262,9 @@ func topCandidates(qs []quad, n int) []quad {
 		}
 		dup := false
 		for _, o := range kept {
-			if iou(q.bounds(), o.bounds()) > 0.5 {
+			// A joined box overlaps its parts by design: it is another
+			// reading of the plate, not a duplicate of one of them.
+			if q.joined == o.joined && iou(q.bounds(), o.bounds()) > 0.5 {
 				dup = true
 				break
 			}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"gocv.io/x/gocv"
@@ -262,26 +263,39 @@ func (r *Reader) candidates(ctx context.Context, bgr gocv.Mat) ([]quad, error) {
 	return qs, nil
 }
 
-// readQuad reads one candidate. For photographs, a doubtful read is tried
-// again on a looser and a tighter crop: a detector box that shaves the
-// first or last character (a thin 1 or I) or takes in the frame around the
-// plate is the commonest cause of a one-character miss.
+// readQuad reads one candidate. For photographs, the read is tried again on
+// a looser crop, and a doubtful one also on a tighter crop: a detector box
+// that shaves the first or last character (a thin 1 or I, a J at the edge)
+// or takes in the frame around the plate is the commonest cause of a
+// one-character miss. A looser read that spells the first one and more is
+// the whole plate; otherwise the surer read wins.
 func (r *Reader) readQuad(bgr gocv.Mat, q quad) (Read, bool, error) {
 	rd, ok, err := r.readOne(bgr, q)
-	if err != nil || !ok || r.cfg.Detector != DetectAll || rd.Confidence >= 0.9 {
+	if err != nil || r.cfg.Detector != DetectAll {
 		return rd, ok, err
 	}
-	for _, alt := range []quad{q.grown(0.06, 0.15), q.grown(-0.03, -0.06)} {
+	alts := []quad{q.grown(0.06, 0.15)}
+	if !ok || rd.Confidence < 0.9 {
+		alts = append(alts, q.grown(-0.03, -0.06))
+	}
+	for _, alt := range alts {
 		alt.source = q.source
 		ra, okA, err := r.readOne(bgr, alt)
 		if err != nil {
 			return Read{}, false, err
 		}
-		if okA && ra.Confidence > rd.Confidence {
-			rd = ra
+		switch {
+		case !okA:
+		case !ok, extends(ra, rd), ra.Confidence > rd.Confidence && !extends(rd, ra):
+			rd, ok = ra, true
 		}
 	}
 	return rd, ok, nil
+}
+
+// extends reports whether a spells b and more, and is nearly as sure.
+func extends(a, b Read) bool {
+	return len(a.Plate) > len(b.Plate) && strings.Contains(a.Plate, b.Plate) && a.Confidence >= b.Confidence-0.2
 }
 
 // readOne rectifies and reads one crop.
@@ -414,15 +428,22 @@ func joinFrames(a, b *ctcFrames) *ctcFrames {
 	return out
 }
 
-// dedupe keeps the most confident read of each plate and of each place.
+// dedupe keeps the most confident read of each plate and of each place;
+// of two reads of one place where one spells the other and more (the whole
+// plate against one of its groups), the whole one, unless it is much less
+// sure (0.2: a read without a format tops out near 0.85, a group alone that
+// fits some short series near 1).
 func dedupe(rs []Read) []Read {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Confidence > rs[j].Confidence })
 	var out []Read
 	for _, r := range rs {
 		dup := false
-		for _, o := range out {
-			if o.Plate == r.Plate || iou(o.Box, r.Box) > 0.3 {
+		for k, o := range out {
+			if o.Plate == r.Plate || iou(o.Box, r.Box) > 0.3 || covers(r.Box, o.Box) {
 				dup = true
+				if extends(r, o) {
+					out[k] = r
+				}
 				break
 			}
 		}
@@ -431,4 +452,14 @@ func dedupe(rs []Read) []Read {
 		}
 	}
 	return out
+}
+
+// covers reports whether most of the smaller box lies inside the bigger.
+func covers(a, b image.Rectangle) bool {
+	in := a.Intersect(b)
+	if in.Empty() {
+		return false
+	}
+	small := min(a.Dx()*a.Dy(), b.Dx()*b.Dy())
+	return small > 0 && in.Dx()*in.Dy()*10 >= small*8
 }

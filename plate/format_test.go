@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 		{"nl vowel rejected in 9 (an Austrian shape)", "AB-123-C", "AB123C", "AB 123 C", "AT", "at-car:aa-ddd-l"},
 		{"fr siv", "AB-123-CD", "AB123CD", "AB-123-CD", "FR", "fr-siv"},
 		{"fr siv rejects O (an Austrian shape)", "AO-123-CD", "AO123CD", "AO 123 CD", "AT", "at-car:aa-ddd-ll"},
-		{"fr fni", "123 AB 75", "123AB75", "123 AB 75", "FR", "fr-fni-3-2"},
+		{"fr fni", "123 AB 75", "123AB75", "123 AB 75", "FR", "fr-fni:ndd-ll-dd"},
 		{"de split by seps", "B-AB 1234", "BAB1234", "B-AB 1234", "DE", "de-1-2-4"},
 		{"de other split", "BA-B 1234", "BAB1234", "BA-B 1234", "DE", "de-2-1-4"},
 		{"de electric", "M-XY 123E", "MXY123E", "M-XY 123E", "DE", "de-1-2-3-e"},

@@ -109,13 +109,25 @@ func nlFormats() []Format {
 const frLetters = "ABCDEFGHJKLMNPQRSTVWXYZ"
 
 func frFormats() []Format {
-	return []Format{
+	out := []Format{
 		{Country: "FR", Name: "fr-siv", Kind: "car", Template: "ll-ddd-ll", Letters: frLetters, Prior: 0.3},
-		// FNI (1950-2009), still seen: 123 AB 75, 1234 ABC 59.
-		{Country: "FR", Name: "fr-fni-3-2", Kind: "car", Template: "ddd-ll-dd", Seps: []string{" ", " "}, Prior: -0.3},
-		{Country: "FR", Name: "fr-fni-3-3", Kind: "car", Template: "ddd-lll-dd", Seps: []string{" ", " "}, Prior: -0.3},
-		{Country: "FR", Name: "fr-fni-4-2", Kind: "car", Template: "dddd-ll-dd", Seps: []string{" ", " "}, Prior: -0.3},
 	}
+	// FNI (1950-2009), still seen: a number of one to four digits, one to
+	// three letters, the département (two digits, 2A/2B for Corsica, three
+	// for overseas): 123 AB 75, 1234 ABC 59, 12 A 2B. Source: arrêté du 9
+	// février 2009 (SIV) for the end of the series, and the FNI rules it
+	// replaced as described on the public Wikipedia page.
+	for _, dep := range []struct{ name, tmpl string }{{"", "dd"}, {"-corse", "2[AB]"}, {"-dom", "97d"}} {
+		ts, err := expandTemplate("n{1}d{0,3}-l{1,3}-"+dep.tmpl, 0, 9)
+		if err != nil {
+			continue // caught by the table test
+		}
+		for _, t := range ts {
+			out = append(out, Format{Country: "FR", Name: "fr-fni" + dep.name + ":" + t, Series: "fr-fni" + dep.name,
+				Kind: "car", Template: t, Seps: []string{" ", " "}, Prior: -0.3})
+		}
+	}
+	return out
 }
 
 // deFormats: district code of 1-3 letters, 1-2 letters, 1-4 digits, at most
