@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/auth"
 )
 
 // TestFFmpegPeer plays a stream published by a real ffmpeg through the Source,
@@ -60,9 +62,26 @@ func TestFFmpegPeer(t *testing.T) {
 }
 
 // TestUnauthorisedRelay: a server asking for credentials puts the Source in
-// the unauthorised state without them, and plays with them in the URL.
+// the unauthorised state without them or with a wrong password, and plays
+// with them in the URL, whether it asks for basic authentication only, for
+// digest only (MD5, what cameras ask; SHA-256, what newer ones may) or
+// offers both.
 func TestUnauthorisedRelay(t *testing.T) {
-	r := startRelay(t, "agent", "s3cret")
+	for _, tc := range []struct {
+		name    string
+		methods []auth.VerifyMethod
+	}{
+		{"basic and digest", nil},
+		{"basic only", []auth.VerifyMethod{auth.VerifyMethodBasic}},
+		{"digest MD5 only", []auth.VerifyMethod{auth.VerifyMethodDigestMD5}},
+		{"digest SHA-256 only", []auth.VerifyMethod{auth.VerifyMethodDigestSHA256}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testUnauthorisedRelay(t, tc.methods) })
+	}
+}
+
+func testUnauthorisedRelay(t *testing.T, methods []auth.VerifyMethod) {
+	r := startRelay(t, "agent", "s3cret", methods...)
 	publishFFmpeg(t, r, "cam", "320x180", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p")
 
 	bad := NewSource(SourceConfig{ID: "nocreds", URL: r.url("cam"), Logger: testLogger(t)})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bluenviron/gortsplib/v4"
+	"github.com/bluenviron/gortsplib/v4/pkg/auth"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/description"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
@@ -38,7 +39,9 @@ type relayPath struct {
 	publisher *gortsplib.ServerSession
 }
 
-func startRelay(t testing.TB, user, pass string) *relay {
+// startRelay starts the relay; methods are the authentications it offers
+// and accepts (gortsplib's default, basic and digest MD5, when none).
+func startRelay(t testing.TB, user, pass string, methods ...auth.VerifyMethod) *relay {
 	t.Helper()
 	r := &relay{user: user, pass: pass, streams: map[string]*relayPath{}}
 	rtpPort := freeUDPPair(t)
@@ -48,6 +51,7 @@ func startRelay(t testing.TB, user, pass string) *relay {
 		RTSPAddress:    r.addr,
 		UDPRTPAddress:  fmt.Sprintf("127.0.0.1:%d", rtpPort),
 		UDPRTCPAddress: fmt.Sprintf("127.0.0.1:%d", rtpPort+1),
+		AuthMethods:    methods,
 	}
 	if err := r.srv.Start(); err != nil {
 		t.Fatalf("relay start: %v", err)
