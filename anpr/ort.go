@@ -43,9 +43,7 @@ func initORT(libPath string) error {
 		return nil
 	}
 	ort.SetSharedLibraryPath(libPath)
-	var err error
-	offMainThread(func() { err = ort.InitializeEnvironment(ort.WithLogLevelError()) })
-	if err != nil {
+	if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
 		return fmt.Errorf("anpr: load onnxruntime %s: %w", libPath, err)
 	}
 	ortEnv.path = libPath
@@ -112,10 +110,7 @@ func newSession(path string, threads int) (*session, error) {
 			return nil, fmt.Errorf("anpr: threads: %w", err)
 		}
 	}
-	var s *ort.DynamicAdvancedSession
-	offMainThread(func() {
-		s, err = ort.NewDynamicAdvancedSession(path, []string{ins[0].Name}, []string{outs[0].Name}, opts)
-	})
+	s, err := ort.NewDynamicAdvancedSession(path, []string{ins[0].Name}, []string{outs[0].Name}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("anpr: model %s: %w", path, err)
 	}
@@ -145,8 +140,7 @@ func (s *session) runWith(shape []int64, data []float32, use func(out []float32,
 	}
 	defer in.Destroy()
 	outs := []ort.Value{nil}
-	offMainThread(func() { err = s.s.Run([]ort.Value{in}, outs) })
-	if err != nil {
+	if err := s.s.Run([]ort.Value{in}, outs); err != nil {
 		return fmt.Errorf("anpr: inference: %w", err)
 	}
 	defer outs[0].Destroy()
@@ -155,23 +149,6 @@ func (s *session) runWith(shape []int64, data []float32, use func(out []float32,
 		return fmt.Errorf("anpr: output is %T, want float32 tensor", outs[0])
 	}
 	return use(t.GetData(), t.GetShape())
-}
-
-// offMainThread runs fn on a goroutine of its own and waits for it. Fyne's
-// GLFW driver locks the main goroutine to the process's main thread at
-// init, so a command's cgo calls run on that thread's stack, which the
-// kernel places under argv and the environment: with 735 image paths on the
-// command line ONNX Runtime's environment creation crashed there with
-// SIGSEGV (250 paths worked). Any other goroutine runs on a thread with a
-// stack of its own. The hop costs microseconds against milliseconds of
-// inference.
-func offMainThread(fn func()) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	<-done
 }
 
 func (s *session) close() error {

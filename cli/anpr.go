@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -19,7 +20,8 @@ import (
 // defaultModelDir finds the reader's models with no variable set, from any
 // working directory: ZONECONSOLE_ANPR_MODELS when given, else the first of
 // DATA/models/anpr, .tools/anpr-models beside the binary (where `make deps`
-// puts them for the binary `make build` writes) and the system-wide
+// puts them for the binary `make build` writes), .tools/anpr-models of the
+// source tree the binary was built from (`go run .`), and the system-wide
 // /usr/local/share/zoneconsole/anpr-models that holds the model file.
 func defaultModelDir(g *globals) string {
 	if d := os.Getenv("ZONECONSOLE_ANPR_MODELS"); d != "" {
@@ -31,6 +33,12 @@ func defaultModelDir(g *globals) string {
 			exe = real
 		}
 		cands = append(cands, filepath.Join(filepath.Dir(exe), ".tools", "anpr-models"))
+	}
+	// `go run .` and `go test` build the binary in a temporary directory:
+	// the source tree this file was compiled from is where `make deps` put
+	// the models (empty under -trimpath, where the path is not absolute).
+	if _, src, _, ok := runtime.Caller(0); ok && filepath.IsAbs(src) {
+		cands = append(cands, filepath.Join(filepath.Dir(src), "..", ".tools", "anpr-models"))
 	}
 	cands = append(cands, "/usr/local/share/zoneconsole/anpr-models")
 	for _, d := range cands {
@@ -64,6 +72,7 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 	models := fs.String("models", defaultModelDir(g), "directory of the reader's models (anpr/install-models.sh DIR)")
 	det := fs.String("detector", anpr.DetectAll, "plate localisation: fast, classic, text or all")
 	workers := fs.Int("workers", runtime.NumCPU(), "photos read at a time")
+	list := fs.String("list", "", "also read the images named in FILE, one path a line")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
@@ -73,14 +82,26 @@ func anprRead(ctx context.Context, g *globals, args []string) int {
 		fmt.Fprintf(g.Stderr, "zoneconsole anpr read: --detector %q: choose fast, classic, text or all\n", *det)
 		return 2
 	}
-	if fs.NArg() == 0 || *workers < 1 {
-		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] [--workers N>=1] IMAGE|DIR...")
+	if (fs.NArg() == 0 && *list == "") || *workers < 1 {
+		fmt.Fprintln(g.Stderr, "usage: zoneconsole anpr read [--models DIR] [--detector fast|classic|text|all] [--workers N>=1] [--list FILE] IMAGE|DIR...")
 		return 2
 	}
-	paths, err := imagePaths(fs.Args())
+	names := fs.Args()
+	if *list != "" {
+		more, err := readList(*list)
+		if err != nil {
+			fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
+			return 1
+		}
+		names = append(names, more...)
+	}
+	paths, err := imagePaths(names)
 	if err != nil {
 		fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
 		return 1
+	}
+	if cmdlineBytes() > maxORTCmdline && fs.NArg() > 0 {
+		return rerunWithList(ctx, g, fs.NArg(), paths)
 	}
 	r, err := anpr.NewReader(anpr.Config{ModelDir: *models, Detector: *det, AnyFormat: true, Logger: g.Log})
 	if err != nil {
@@ -260,4 +281,76 @@ func anprEvalPhotos(ctx context.Context, g *globals, models, det, dir string, wo
 	fmt.Fprintln(g.Stdout, sc)
 	fmt.Fprintf(g.Stdout, "time %.1fs for %d photos with %d workers\n", time.Since(start).Seconds(), sc.N, workers)
 	return 0
+}
+
+// maxORTCmdline is the longest command line (bytes, as /proc/self/cmdline
+// holds it) under which ONNX Runtime's environment creation is known to
+// survive. CreateOrtEnv runs a regular expression over data that grows with
+// the command line (libstdc++'s std::regex recurses once per character):
+// with 700 image paths of 48 bytes (34 KB) it recursed 87,000 frames deep
+// and overflowed the thread's 8 MB stack (SIGSEGV), with 700 paths of 18
+// bytes (13 KB) it did not, and a 40 KB environment variable is harmless.
+// Below the limit with room to spare; above it anpr read hands the paths
+// to a copy of itself in a file.
+const maxORTCmdline = 8 << 10
+
+// cmdlineBytes is the length of the process's command line.
+func cmdlineBytes() int {
+	n := 0
+	for _, a := range os.Args {
+		n += len(a) + 1
+	}
+	return n
+}
+
+// rerunWithList runs this command again in a child process with the image
+// paths in a file (--list) instead of on the command line, so that ONNX
+// Runtime starts with a short command line; the child's output is this
+// command's.
+func rerunWithList(ctx context.Context, g *globals, nPaths int, paths []string) int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read: find this program to hand it the paths:", err)
+		return 1
+	}
+	f, err := os.CreateTemp("", "zoneconsole-anpr-read-*.txt")
+	if err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read: list of paths:", err)
+		return 1
+	}
+	defer os.Remove(f.Name())
+	_, werr := f.WriteString(strings.Join(paths, "\n") + "\n")
+	if err := errors.Join(werr, f.Close()); err != nil {
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read: list of paths:", err)
+		return 1
+	}
+	// The flags are everything before the positional paths, which flag
+	// parsing leaves at the end.
+	args := append(append([]string(nil), os.Args[1:len(os.Args)-nPaths]...), "--list", f.Name())
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, g.Stdout, g.Stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(g.Stderr, "zoneconsole anpr read:", err)
+		return 1
+	}
+	return 0
+}
+
+// readList reads a --list file: one path a line, blank lines skipped.
+func readList(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--list: %w", err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimRight(l, "\r"); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
