@@ -112,6 +112,7 @@ func pct(a, n int) float64 {
 func (s PhotoScore) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "photos=%d exact=%d (%.1f%%) exact-O/0=%d (%.1f%%) none=%d\n", s.N, s.Exact, s.Rate(), s.ExactO0, s.RateO0(), s.NoRead)
+	b.WriteString("(country: the truth list's third column, else the first format its plate fits, ? for none)\n")
 	for _, c := range s.Countries {
 		fmt.Fprintf(&b, "country %-2s n=%d exact=%d (%.1f%%) exact-O/0=%d (%.1f%%)\n", c.Country, c.N, c.Exact, pct(c.Exact, c.N), c.ExO0, pct(c.ExO0, c.N))
 	}

@@ -57,6 +57,8 @@ type track struct {
 	best        map[string]Observation
 	reads       int
 	lastBox     image.Rectangle
+	firstBox    image.Rectangle
+	firstAt     time.Time // when firstBox was seen (first may move earlier)
 }
 
 // Tracker merges the reads of consecutive frames of one camera into
@@ -68,6 +70,9 @@ type Tracker struct {
 	cfg    TrackerConfig
 	mu     sync.Mutex
 	tracks []*track
+	// recent are the tracks flushed in the last few Gaps, for judging a
+	// read without a known format against the plates read beside it.
+	recent []*track
 }
 
 // NewTracker returns a tracker.
@@ -107,7 +112,8 @@ func (t *Tracker) Observe(o Observation) {
 		}
 	}
 	if tr == nil {
-		tr = &track{camera: o.Camera, first: o.At, last: o.At, votes: map[string]float64{}, best: map[string]Observation{}}
+		tr = &track{camera: o.Camera, first: o.At, last: o.At, votes: map[string]float64{}, best: map[string]Observation{},
+			firstBox: o.Read.Box, firstAt: o.At}
 		t.tracks = append(t.tracks, tr)
 	}
 	if o.At.Before(tr.first) {
@@ -131,15 +137,24 @@ func (t *Tracker) Flush(now time.Time, force bool) []Passage {
 	defer t.mu.Unlock()
 	var out []Passage
 	keep := t.tracks[:0]
+	var gone []*track
 	for _, tr := range t.tracks {
 		if !force && now.Sub(tr.last) <= t.cfg.Gap && now.Sub(tr.first) < t.cfg.MaxAge {
 			keep = append(keep, tr)
 			continue
 		}
-		if p, ok := t.passage(tr); ok {
+		gone = append(gone, tr)
+	}
+	for _, tr := range gone {
+		p, ok := t.passage(tr)
+		if ok && p.Country == "" && !t.plausibleUnknown(tr, gone) {
+			ok = false
+		}
+		if ok {
 			out = append(out, p)
 		}
 	}
+	t.remember(now, gone)
 	for i := len(keep); i < len(t.tracks); i++ {
 		t.tracks[i] = nil
 	}

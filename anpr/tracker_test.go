@@ -10,7 +10,7 @@ func TestTracker(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	obs := func(cam, plate string, ms int, conf float64) Observation {
-		return Observation{Camera: cam, At: at(ms), Read: Read{Plate: plate, Display: plate, Confidence: conf}, Colour: "blue"}
+		return Observation{Camera: cam, At: at(ms), Read: Read{Plate: plate, Display: plate, Country: "BE", Confidence: conf}, Colour: "blue"}
 	}
 	tr := NewTracker(TrackerConfig{Gap: time.Second, MaxAge: 10 * time.Second})
 	// One car read five times with one misread; another car on another
