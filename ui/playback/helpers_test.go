@@ -142,16 +142,16 @@ func (h *harness) justify() {
 	h.t.Helper()
 	h.until("justification prompt", func() bool { return h.scr.prompt != nil })
 	p := h.scr.prompt
-	for i, k := range p.kinds {
+	for i, k := range p.Kinds {
 		if k == app.JustAdmin {
-			p.kind.SetSelectedIndex(i)
+			p.Kind.SetSelectedIndex(i)
 		}
 	}
-	p.ref.SetText("BM-2026-7")
-	p.text.SetText("vandalisme bushokje")
+	p.Ref.SetText("BM-2026-7")
+	p.Text.SetText("vandalisme bushokje")
 	test.Tap(p.confirm)
 	if h.scr.reason == nil {
-		h.t.Fatalf("prompt confirmed, the tab has no justification (message %q)", p.message.Text)
+		h.t.Fatalf("prompt confirmed, the tab has no justification (message %q)", p.Message.Text)
 	}
 }
 

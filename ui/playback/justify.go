@@ -1,8 +1,6 @@
 package playback
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -20,14 +18,8 @@ import (
 // and, after a refusal, what its code means. The answer is checked with
 // app.Reason.Validate before the console is asked.
 type reasonPrompt struct {
+	*look.ReasonForm
 	d       *dialog.CustomDialog
-	kinds   []app.JustKind
-	kind    *widget.Select
-	text    *widget.Entry
-	ref     *widget.Entry
-	authRef *widget.Entry
-	form    *widget.Form
-	message *widget.Label
 	confirm *widget.Button
 	done    func(app.Reason)
 }
@@ -56,27 +48,7 @@ func initialReason(s *app.Session, last *app.Reason, kinds []app.JustKind) app.R
 // confirmed justification, and not at all on cancel. deniedCode, when set,
 // is the refusal the user saw last: the prompt says what it means.
 func (s *Screen) askReason(deniedCode string, done func(app.Reason)) *reasonPrompt {
-	p := &reasonPrompt{done: done, kinds: app.KindsFor(actPlayback)}
-	labels := make([]string, len(p.kinds))
-	for i, k := range p.kinds {
-		labels[i] = look.JustKindLabel(k)
-	}
-	p.kind = widget.NewSelect(labels, func(string) { p.kindChanged() })
-	p.text = widget.NewMultiLineEntry()
-	p.text.SetMinRowsVisible(2)
-	p.text.Wrapping = fyne.TextWrapWord
-	p.ref = widget.NewEntry()
-	p.authRef = widget.NewEntry()
-	p.authRef.SetPlaceHolder(lang.L("just.authref.hint"))
-	p.message = widget.NewLabel("")
-	p.message.Importance = widget.DangerImportance
-	p.message.Wrapping = fyne.TextWrapWord
-	p.form = widget.NewForm(
-		widget.NewFormItem(lang.L("just.kind"), p.kind),
-		widget.NewFormItem(lang.L("just.ref.optional"), p.ref),
-		widget.NewFormItem(lang.L("just.text"), p.text),
-		widget.NewFormItem(lang.L("just.authref"), p.authRef),
-	)
+	p := &reasonPrompt{ReasonForm: look.NewReasonForm(app.KindsFor(actPlayback)), done: done}
 	intro := widget.NewLabel(lang.L("playback.just.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	rules := widget.NewLabel(lang.L("playback.just.rules"))
@@ -86,7 +58,7 @@ func (s *Screen) askReason(deniedCode string, done func(app.Reason)) *reasonProm
 	p.confirm = widget.NewButton(lang.L("just.confirm"), p.submit)
 	p.confirm.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("action.cancel"), func() { p.d.Hide() })
-	body := container.NewVBox(intro, p.form, rules, p.message)
+	body := container.NewVBox(intro, p.Form, rules, p.Message)
 	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.New(look.FixedWidth{W: 560}, body), s.env.W)
 	p.d.SetOnClosed(func() {
 		if s.prompt == p {
@@ -94,73 +66,19 @@ func (s *Screen) askReason(deniedCode string, done func(app.Reason)) *reasonProm
 		}
 	})
 	p.d.SetButtons([]fyne.CanvasObject{cancel, p.confirm})
-	p.set(initialReason(s.env.Sess, s.reason, p.kinds))
+	p.Set(initialReason(s.env.Sess, s.reason, p.Kinds))
 	if deniedCode != "" {
-		p.message.SetText(lang.L("playback.just.refused", map[string]any{"Reason": look.DecisionText(deniedCode), "Code": deniedCode}))
+		p.Message.SetText(lang.L("playback.just.refused", map[string]any{"Reason": look.DecisionText(deniedCode), "Code": deniedCode}))
 	}
 	p.d.Show()
-	s.env.W.Canvas().Focus(p.ref)
+	s.env.W.Canvas().Focus(p.Ref)
 	s.prompt = p
 	return p
 }
 
-func (p *reasonPrompt) set(r app.Reason) {
-	idx := 0
-	for i, k := range p.kinds {
-		if k == r.Kind {
-			idx = i
-		}
-	}
-	p.kind.SetSelectedIndex(idx)
-	p.text.SetText(r.Text)
-	p.ref.SetText(r.Ref)
-	p.authRef.SetText(r.AuthRef)
-	p.kindChanged()
-}
-
-func (p *reasonPrompt) selected() app.JustKind {
-	if i := p.kind.SelectedIndex(); i >= 0 && i < len(p.kinds) {
-		return p.kinds[i]
-	}
-	return ""
-}
-
-// kindChanged names the reference after the kind and shows the
-// authorisation field for a judicial mission only.
-func (p *reasonPrompt) kindChanged() {
-	if p.form == nil {
-		return
-	}
-	k := p.selected()
-	p.form.Items[1].Text = look.JustRefLabel(k)
-	if k == app.JustJudicial {
-		p.form.Items[3].Text = lang.L("just.authref")
-		p.form.Items[3].Widget.Show()
-	} else {
-		p.form.Items[3].Text = ""
-		p.form.Items[3].Widget.Hide()
-	}
-	p.form.Refresh()
-	p.message.SetText("")
-}
-
-func (p *reasonPrompt) reason() app.Reason {
-	r := app.Reason{Kind: p.selected(), Text: p.text.Text, Ref: p.ref.Text}
-	if r.Kind == app.JustJudicial {
-		r.AuthRef = p.authRef.Text
-	}
-	return r
-}
-
 func (p *reasonPrompt) submit() {
-	r := p.reason()
-	if err := r.Validate(actPlayback); err != nil {
-		var re *app.ReasonError
-		if errors.As(err, &re) {
-			p.message.SetText(look.DecisionText(re.Code))
-		} else {
-			p.message.SetText(lang.L("error.generic", map[string]any{"Error": err.Error()}))
-		}
+	r, ok := p.Check(actPlayback)
+	if !ok {
 		return
 	}
 	p.d.Hide()

@@ -146,8 +146,8 @@ func TestPlaybackRefusalShownInTheTile(t *testing.T) {
 				t.Error("a refused tile shows a picture")
 			}
 			p := h.scr.askReason(h.scr.lastDenied(), func(app.Reason) {})
-			if !strings.Contains(p.message.Text, tc.code) {
-				t.Errorf("the prompt after a refusal says %q, want its code", p.message.Text)
+			if !strings.Contains(p.Message.Text, tc.code) {
+				t.Errorf("the prompt after a refusal says %q, want its code", p.Message.Text)
 			}
 			p.d.Hide()
 		})

@@ -87,7 +87,7 @@ func (h *harness) confirmPrompt() {
 	h.until("justification prompt", func() bool { return h.scr.prompt != nil })
 	test.Tap(h.scr.prompt.confirm)
 	if h.scr.reason == nil {
-		h.t.Fatalf("prompt confirmed, wall has no justification (message %q)", h.scr.prompt.message.Text)
+		h.t.Fatalf("prompt confirmed, wall has no justification (message %q)", h.scr.prompt.Message.Text)
 	}
 }
 

@@ -1,8 +1,6 @@
 package wall
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -30,18 +28,11 @@ func shiftReason(s *app.Session) app.Reason {
 	return r
 }
 
-// reasonPrompt asks why a wall, a tile or a round is opened. It checks the
-// answer with app.Reason.Validate, so the user hears at once that a
-// reference is missing instead of a refusal later.
+// reasonPrompt asks why a wall, a tile or a round is opened, in the form
+// every prompt shares (look.ReasonForm).
 type reasonPrompt struct {
+	*look.ReasonForm
 	d       *dialog.CustomDialog
-	kinds   []app.JustKind
-	kind    *widget.Select
-	text    *widget.Entry
-	ref     *widget.Entry
-	authRef *widget.Entry
-	form    *widget.Form
-	message *widget.Label
 	confirm *widget.Button
 	act     app.Action
 	done    func(app.Reason)
@@ -51,28 +42,17 @@ type reasonPrompt struct {
 // thread with the confirmed justification, and not at all on cancel.
 // subject, when not empty, names what is being opened (a camera).
 func (s *Screen) askReason(act app.Action, initial app.Reason, subject string, done func(app.Reason)) *reasonPrompt {
-	p := &reasonPrompt{act: act, done: done, kinds: app.KindsFor(act)}
-	labels := make([]string, len(p.kinds))
-	for i, k := range p.kinds {
-		labels[i] = look.JustKindLabel(k)
+	p := &reasonPrompt{ReasonForm: look.NewReasonForm(app.KindsFor(act)), act: act, done: done}
+	// The shift's default text follows the kind: offered for a shift,
+	// taken away for any other kind, so it never stands for a mission.
+	p.OnKind = func(k app.JustKind) {
+		switch {
+		case k != app.JustShift && p.Text.Text == defaultShiftText:
+			p.Text.SetText("")
+		case k == app.JustShift && p.Text.Text == "":
+			p.Text.SetText(defaultShiftText)
+		}
 	}
-	p.kind = widget.NewSelect(labels, func(string) { p.kindChanged() })
-	p.text = widget.NewMultiLineEntry()
-	p.text.SetMinRowsVisible(2)
-	p.text.Wrapping = fyne.TextWrapWord
-	p.ref = widget.NewEntry()
-	p.authRef = widget.NewEntry()
-	p.authRef.SetPlaceHolder(lang.L("just.authref.hint"))
-	p.message = widget.NewLabel("")
-	p.message.Importance = widget.DangerImportance
-	p.message.Wrapping = fyne.TextWrapWord
-
-	p.form = widget.NewForm(
-		widget.NewFormItem(lang.L("just.kind"), p.kind),
-		widget.NewFormItem(lang.L("just.ref.optional"), p.ref),
-		widget.NewFormItem(lang.L("just.text"), p.text),
-		widget.NewFormItem(lang.L("just.authref"), p.authRef),
-	)
 	intro := widget.NewLabel(lang.L("just.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	head := []fyne.CanvasObject{intro}
@@ -86,7 +66,7 @@ func (s *Screen) askReason(act app.Action, initial app.Reason, subject string, d
 	p.confirm.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("action.cancel"), func() { p.d.Hide() })
 
-	body := container.NewVBox(append(head, p.form, p.message)...)
+	body := container.NewVBox(append(head, p.Form, p.Message)...)
 	p.d = dialog.NewCustomWithoutButtons(lang.L("just.title"), container.New(look.FixedWidth{W: 540}, body), s.env.W)
 	p.d.SetOnClosed(func() {
 		if s.prompt == p {
@@ -94,77 +74,16 @@ func (s *Screen) askReason(act app.Action, initial app.Reason, subject string, d
 		}
 	})
 	p.d.SetButtons([]fyne.CanvasObject{cancel, p.confirm})
-	p.set(initial)
+	p.Set(initial)
 	p.d.Show()
 	s.env.W.Canvas().Focus(p.confirm)
 	s.prompt = p
 	return p
 }
 
-func (p *reasonPrompt) set(r app.Reason) {
-	idx := 0
-	for i, k := range p.kinds {
-		if k == r.Kind {
-			idx = i
-		}
-	}
-	p.kind.SetSelectedIndex(idx)
-	p.text.SetText(r.Text)
-	p.ref.SetText(r.Ref)
-	p.authRef.SetText(r.AuthRef)
-	p.kindChanged()
-}
-
-func (p *reasonPrompt) selected() app.JustKind {
-	if i := p.kind.SelectedIndex(); i >= 0 && i < len(p.kinds) {
-		return p.kinds[i]
-	}
-	return ""
-}
-
-// kindChanged renames the reference field after the kind and shows the
-// authorisation field only where it can matter (judicial missions).
-func (p *reasonPrompt) kindChanged() {
-	if p.form == nil {
-		return
-	}
-	k := p.selected()
-	switch {
-	case k != app.JustShift && p.text.Text == defaultShiftText:
-		p.text.SetText("")
-	case k == app.JustShift && p.text.Text == "":
-		p.text.SetText(defaultShiftText)
-	}
-	p.form.Items[1].Text = look.JustRefLabel(k)
-	// A hidden field keeps its form label: blank it too.
-	if k == app.JustJudicial {
-		p.form.Items[3].Text = lang.L("just.authref")
-		p.form.Items[3].Widget.Show()
-	} else {
-		p.form.Items[3].Text = ""
-		p.form.Items[3].Widget.Hide()
-	}
-	p.form.Refresh()
-	p.message.SetText("")
-}
-
-func (p *reasonPrompt) reason() app.Reason {
-	r := app.Reason{Kind: p.selected(), Text: p.text.Text, Ref: p.ref.Text}
-	if r.Kind == app.JustJudicial {
-		r.AuthRef = p.authRef.Text
-	}
-	return r
-}
-
 func (p *reasonPrompt) submit() {
-	r := p.reason()
-	if err := r.Validate(p.act); err != nil {
-		var re *app.ReasonError
-		if errors.As(err, &re) {
-			p.message.SetText(look.DecisionText(re.Code))
-		} else {
-			p.message.SetText(lang.L("error.generic", map[string]any{"Error": err.Error()}))
-		}
+	r, ok := p.Check(p.act)
+	if !ok {
 		return
 	}
 	p.d.Hide()

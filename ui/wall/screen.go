@@ -177,7 +177,7 @@ func (s *Screen) Tiles() ([]fyne.CanvasObject, []string) {
 type Prompt struct{ p *reasonPrompt }
 
 // Reason is what the prompt would confirm now.
-func (p *Prompt) Reason() app.Reason { return p.p.reason() }
+func (p *Prompt) Reason() app.Reason { return p.p.Reason() }
 
 // Confirm presses the prompt's confirm button.
 func (p *Prompt) Confirm() { p.p.confirm.OnTapped() }

@@ -119,7 +119,7 @@ func TestWall(t *testing.T) {
 
 		// Confirmed with one click, the camera opens under that justification.
 		test.DoubleTap(leaf)
-		h.scr.prompt.ref.SetText("")
+		h.scr.prompt.Ref.SetText("")
 		h.confirmPrompt()
 		// Tile 1 is taken and selected, so the first free tile gets it.
 		tl := w.tiles[1]
