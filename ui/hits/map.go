@@ -3,7 +3,6 @@ package hits
 import (
 	"context"
 	"image/color"
-	"math"
 	"sync"
 	"time"
 
@@ -45,46 +44,11 @@ func kindStyle(k app.CameraKind) (color.Color, string) {
 	return look.ColMuted, "?"
 }
 
-// projection is an equirectangular projection of the zone onto a box:
-// longitudes are shrunk by the cosine of the middle latitude, which is
-// exact enough for a few kilometres.
-type projection struct {
-	minLat, maxLat, minLon, maxLon, kx float64
-}
-
-func newProjection(pts [][2]float64) projection {
-	p := projection{minLat: math.Inf(1), maxLat: math.Inf(-1), minLon: math.Inf(1), maxLon: math.Inf(-1)}
-	for _, q := range pts {
-		p.minLat, p.maxLat = math.Min(p.minLat, q[0]), math.Max(p.maxLat, q[0])
-		p.minLon, p.maxLon = math.Min(p.minLon, q[1]), math.Max(p.maxLon, q[1])
-	}
-	if len(pts) == 0 {
-		p.minLat, p.maxLat, p.minLon, p.maxLon = 0, 1, 0, 1
-	}
-	// A margin of 5 % so markers at the edge stay whole.
-	dLat, dLon := math.Max(p.maxLat-p.minLat, 1e-4)*0.05, math.Max(p.maxLon-p.minLon, 1e-4)*0.05
-	p.minLat, p.maxLat, p.minLon, p.maxLon = p.minLat-dLat, p.maxLat+dLat, p.minLon-dLon, p.maxLon+dLon
-	p.kx = math.Cos((p.minLat + p.maxLat) / 2 * math.Pi / 180)
-	return p
-}
-
-// at maps a point into a box of size s, keeping the aspect ratio, centred.
-func (p projection) at(lat, lon float64, s fyne.Size) fyne.Position {
-	w := (p.maxLon - p.minLon) * p.kx
-	h := p.maxLat - p.minLat
-	scale := math.Min(float64(s.Width)/w, float64(s.Height)/h)
-	ox := (float64(s.Width) - w*scale) / 2
-	oy := (float64(s.Height) - h*scale) / 2
-	x := ox + (lon-p.minLon)*p.kx*scale
-	y := oy + (p.maxLat-lat)*scale
-	return fyne.NewPos(float32(x), float32(y))
-}
-
 // zoneMap draws the zone offline: streets, cameras by kind, patrols by
 // status and the latest hit. No tiles are fetched from anywhere.
 type zoneMap struct {
 	widget.BaseWidget
-	proj    projection
+	proj    look.Projection
 	streets []app.MapLine
 	cams    []app.Camera
 	patrols []app.Patrol
@@ -102,7 +66,7 @@ func newZoneMap(c MapConsole) *zoneMap {
 			pts = append(pts, [2]float64{cam.Lat, cam.Lon})
 		}
 	}
-	m.proj = newProjection(pts)
+	m.proj = look.NewProjection(pts, 0.05)
 	m.ExtendBaseWidget(m)
 	return m
 }
@@ -116,57 +80,15 @@ func (m *zoneMap) update(patrols []app.Patrol, hit *app.Hit) {
 func (m *zoneMap) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
 
 func (m *zoneMap) CreateRenderer() fyne.WidgetRenderer {
-	r := &mapRenderer{m: m, bg: canvas.NewRectangle(look.ColTileBg)}
-	r.Refresh()
-	return r
+	return look.NewMapRenderer(m, m.MinSize(), m.objects)
 }
 
-type mapRenderer struct {
-	m    *zoneMap
-	bg   *canvas.Rectangle
-	objs []fyne.CanvasObject
-	size fyne.Size
-}
-
-func (r *mapRenderer) Destroy()           {}
-func (r *mapRenderer) MinSize() fyne.Size { return r.m.MinSize() }
-func (r *mapRenderer) Objects() []fyne.CanvasObject {
-	return append([]fyne.CanvasObject{r.bg}, r.objs...)
-}
-
-func (r *mapRenderer) Layout(s fyne.Size) {
-	r.size = s
-	r.bg.Resize(s)
-	r.build()
-}
-
-func (r *mapRenderer) Refresh() {
-	r.build()
-	canvas.Refresh(r.m)
-}
-
-// build makes the map's objects for the current size; a few dozen, so
-// rebuilding them on each change is cheaper than keeping them in step.
-func (r *mapRenderer) build() {
-	m, s := r.m, r.size
-	if s.Width <= 0 || s.Height <= 0 {
-		r.objs = nil
-		return
-	}
-	var objs []fyne.CanvasObject
-	street := color.NRGBA{R: 0x3A, G: 0x44, B: 0x50, A: 0xFF}
-	for _, st := range m.streets {
-		for i := 1; i < len(st.Points); i++ {
-			l := canvas.NewLine(street)
-			l.StrokeWidth = 3
-			l.Position1 = m.proj.at(st.Points[i-1][0], st.Points[i-1][1], s)
-			l.Position2 = m.proj.at(st.Points[i][0], st.Points[i][1], s)
-			objs = append(objs, l)
-		}
-	}
+// objects are the map's objects for size s (the streets first).
+func (m *zoneMap) objects(s fyne.Size) []fyne.CanvasObject {
+	objs := look.StreetLines(m.streets, m.proj, s)
 	for _, cam := range m.cams {
 		col, glyph := kindStyle(cam.Kind)
-		p := m.proj.at(cam.Lat, cam.Lon, s)
+		p := m.proj.At(cam.Lat, cam.Lon, s)
 		c := canvas.NewCircle(col)
 		c.Resize(fyne.NewSize(16, 16))
 		c.Move(p.SubtractXY(8, 8))
@@ -180,7 +102,7 @@ func (r *mapRenderer) build() {
 		objs = append(objs, c, g, name)
 	}
 	if h := m.hit; h != nil {
-		p := m.proj.at(h.Camera.Lat, h.Camera.Lon, s)
+		p := m.proj.At(h.Camera.Lat, h.Camera.Lon, s)
 		ring := canvas.NewCircle(color.Transparent)
 		ring.StrokeColor = matchColour(*h)
 		ring.StrokeWidth = 3
@@ -196,11 +118,11 @@ func (r *mapRenderer) build() {
 		if u.LastReport.IsZero() {
 			continue
 		}
-		p := m.proj.at(u.Lat, u.Lon, s)
+		p := m.proj.At(u.Lat, u.Lon, s)
 		if u.HasTarget {
 			l := canvas.NewLine(patrolColour(u.Status))
 			l.StrokeWidth = 1
-			l.Position1, l.Position2 = p, m.proj.at(u.TargetLat, u.TargetLon, s)
+			l.Position1, l.Position2 = p, m.proj.At(u.TargetLat, u.TargetLon, s)
 			objs = append(objs, l)
 		}
 		sq := canvas.NewRectangle(patrolColour(u.Status))
@@ -213,7 +135,7 @@ func (r *mapRenderer) build() {
 		t.Move(p.AddXY(8, 2))
 		objs = append(objs, sq, t)
 	}
-	r.objs = objs
+	return objs
 }
 
 // mapPanel is the map with its legend, refreshed every second.

@@ -78,7 +78,7 @@ func mapPixels(img image.Image, r image.Rectangle) (street, amber int) {
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			c := img.At(x, y)
-			if near(c, colStreet) {
+			if near(c, look.ColStreet) {
 				street++
 			} else if near(c, colPassage) {
 				amber++
