@@ -101,7 +101,11 @@ func logf(p float32) float32 {
 // nothing may be skipped: that is where dropping a character would hide a
 // misread.
 const (
-	junkEnd   = -1 // only the band's letters survive decodeBest's check
+	// Free at the ends: a format whose reading leaves out glyphs there is
+	// only taken when they were the band's letters (decodeBest checks the
+	// text), and those are read, not doubted: they must not count as the
+	// format's cost.
+	junkEnd   = -0.01 // not 0: gapPen 0 means no junk allowed
 	junkInner = -3
 )
 
@@ -341,7 +345,8 @@ func (s *scratch) backL(t int) [][nChars]int8 { return s.bl[t*s.n : (t+1)*s.n] }
 func (s *scratch) backG(t int) []int8         { return s.bg[t*(s.n+1) : (t+1)*(s.n+1)] }
 
 // freeDecode is plain greedy CTC over plate characters: the text the
-// recogniser sees with no syntax, '?' for any other symbol.
+// recogniser sees with no syntax, '?' for any other symbol; the tests show it
+// beside the decoded plate (decodeBest uses freeRead).
 func freeDecode(fr *ctcFrames) (string, float64) {
 	var b strings.Builder
 	prev := -1
@@ -374,62 +379,4 @@ func bestChar(fr *ctcFrames, t int) (float32, int) {
 		}
 	}
 	return best, bi
-}
-
-// genericGap is how much less probable (natural log) the best format's
-// path may be than the unconstrained one before the format is judged not to
-// be this plate's: about two characters forced or skipped.
-const genericGap = 6.0
-
-// decodeGeneric reads the crop with no format: plate characters only, the
-// rest skipped. It is the answer for a plate of a series we do not know.
-func decodeGeneric(fr *ctcFrames) (decoded, bool) {
-	var text []byte
-	var probs []float64
-	prev := -1
-	for t := 0; t < fr.len(); t++ {
-		best, bi := bestChar(fr, t)
-		if fr.other[t] > best {
-			bi = -1 // another symbol: a separator, a crest, the band
-		}
-		if bi >= 0 && bi != prev {
-			text = append(text, plate.Alphabet[bi])
-			probs = append(probs, math.Exp(float64(best)))
-		} else if bi >= 0 && bi == prev {
-			if p := math.Exp(float64(best)); p > probs[len(probs)-1] {
-				probs[len(probs)-1] = p
-			}
-		}
-		prev = bi
-	}
-	digits, letters := 0, 0
-	for _, c := range text {
-		if c >= '0' && c <= '9' {
-			digits++
-		} else {
-			letters++
-		}
-	}
-	if len(text) < 4 || len(text) > 10 || digits == 0 {
-		return decoded{}, false
-	}
-	return decoded{text: string(text), probs: probs}, true
-}
-
-// decodePlate tries every format and returns the best, or false when no
-// format fits the frames at all.
-func decodePlate(fr *ctcFrames, formats []plate.Format) (decoded, bool) {
-	var best decoded
-	found := false
-	var sc scratch
-	for i := range formats {
-		if formats[i].Len() > len(sc.chars) {
-			continue
-		}
-		d, ok := decodeFormat(fr, &formats[i], &sc)
-		if ok && (!found || d.score > best.score) {
-			best, found = d, true
-		}
-	}
-	return best, found
 }

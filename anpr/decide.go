@@ -208,7 +208,10 @@ func bestFormat(fr *ctcFrames, formats []plate.Format, fd decoded, margin float6
 		}
 		g.free = fd.text
 		g.cost = math.Max(0, fd.score-(g.score-f.Prior)) // < 0: Viterbi beat greedy
-		if g.cost > margin {
+		// The series' prior (log-odds of meeting it on a Belgian road)
+		// widens or narrows the margin: a current Belgian plate may
+		// overrule a surer glyph than a rare foreign series may.
+		if g.cost > margin+f.Prior {
 			if turnedDown == 0 || g.cost < turnedDown {
 				turnedDown = g.cost
 			}

@@ -5,10 +5,16 @@
 // morphology pyramid, the Haar plate cascade of opencv-data, and for
 // photographs PaddleOCR's PP-OCRv4 text detector), are rectified, stripped
 // of the euro band, and read by PP-OCRv4 text recognition run by ONNX
-// Runtime. The recogniser's CTC output is decoded under the plate formats
+// Runtime. The recogniser's CTC output is decoded freely (the best path over
+// plate characters, separators and the blank) and under the plate formats
 // of package plate (constrained Viterbi: a position that must hold a digit
-// can only be read as a digit), so O/0 and I/1 doubts are settled by the
-// syntax, not by string replacement afterwards.
+// can only be read as a digit). A format's reading is taken only when it
+// differs from the free one by look-alikes its positions rule out (and the
+// band's letters), at a path cost within Config.FormatMargin: so O/0 and
+// I/1 doubts are settled by the syntax, and the syntax never costs a
+// character free decoding read (decide.go). A read that no format explains
+// is a plate of country "" ("format unknown"): `anpr read` shows it, and
+// the Tracker keeps it as a passage when it moves like a vehicle.
 //
 // Models are never downloaded at run time: anpr/install-models.sh DIR
 // fetches them once (npm registry: onnxruntime-node 1.30.0 for

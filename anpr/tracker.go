@@ -164,8 +164,16 @@ func (t *Tracker) Flush(now time.Time, force bool) []Passage {
 }
 
 func (t *Tracker) passage(tr *track) (Passage, bool) {
+	// A plate read under a known format at least once outranks readings
+	// no format explains: those are the same vehicle's plate with a glyph
+	// too many or a look-alike the recogniser was sure of (free decoding
+	// keeps them, decide.go), and the vote would let their number win.
+	known := knownFormat(tr)
 	var plate string
 	for p, v := range tr.votes {
+		if known && tr.best[p].Read.Country == "" {
+			continue
+		}
 		if plate == "" || v > tr.votes[plate] || (v == tr.votes[plate] && p < plate) {
 			plate = p
 		}

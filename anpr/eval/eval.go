@@ -27,6 +27,9 @@ type Config struct {
 	Seed     int64
 	Workers  int    // pipeline workers (default GOMAXPROCS)
 	Detector string // default anpr.DetectFast
+	// AnyFormat reads plates of unknown series too (anpr.Config.AnyFormat),
+	// as passages of country "" that the tracker filters by motion.
+	AnyFormat bool
 	// DumpDir, when set, receives the plate crop and vehicle image of every
 	// false passage, for a human to look at.
 	DumpDir string
@@ -99,7 +102,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	log := cfg.Logger.With("component", "anpr-eval")
-	rd, err := anpr.NewReader(anpr.Config{ModelDir: cfg.ModelDir, Detector: cfg.Detector, Logger: cfg.Logger})
+	rd, err := anpr.NewReader(anpr.Config{ModelDir: cfg.ModelDir, Detector: cfg.Detector, AnyFormat: cfg.AnyFormat, Logger: cfg.Logger})
 	if err != nil {
 		return Result{}, err
 	}

@@ -14,6 +14,7 @@ import (
 var (
 	evalMinutes = flag.Float64("eval.minutes", 3, "simulated minutes for BenchmarkEval")
 	evalDump    = flag.String("eval.dump", "", "directory for the images of false passages")
+	evalAny     = flag.Bool("eval.anyformat", false, "BenchmarkEval: also read plates of unknown series (format-unknown passages)")
 )
 
 func modelDir(t testing.TB) string {
@@ -56,7 +57,7 @@ func TestEvalSimulatedZone(t *testing.T) {
 // BenchmarkEval scores a longer run: go test -run XXX -bench Eval -benchtime 1x ./anpr/eval -eval.minutes 3
 func BenchmarkEval(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		res, err := Run(context.Background(), Config{ModelDir: modelDir(b), Duration: time.Duration(*evalMinutes * float64(time.Minute)), Seed: int64(11 + i), DumpDir: *evalDump})
+		res, err := Run(context.Background(), Config{ModelDir: modelDir(b), Duration: time.Duration(*evalMinutes * float64(time.Minute)), Seed: int64(11 + i), DumpDir: *evalDump, AnyFormat: *evalAny})
 		if err != nil {
 			b.Fatal(err)
 		}
