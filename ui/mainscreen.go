@@ -168,7 +168,8 @@ func (m *mainScreen) tabChanged() {
 }
 
 // openFootage brings the playback tab forward at a camera and a moment (a
-// passage found by a search); nothing when the role has no playback tab.
+// passage found by a search, a hit); nothing when the role has no playback
+// tab.
 func (m *mainScreen) openFootage(cameraID string, at time.Time) {
 	if m.playback == nil {
 		return

@@ -38,7 +38,7 @@ func screens() []screen {
 	return []screen{
 		{id: "wall", title: func() string { return lang.L("tab.wall") }, needs: app.ActLive, build: buildWall},
 		{id: "hits", title: func() string { return lang.L("hits.tab.hits") }, needs: app.ActHitHandle, build: func(m *mainScreen) tab {
-			c, stop := hits.AlertsTab(m.env(), m.s.deps.Hits)
+			c, stop := hits.AlertsTab(m.env(), m.s.deps.Hits, m.openFootage)
 			return tab{content: c, stop: stop}
 		}},
 		{id: "map", title: func() string { return lang.L("hits.tab.map") }, needs: app.ActDispatch, build: func(m *mainScreen) tab {

@@ -7,6 +7,7 @@ package hits
 import (
 	"context"
 	"io"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -79,12 +80,15 @@ func unavailable() fyne.CanvasObject {
 }
 
 // AlertsTab is the hits tab: the alerts of the shift, with the alert
-// sound. close ends its goroutines and its subscription.
-func AlertsTab(env look.Env, c AlertConsole) (content fyne.CanvasObject, close func()) {
+// sound. footage, when not nil, opens a hit's recording (the playback tab);
+// close ends its goroutines and its subscription.
+func AlertsTab(env look.Env, c AlertConsole, footage func(cameraID string, at time.Time)) (content fyne.CanvasObject, close func()) {
 	if c == nil {
 		return unavailable(), func() {}
 	}
 	p := newHitsPanelWith(env.Ctx, c, env.Sess, env.W, env.Do, PlayAlert)
+	p.footage = footage
+	p.refreshButtons()
 	return p.content, p.close
 }
 

@@ -67,12 +67,16 @@ type hitsPanel struct {
 	confirmBtn *widget.Button
 	rejectBtn  *widget.Button
 	sendBtn    *widget.Button
-	propLabel  *widget.Label
-	status     *widget.Label
-	detail     fyne.CanvasObject
-	detailBox  *fyne.Container
-	empty      *widget.Label
-	content    fyne.CanvasObject
+	footBtn    *widget.Button
+	// footage, when set, opens the playback tab at a camera and a moment
+	// (the screen decides and audits the consultation there).
+	footage   func(cameraID string, at time.Time)
+	propLabel *widget.Label
+	status    *widget.Label
+	detail    fyne.CanvasObject
+	detailBox *fyne.Container
+	empty     *widget.Label
+	content   fyne.CanvasObject
 }
 
 func newHitsPanelWith(ctx context.Context, c AlertConsole, sess *app.Session, w fyne.Window, do func(func()), sound func(context.Context)) *hitsPanel {
@@ -198,6 +202,7 @@ func (p *hitsPanel) build() {
 	p.rejectBtn = widget.NewButtonWithIcon(lang.L("hits.reject"), theme.CancelIcon(), p.askReject)
 	p.sendBtn = widget.NewButtonWithIcon(lang.L("hits.send"), theme.MailSendIcon(), p.send)
 	p.sendBtn.Importance = widget.DangerImportance
+	p.footBtn = widget.NewButtonWithIcon(lang.L("hits.footage"), theme.MediaVideoIcon(), p.openFootage)
 	p.propLabel = widget.NewLabel("")
 	p.propLabel.Wrapping = fyne.TextWrapWord
 	p.status = widget.NewLabel("")
@@ -216,7 +221,7 @@ func (p *hitsPanel) build() {
 	p.detailBox = container.NewVBox(
 		container.NewHBox(container.NewStack(p.badgeBg, container.NewPadded(p.badge)), layout.NewSpacer()),
 		plates, images, p.info,
-		container.NewHBox(p.confirmBtn, p.rejectBtn, p.sendBtn), p.propLabel, p.status,
+		container.NewHBox(p.confirmBtn, p.rejectBtn, p.sendBtn, p.footBtn), p.propLabel, p.status,
 		histHead, p.history)
 	p.detail = container.NewVScroll(p.detailBox)
 	p.detail.Hide()
@@ -370,6 +375,12 @@ func (p *hitsPanel) refreshButtons() {
 	look.SetEnabled(p.confirmBtn, ok && canHandle && h.Status == app.HitNew)
 	look.SetEnabled(p.rejectBtn, ok && canHandle && h.Status == app.HitNew)
 	look.SetEnabled(p.sendBtn, ok && canSend && h.Status == app.HitConfirmed && p.prop != nil)
+	if p.footage != nil && p.c.Can(p.sess, app.ActPlayback) {
+		p.footBtn.Show()
+		look.SetEnabled(p.footBtn, ok)
+	} else {
+		p.footBtn.Hide()
+	}
 	switch {
 	case !ok:
 		p.propLabel.SetText("")
@@ -384,6 +395,17 @@ func (p *hitsPanel) refreshButtons() {
 		p.propLabel.SetText("")
 	}
 }
+
+// openFootage shows the recording of the hit's camera from a few seconds
+// before the read, so the dispatcher sees the vehicle arrive.
+func (p *hitsPanel) openFootage() {
+	if h, ok := p.current(); ok && p.footage != nil {
+		p.footage(h.Camera.ID, h.Time.Add(-footageLead))
+	}
+}
+
+// footageLead is how long before the read the footage opens.
+const footageLead = 5 * time.Second
 
 type hitFilterOption struct {
 	label string

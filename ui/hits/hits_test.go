@@ -76,6 +76,10 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	l := uitest.NewLoop()
 	var sounds atomic.Int32
 	p := newHitsPanelWith(ctx, c, sess, w, l.Do, func(context.Context) { sounds.Add(1) })
+	// The panel runs on the loop, which runs on this goroutine inside Until.
+	var footCam string
+	var footAt time.Time
+	p.footage = func(id string, at time.Time) { footCam, footAt = id, at }
 	w.SetContent(p.content)
 	t.Cleanup(func() {
 		l.Drain(p.close)
@@ -99,6 +103,15 @@ func TestHitsPanelConfirmThenSend(t *testing.T) {
 	}
 	if !strings.Contains(p.badge.Text, matchLabel(h.Match)) || p.infoVals["measure"].Text != "intercept" {
 		t.Errorf("badge %q, measure %q", p.badge.Text, p.infoVals["measure"].Text)
+	}
+	// The hit's footage opens from a few seconds before the read, for a
+	// role that may play back.
+	if !p.footBtn.Visible() || p.footBtn.Disabled() {
+		t.Fatalf("footage button: visible %v, disabled %v", p.footBtn.Visible(), p.footBtn.Disabled())
+	}
+	test.Tap(p.footBtn)
+	if footCam != h.Camera.ID || !footAt.Equal(h.Time.Add(-footageLead)) {
+		t.Errorf("footage opened at %s %v, want %s %v", footCam, footAt, h.Camera.ID, h.Time.Add(-footageLead))
 	}
 	if p.confirmBtn.Disabled() || !p.sendBtn.Disabled() {
 		t.Fatalf("before confirm: confirm disabled %v, send disabled %v", p.confirmBtn.Disabled(), p.sendBtn.Disabled())
