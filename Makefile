@@ -79,6 +79,7 @@ bench: deps
 	$(BENCH) -bench . -benchmem ./hotlist/ && \
 	$(BENCH) -bench ReadFrame720p -cpu 1 -benchtime 200x ./anpr/ && \
 	$(BENCH) -bench Eval -benchtime 1x ./anpr/eval/ -args -eval.minutes 3 && \
+	$(BENCH) -bench DevSets -benchtime 1x ./anpr/ && \
 	$(BENCH) -bench 'RoundSwitch|ReadToAlert' -benchtime 1x ./app/ && \
 	$(BENCH) -bench Authenticate -benchtime 20x ./app/ && \
 	$(BENCH) -bench RenderEncode -benchtime 300x ./sim/ && \
