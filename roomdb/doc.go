@@ -21,6 +21,16 @@
 // head file): see Verify.
 //
 // Offline. While the server is unreachable every call fails with an error
-// matching ErrUnavailable, and works again once it is back; this package
-// queues nothing, so an entry that failed is not stored.
+// matching ErrUnavailable, and works again once it is back. A Spool
+// (OpenSpool) in front of a console's AuditAppender is the offline queue:
+// an entry that cannot reach the server is written durably to a SQLite
+// file on the console's disk (sqlitedb: 0600 in a 0700 directory,
+// synchronous commits) and its receipt says Queued; later entries join it
+// there until one goroutine has drained the spool into the chain, oldest
+// first, so the chain holds the console's entries in the order they were
+// made, each with the time of the act. A spool closed undrained (a crash)
+// is drained by the next OpenSpool. Online and OnState tell the console
+// to show "offline". A drained entry already in the chain (a commit whose
+// answer was lost) is recognised and not appended twice. Sessions and
+// views are not spooled yet: they fail with ErrUnavailable while offline.
 package roomdb
