@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/roomdb"
 )
 
 // Problem is one thing in a zone that cannot be right.
@@ -73,6 +74,11 @@ func (z *Zone) Validate() error {
 	}
 	if d := z.ANPR.Retention.Duration; d < 0 || d > MaxRetention {
 		ps.add(top("anpr"), "zone anpr", "retention %s must be positive and at most one year", d)
+	}
+	if z.Database != "" {
+		if err := roomdb.CheckDSN(z.Database); err != nil {
+			ps.add(top("database"), "zone database", "%v", err)
+		}
 	}
 	if err := z.Recording.validate(); err != nil {
 		ps.add(top("recording"), "zone recording", "%v", err)

@@ -148,6 +148,11 @@ type Zone struct {
 	// the data directory, so the console's own account cannot rewrite the
 	// trail unnoticed.
 	Audit AuditTrust `toml:"audit,omitempty"`
+	// Database is the dispatch room's PostgreSQL server
+	// (postgres://user@host:port/db), shared by the room's consoles; empty:
+	// the console keeps its own SQLite stores. Never a password: that is
+	// in the credential store.
+	Database string `toml:"database,omitempty"`
 }
 
 // AuditTrust is how the audit trail is checked from outside the data
