@@ -89,3 +89,19 @@ const (
 
 // Diff is one differing position of a Hit.
 type Diff = match.Diff
+
+// AlertPolicy decides which hits raise the alarm and which wait quietly.
+type AlertPolicy = match.AlertPolicy
+
+// Loudness is an AlertPolicy's verdict.
+type Loudness = match.Loudness
+
+// The verdicts, and the list size from which near hits need an urgent entry.
+const (
+	Alert            = match.Alert
+	Quiet            = match.Quiet
+	DefaultLargeList = match.DefaultLargeList
+)
+
+// ConsoleOptions are the console's matching options (see match.ConsoleOptions).
+func ConsoleOptions() MatchOptions { return match.ConsoleOptions() }

@@ -45,6 +45,9 @@ type listIndex struct {
 	dir     []uint32 // bucket b holds post[dir[b]:dir[b+1]]
 	post    []uint32
 	shift   uint // bucket = hash >> shift
+	// upTo[p] counts the entries of priority p or more urgent, so that a
+	// hit can tell the AlertPolicy how many entries share its bar.
+	upTo [entry.PriorityInfo + 1]int
 }
 
 const (
@@ -116,6 +119,12 @@ func (b *Builder) build(t *classTable) *listIndex {
 	nkeys := 0
 	for i := range ix.recs.len() {
 		t.entryKeys(ix.plate(i), func(uint64, uint32) { nkeys++ })
+		if p := ix.recs.at(i).prio; int(p) < len(ix.upTo) {
+			ix.upTo[p]++
+		}
+	}
+	for p := 1; p < len(ix.upTo); p++ {
+		ix.upTo[p] += ix.upTo[p-1]
 	}
 	// About one posting per bucket; the fingerprint drops most strangers.
 	lg := bits.Len(uint(nkeys/2)) + 1

@@ -47,6 +47,12 @@ type Hit struct {
 	// CountryUnknown is set when the read or the entry has no country, so the
 	// hit rests on the characters alone; the dispatcher checks the plate's country.
 	CountryUnknown bool
+	// ListEntries is how many entries the hit's list version holds: the
+	// AlertPolicy weighs a near hit by it (on a large list most are noise).
+	ListEntries int
+	// AsUrgent is how many entries of that list version have the hit's
+	// priority or a more urgent one.
+	AsUrgent int
 }
 
 // Matcher matches reads against the active version of every loaded list.
@@ -276,7 +282,8 @@ func (m *Matcher) check(ix *listIndex, i int, read, country string, now int64, s
 	if !ok {
 		return false
 	}
-	*h = Hit{List: ix.name, Version: ix.version, Kind: kind, Read: read, CountryUnknown: country == "" || ec == ""}
+	*h = Hit{List: ix.name, Version: ix.version, Kind: kind, Read: read, CountryUnknown: country == "" || ec == "", ListEntries: ix.recs.len(),
+		AsUrgent: ix.upTo[min(int(r.prio), len(ix.upTo)-1)]}
 	ix.fill(i, read, &h.Entry)
 	if len(diffs) > 0 {
 		if len(diffs) > 1 {
