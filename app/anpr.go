@@ -73,13 +73,11 @@ func newDispatchState() *dispatchState {
 	return &dispatchState{reads: map[string][]Read{}}
 }
 
-// consoleMatch is the console's misread tolerance. Look-alikes (O/0, B/8,
-// I/1, ...) and one inserted or dropped character (a crest or sticker read as
-// a character, a lost I) are what plate readers get wrong (ANPR-NOTES); an
-// unrelated substituted character is not, and on a national list of a million
-// plates it made 2.3 near hits per passing car (hotlist BenchmarkMatch/random)
-// against 0.09 without: a dispatcher cannot work through that.
-func consoleMatch() hotlist.MatchOptions { return hotlist.MatchOptions{NoSubstitution: true} }
+// consoleMatch is the console's misread tolerance: look-alikes and one
+// inserted or dropped character, no substitution (hotlist.ConsoleOptions says
+// why). Which of those hits raise the alarm and which wait in the quiet list
+// is the hit desk's AlertPolicy (hotlist BenchmarkFalseAlerts measures both).
+func consoleMatch() hotlist.MatchOptions { return hotlist.ConsoleOptions() }
 
 // stores opens the hotlist store (DATA/hotlist.db) and the passage store
 // (DATA/passages.db and DATA/images) once.

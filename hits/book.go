@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"slices"
 	"sync"
 	"time"
 
@@ -212,6 +211,15 @@ func (c *Desk) Raise(mh hotlist.Hit, r Read, passageID int64, vehicle ...image.I
 			h.Vehicle = vehicle[0]
 			changed = true
 		}
+		if h.Quiet && h.Status == HitNew && c.loudness(mh) == hotlist.Alert {
+			// A later read of the same vehicle meets the alarm's bar.
+			h.Match, h.Diffs, h.Plate, h.Display, h.Confidence = matchKind(mh.Kind), matchDiffs(mh.Diffs), r.Plate, r.Display, r.Confidence
+			if r.Crop != nil {
+				h.Crop = r.Crop
+			}
+			c.alertLocked(h, HitStep{Time: now, What: "alert", Detail: fmt.Sprintf("read=%s match=%s", r.Plate, h.Match)})
+			return h.ID
+		}
 		if h.Status == HitNew && matchRank(matchKind(mh.Kind)) < matchRank(h.Match) {
 			// A later read of the same vehicle matches better: show that one.
 			h.Match, h.Diffs, h.Plate, h.Display, h.Confidence = matchKind(mh.Kind), matchDiffs(mh.Diffs), r.Plate, r.Display, r.Confidence
@@ -230,27 +238,32 @@ func (c *Desk) Raise(mh hotlist.Hit, r Read, passageID int64, vehicle ...image.I
 		List: mh.List, ListVersion: mh.Version, Listed: mh.Entry.Plate, ListedCountry: mh.Entry.Country,
 		Source: mh.Entry.Source, Measure: mh.Entry.Measure, Priority: int(mh.Entry.Priority), Remarks: mh.Entry.Remarks,
 		ValidUntil: mh.Entry.ValidUntil, Match: matchKind(mh.Kind), Diffs: matchDiffs(mh.Diffs),
-		CountryUnknown: mh.CountryUnknown, Status: HitNew}
+		CountryUnknown: mh.CountryUnknown, Status: HitNew, Quiet: c.loudness(mh) == hotlist.Quiet}
 	if h.Camera.ID == "" {
 		h.Camera = zone.Camera{ID: r.Camera, Name: r.Camera}
 	}
 	if len(vehicle) > 0 {
 		h.Vehicle = vehicle[0]
 	}
+	what := "alert"
+	if h.Quiet {
+		what = "quiet" // kept from the alarm by the AlertPolicy
+	}
 	h.History = append(h.History,
 		HitStep{Time: r.Time, What: "read", Detail: fmt.Sprintf("camera=%s plate=%s conf=%.2f", r.Camera, r.Plate, r.Confidence)},
-		HitStep{Time: now, What: "alert", Detail: fmt.Sprintf("list=%s v%d match=%s priority=%d", mh.List, mh.Version, h.Match, h.Priority)})
+		HitStep{Time: now, What: what, Detail: fmt.Sprintf("list=%s v%d match=%s priority=%d list_entries=%d", mh.List, mh.Version, h.Match, h.Priority, mh.ListEntries)})
 	if passageID != 0 {
 		h.History = append(h.History, HitStep{Time: now, What: "passage", Detail: fmt.Sprintf("passage=%d", passageID)})
 	}
-	h.Alerted = now
 	b.hits = append(b.hits, h)
 	b.byID[h.ID] = h
-	if len(b.hits) > hitsKept {
-		old := b.hits[0]
-		delete(b.byID, old.ID)
-		b.hits = slices.Delete(b.hits, 0, 1)
+	b.trimLocked()
+	if h.Quiet {
+		c.log.Debug("quiet hotlist hit", "hit", h.ID, "camera", r.Camera, "plate", r.Plate, "list", mh.List, "match", h.Match)
+		b.emitLocked(HitQuiet, h)
+		return h.ID
 	}
+	h.Alerted = now
 	c.log.Info("hotlist hit", "hit", h.ID, "camera", r.Camera, "plate", r.Plate, "list", mh.List, "match", h.Match)
 	b.emitLocked(HitAlert, h)
 	return h.ID

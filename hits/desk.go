@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
+	"github.com/politiezone/zoneconsole/hotlist"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/zone"
@@ -26,6 +27,8 @@ type Config struct {
 	Zone     zone.Zone
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Alerts decides which hits raise the alarm; zero: hotlist's defaults.
+	Alerts hotlist.AlertPolicy
 }
 
 // Desk is a console's hotlist hits and patrol dispatch: it raises the
@@ -39,6 +42,7 @@ type Desk struct {
 	zone     zone.Zone
 	log      *slog.Logger
 	now      func() time.Time
+	alerts   hotlist.AlertPolicy // which hits raise the alarm (zero: the defaults)
 
 	book    *hitBook
 	patrols *patrolDesk
@@ -57,7 +61,7 @@ func New(cfg Config) *Desk {
 	}
 	now := cfg.Now
 	return &Desk{access: cfg.Access, panels: cfg.Panels, sessions: cfg.Sessions, zone: cfg.Zone,
-		log: cfg.Logger.With("component", "hits"), now: func() time.Time { return now().UTC() },
+		log: cfg.Logger.With("component", "hits"), alerts: cfg.Alerts, now: func() time.Time { return now().UTC() },
 		book: newHitBook(), patrols: newPatrolDesk()}
 }
 

@@ -26,6 +26,9 @@ type HitFilter struct {
 	List         string
 	Camera       string
 	From, To     time.Time
+	// Quiet selects the quiet list ("stil") instead of the hits that
+	// alerted: a search never mixes the two, so the alarm list stays short.
+	Quiet bool
 	// Limit caps the result (newest first); 0 returns every match.
 	Limit int
 }
@@ -64,6 +67,9 @@ func (f HitFilter) String() string {
 	if !f.To.IsZero() {
 		add("to", f.To.UTC().Format(time.RFC3339))
 	}
+	if f.Quiet {
+		add("quiet", "1")
+	}
 	if f.Limit > 0 {
 		add("limit", fmt.Sprint(f.Limit))
 	}
@@ -77,7 +83,7 @@ func (c *Desk) findHits(s *identity.Session, f HitFilter) []Hit {
 	var out []Hit
 	for i := len(b.hits) - 1; i >= 0; i-- {
 		h := b.hits[i]
-		if (f.Status != "" && h.Status != f.Status) || (f.RejectReason != "" && h.RejectReason != f.RejectReason) ||
+		if h.Quiet != f.Quiet || (f.Status != "" && h.Status != f.Status) || (f.RejectReason != "" && h.RejectReason != f.RejectReason) ||
 			(f.List != "" && h.List != f.List) || (f.Camera != "" && h.Camera.ID != f.Camera) ||
 			(!f.From.IsZero() && h.Time.Before(f.From)) || (!f.To.IsZero() && !h.Time.Before(f.To)) {
 			continue

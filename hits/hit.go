@@ -108,6 +108,11 @@ type Hit struct {
 	Diffs          []MatchDiff
 	CountryUnknown bool
 
+	// Quiet is set on a near hit the AlertPolicy kept from the alarm: it is
+	// stored and listed ("stil") but raises no sound or badge until a
+	// dispatcher promotes it (PromoteHit) or a better read makes it alert.
+	Quiet bool
+
 	Status       HitStatus
 	RejectReason RejectReason
 	Note         string

@@ -61,6 +61,10 @@ CREATE INDEX IF NOT EXISTS hits_time ON hits(time_ms);
 CREATE INDEX IF NOT EXISTS hits_reject ON hits(reject_reason, time_ms);
 `
 
+// quietColumn is added to a hits.db of before the quiet list (ALTER TABLE
+// appends it, so it is the last column in every database).
+const quietColumn = `ALTER TABLE hits ADD COLUMN quiet INTEGER NOT NULL DEFAULT 0`
+
 func openHitStore(path string, log *slog.Logger) (*hitStore, error) {
 	db, err := sqlitedb.Open(path, sqlitedb.Options{})
 	if err != nil {
@@ -70,10 +74,28 @@ func openHitStore(path string, log *slog.Logger) (*hitStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("hits: schema: %w", err)
 	}
+	if err := addQuietColumn(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hits: schema %s: %w", path, err)
+	}
 	s := &hitStore{db: db, log: log.With("component", "hits"), queue: make(chan Hit, 1024)}
 	s.wg.Add(1)
 	go s.run()
 	return s, nil
+}
+
+func addQuietColumn(db *sql.DB) error {
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('hits') WHERE name = 'quiet'`).Scan(&n); err != nil {
+		return fmt.Errorf("reading columns: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := db.Exec(quietColumn); err != nil {
+		return fmt.Errorf("adding quiet: %w", err)
+	}
+	return nil
 }
 
 // put queues a copy of the hit for writing; a full queue drops it (logged
@@ -119,14 +141,17 @@ func (s *hitStore) write(h Hit) error {
 	if err != nil {
 		return err
 	}
-	cu := 0
+	cu, quiet := 0, 0
 	if h.CountryUnknown {
 		cu = 1
 	}
-	_, err = s.db.Exec(`INSERT OR REPLACE INTO hits VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	if h.Quiet {
+		quiet = 1
+	}
+	_, err = s.db.Exec(`INSERT OR REPLACE INTO hits VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		h.ID, hitMS(h.Time), hitMS(h.Alerted), h.Camera.ID, h.Plate, h.Display, h.Country, h.Confidence, h.PassageID,
 		h.List, h.ListVersion, h.Listed, h.ListedCountry, h.Source, h.Measure, h.Priority, h.Remarks, hitMS(h.ValidUntil),
-		string(h.Match), string(diffs), cu, string(h.Status), string(h.RejectReason), h.Note, h.Unit, string(hist))
+		string(h.Match), string(diffs), cu, string(h.Status), string(h.RejectReason), h.Note, h.Unit, string(hist), quiet)
 	return err
 }
 
@@ -135,7 +160,7 @@ func (s *hitStore) write(h Hit) error {
 func (s *hitStore) load(ctx context.Context, n int, camera func(string) zone.Camera) ([]*Hit, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, time_ms, alerted_ms, camera, plate, display, country, confidence,
 		passage_id, list, version, listed, listed_country, source, measure, priority, remarks, valid_until_ms, match,
-		diffs, country_unknown, status, reject_reason, note, unit, history FROM hits ORDER BY time_ms DESC LIMIT ?`, n)
+		diffs, country_unknown, status, reject_reason, note, unit, history, quiet FROM hits ORDER BY time_ms DESC LIMIT ?`, n)
 	if err != nil {
 		return nil, fmt.Errorf("hits: load: %w", err)
 	}
@@ -145,15 +170,16 @@ func (s *hitStore) load(ctx context.Context, n int, camera func(string) zone.Cam
 		var h Hit
 		var t, a, vu int64
 		var cam, match, diffs, status, reject, hist string
-		var cu int
+		var cu, quiet int
 		if err := rows.Scan(&h.ID, &t, &a, &cam, &h.Plate, &h.Display, &h.Country, &h.Confidence, &h.PassageID,
 			&h.List, &h.ListVersion, &h.Listed, &h.ListedCountry, &h.Source, &h.Measure, &h.Priority, &h.Remarks, &vu,
-			&match, &diffs, &cu, &status, &reject, &h.Note, &h.Unit, &hist); err != nil {
+			&match, &diffs, &cu, &status, &reject, &h.Note, &h.Unit, &hist, &quiet); err != nil {
 			return nil, fmt.Errorf("hits: load: %w", err)
 		}
 		h.Time, h.Alerted, h.ValidUntil = hitFromMS(t), hitFromMS(a), hitFromMS(vu)
 		h.Camera = camera(cam)
 		h.Match, h.Status, h.RejectReason, h.CountryUnknown = MatchKind(match), HitStatus(status), RejectReason(reject), cu == 1
+		h.Quiet = quiet == 1
 		if err := json.Unmarshal([]byte(diffs), &h.Diffs); err != nil {
 			return nil, fmt.Errorf("hits: load %s: diffs: %w", h.ID, err)
 		}

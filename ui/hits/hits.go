@@ -68,6 +68,7 @@ type hitsPanel struct {
 	rejectBtn  *widget.Button
 	sendBtn    *widget.Button
 	footBtn    *widget.Button
+	promoteBtn *widget.Button // a quiet hit made real
 	// footage, when set, opens the playback tab at a camera and a moment
 	// (the screen decides and audits the consultation there).
 	footage   func(cameraID string, at time.Time)
@@ -90,6 +91,7 @@ func newHitsPanelWith(ctx context.Context, c AlertConsole, sess *app.Session, w 
 		return p
 	}
 	p.hits = hits
+	p.loadQuiet()
 	p.refreshList()
 	if p.feed, err = c.SubscribeHits(sess, 64); err != nil {
 		return p
@@ -203,6 +205,7 @@ func (p *hitsPanel) build() {
 	p.sendBtn = widget.NewButtonWithIcon(lang.L("hits.send"), theme.MailSendIcon(), p.send)
 	p.sendBtn.Importance = widget.DangerImportance
 	p.footBtn = widget.NewButtonWithIcon(lang.L("hits.footage"), theme.MediaVideoIcon(), p.openFootage)
+	p.promoteBtn = p.newPromoteButton()
 	p.propLabel = widget.NewLabel("")
 	p.propLabel.Wrapping = fyne.TextWrapWord
 	p.status = widget.NewLabel("")
@@ -221,7 +224,7 @@ func (p *hitsPanel) build() {
 	p.detailBox = container.NewVBox(
 		container.NewHBox(container.NewStack(p.badgeBg, container.NewPadded(p.badge)), layout.NewSpacer()),
 		plates, images, p.info,
-		container.NewHBox(p.confirmBtn, p.rejectBtn, p.sendBtn, p.footBtn), p.propLabel, p.status,
+		container.NewHBox(p.promoteBtn, p.confirmBtn, p.rejectBtn, p.sendBtn, p.footBtn), p.propLabel, p.status,
 		histHead, p.history)
 	p.detail = container.NewVScroll(p.detailBox)
 	p.detail.Hide()
@@ -375,6 +378,7 @@ func (p *hitsPanel) refreshButtons() {
 	look.SetEnabled(p.confirmBtn, ok && canHandle && h.Status == app.HitNew)
 	look.SetEnabled(p.rejectBtn, ok && canHandle && h.Status == app.HitNew)
 	look.SetEnabled(p.sendBtn, ok && canSend && h.Status == app.HitConfirmed && p.prop != nil)
+	p.refreshPromote(h, ok)
 	if p.footage != nil && p.c.Can(p.sess, app.ActPlayback) {
 		p.footBtn.Show()
 		look.SetEnabled(p.footBtn, ok)
@@ -423,6 +427,10 @@ func (p *hitsPanel) filters() []hitFilterOption {
 		out = append(out, hitFilterOption{label: lang.L("hits.filter.rejected_as", map[string]any{"Reason": rejectLabel(r)}),
 			f: app.HitFilter{Status: app.HitRejected, RejectReason: r}})
 	}
+	if _, ok := p.c.(quietConsole); ok {
+		// Near hits without the alarm, last: the dispatcher opens them when there is time.
+		out = append(out, hitFilterOption{label: lang.L("hits.filter.quiet"), f: quietFilter})
+	}
 	return out
 }
 
@@ -430,7 +438,7 @@ func (p *hitsPanel) filters() []hitFilterOption {
 func (p *hitsPanel) refreshList() {
 	p.view = p.view[:0]
 	for _, h := range p.hits {
-		if (p.filt.Status == "" || h.Status == p.filt.Status) && (p.filt.RejectReason == "" || h.RejectReason == p.filt.RejectReason) {
+		if inView(h, p.filt) {
 			p.view = append(p.view, h)
 		}
 	}

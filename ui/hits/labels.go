@@ -116,6 +116,10 @@ func stepLabel(what string) string {
 		return lang.L("hits.step.free")
 	case "unavailable":
 		return lang.L("hits.step.unavailable")
+	case "quiet":
+		return lang.L("hits.step.quiet")
+	case "promote":
+		return lang.L("hits.step.promote")
 	}
 	return what
 }

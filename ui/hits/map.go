@@ -201,6 +201,9 @@ func (p *mapPanel) refresh() {
 				p.hits = nil
 				continue
 			}
+			if ev.Hit.Quiet && (p.latest == nil || ev.Hit.ID != p.latest.ID) {
+				continue // a quiet hit is not put on the map
+			}
 			if p.latest == nil || ev.Kind == app.HitAlert || ev.Hit.ID == p.latest.ID {
 				h := ev.Hit
 				p.latest = &h
