@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"console.invalid/clocale"
+
 	"github.com/politiezone/zoneconsole/anpr/eval"
 	"github.com/politiezone/zoneconsole/cli"
 	"github.com/politiezone/zoneconsole/sim"
@@ -32,6 +34,8 @@ func defaultDataDir() string {
 }
 
 func main() {
+	// Before anything reads the language: see package clocale.
+	clocale.Restore()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

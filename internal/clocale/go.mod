@@ -1,0 +1,3 @@
+module console.invalid/clocale
+
+go 1.24
