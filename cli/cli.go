@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"passages": cmdPassages,
 		"export":   cmdExport,
 		"report":   cmdReport,
+		"db":       cmdDB,
 	}
 }
 
@@ -99,6 +100,7 @@ commands:
   hold add|release|list   evidence holds on footage (--user; audited)
   camera credential set|list|remove  camera logins in the encrypted credential store
   user add|list|passwd|disable|enable|role|delete  manage the console's users
+  db migrate --database URL  create or upgrade a dispatch room's PostgreSQL schema
   version                 print the version
 `)
 }
