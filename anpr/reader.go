@@ -60,8 +60,8 @@ type Config struct {
 	MinConfidence float64
 	// AnyFormat also returns plates of series the plate package does not
 	// know, read without syntax (Country ""), when no known format explains
-	// the text nearly as well. For photographs of plates from anywhere; off
-	// for the cameras, where lettering on vans would pass for plates.
+	// the text nearly as well: for photographs, and for the cameras, whose
+	// tracker keeps lettering on vans out by position and motion.
 	AnyFormat bool
 	// FormatMargin is how much less probable (natural log) a format's
 	// reading may be than the free reading of the same crop and still be

@@ -150,7 +150,10 @@ func (c *Console) StartANPR(ctx context.Context, cfg ANPRConfig) error {
 		if dir == "" {
 			dir = filepath.Join(c.cfg.DataDir, "models", "anpr")
 		}
-		r, err := anpr.NewReader(anpr.Config{ModelDir: dir, Logger: c.cfg.Logger})
+		// AnyFormat: foreign plates of series the plate package does not know
+		// still become passages, marked format unknown; the tracker keeps
+		// van lettering and timestamps out by where they sit and how they move.
+		r, err := anpr.NewReader(anpr.Config{ModelDir: dir, Logger: c.cfg.Logger, AnyFormat: true})
 		if err != nil {
 			return fmt.Errorf("anpr: reader: %w", err)
 		}
