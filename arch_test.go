@@ -24,7 +24,7 @@ var layers = map[string]int{
 	"policy": 3, "zone": 3, "identity": 3, "access": 3, "trail": 3, "live": 3, "hits": 3, "rounds": 3, "footage": 3, "evidence": 3,
 	// base: what the domain is built on
 	"video": 2, "anpr": 2, "audit": 2, "hotlist": 2, "plate": 2, "recording": 2, "playback": 2, "patrolfeed": 2, "ams": 2,
-	"roomdb":   2,
+	"roomdb": 2, "ptz": 2, // ptz: steering cameras over ONVIF
 	"sqlitedb": 1, "assets": 1,
 	"reports": 3, // the DPO's access report and the council's yearly report
 }

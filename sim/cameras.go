@@ -21,6 +21,11 @@ type Camera struct {
 	// The URLs never carry them.
 	Username string
 	Password string
+	// ONVIF is a PTZ camera's device service (http://127.0.0.1:PORT/onvif/
+	// cam05/device_service), with its own login; empty for a fixed camera.
+	ONVIF         string
+	ONVIFUsername string
+	ONVIFPassword string
 }
 
 // WithCredentials returns raw (one of the camera's stream URLs) with the

@@ -21,6 +21,13 @@ type renderer struct {
 	ents  []entity
 	osdPx int
 	osdW  int
+	// view is a PTZ camera's head (nil: a fixed camera). With it, g and bg
+	// are the wider world, drawn into world and cropped into the picture
+	// of size out (onvif_view.go).
+	view  *ptzState
+	world yuvImage
+	out   geom
+	xs    []int
 }
 
 func newRenderer(spec cameraSpec, id string, sched *schedule, w, h int, ttf []byte) (*renderer, error) {
@@ -38,6 +45,10 @@ func newRenderer(spec cameraSpec, id string, sched *schedule, w, h int, ttf []by
 // draw renders the scene as it is at t (since the epoch) into p, with the
 // frame counter and capture time burned in.
 func (r *renderer) draw(p yuvImage, t time.Duration, seq uint64, captured time.Time) {
+	out := p
+	if r.view != nil {
+		p = r.world
+	}
 	p.copyFrom(r.bg)
 	r.ents = r.sched.visible(t, r.ents[:0])
 	switch r.spec.scene {
@@ -45,6 +56,10 @@ func (r *renderer) draw(p yuvImage, t time.Duration, seq uint64, captured time.T
 		r.drawANPR(p, t)
 	default:
 		r.drawSide(p, t)
+	}
+	if r.view != nil {
+		r.xs = cropScale(out, p, r.view.position(captured), r.xs)
+		p = out
 	}
 	r.drawOSD(p, seq, captured)
 	drawStamp(p, seq, captured)

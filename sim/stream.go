@@ -272,6 +272,9 @@ func (st *stream) frame(fault Fault, idr bool) error {
 		if err != nil {
 			return err
 		}
+		if st.cam.ptz != nil {
+			r.attachView(st.cam.ptz)
+		}
 		st.rend = r
 	}
 	if st.enc == nil {

@@ -81,6 +81,7 @@ type Zone struct {
 	byID   map[string]*camState
 	truth  *truthLog
 	patrol *patrolFeed
+	onvif  *onvifServer // the PTZ cameras' ONVIF service (onvif.go)
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -96,6 +97,7 @@ type camState struct {
 	sched   *schedule
 	streams [2]*stream // main, sub
 	fault   atomic.Int32
+	ptz     *ptzState // a PTZ camera's head; nil for a fixed camera
 }
 
 // Start builds the zone and starts serving. The zone runs until ctx ends or
@@ -139,6 +141,9 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 	z := &Zone{cfg: cfg, log: log, epoch: ms, mono: now.Add(-now.UTC().Sub(ms)), ttf: ttf, byID: map[string]*camState{}, cancel: cancel}
 	if err := z.start(ctx); err != nil {
 		cancel()
+		if z.onvif != nil {
+			z.onvif.close()
+		}
 		z.wg.Wait()
 		for _, c := range z.cams {
 			for _, st := range c.streams {
@@ -165,6 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Zone, error) {
 		// The server's own goroutines stop when it is closed; closing it
 		// here ends every session when the parent context ends.
 		z.srv.Close()
+		z.onvif.close()
 	}()
 	return z, nil
 }
@@ -207,6 +213,9 @@ func (z *Zone) start(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := z.startONVIF(); err != nil {
+		return err
+	}
 	z.patrol, err = startPatrols(ctx, z.cfg, z.log)
 	if err != nil {
 		return err
@@ -239,6 +248,11 @@ func (z *Zone) addCamera(i int, params [2]h264Params) error {
 		pub: Camera{ID: id, Name: spec.name, Kind: spec.kind, Address: spec.address,
 			Lat: spec.lat, Lon: spec.lon, MainURL: base + "/main", SubURL: base + "/sub",
 			ANPR: spec.scene == sceneANPR, PTZ: spec.kind == KindPTZVan},
+	}
+	if c.pub.PTZ {
+		c.ptz = newPTZState(time.Now())
+		c.pub.ONVIFUsername = onvifUser
+		c.pub.ONVIFPassword = "Speelhof-" + strconv.Itoa(2000+int(uint64(z.cfg.Seed)%7000))
 	}
 	if spec.auth {
 		c.pub.Username, c.pub.Password = "viewer", "Borgloon-"+strconv.Itoa(1000+int(uint64(z.cfg.Seed)%9000))
@@ -314,6 +328,7 @@ func (z *Zone) Close() error {
 	z.closeOnce.Do(func() {
 		z.cancel()
 		z.srv.Close()
+		z.onvif.close()
 		z.wg.Wait()
 		if z.patrol != nil {
 			z.patrol.wait()
