@@ -123,6 +123,19 @@ GRANT SELECT ON room.schema_version TO ` + ConsoleRole + `;
 GRANT SELECT, INSERT ON room.audit TO ` + ConsoleRole + `;
 GRANT SELECT, INSERT, UPDATE (ended_at) ON room.sessions, room.views TO ` + ConsoleRole + `;
 `,
+	// 2: the review screen's indexes. Its page is "this user's (or this
+	// camera's) entries in a period, newest first, 100 at a time", ordered
+	// by (time_ns, seq) so that equal times page stably: with seq in the
+	// index a backward scan yields the page in order and stops after 100
+	// rows, whatever the period's size. They replace version 1's
+	// (user_name, time_ns) and (subject, time_ns), of which they are a
+	// superset.
+	`
+CREATE INDEX audit_user_review ON room.audit (user_name, time_ns, seq);
+CREATE INDEX audit_subject_review ON room.audit (subject, time_ns, seq);
+DROP INDEX room.audit_user;
+DROP INDEX room.audit_subject;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.
