@@ -1,6 +1,7 @@
 package rounds
 
 import (
+	"context"
 	"crypto/rand"
 	"log/slog"
 	"sync"
@@ -8,7 +9,9 @@ import (
 
 	"github.com/politiezone/zoneconsole/access"
 	"github.com/politiezone/zoneconsole/hits"
+	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/live"
+	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/zone"
 )
 
@@ -24,6 +27,15 @@ type Config struct {
 	DataDir, ZonePath string
 	Logger            *slog.Logger
 	Now               func() time.Time
+	// Presets sends a step's PTZ camera to the preset the step names (nil:
+	// steps with a preset just show the camera where it points).
+	Presets PresetSender
+}
+
+// PresetSender sends a camera to a named preset on behalf of a round's
+// session, deciding and auditing the move itself (the console's ptz.move).
+type PresetSender interface {
+	SendPreset(ctx context.Context, s *identity.Session, cameraID, preset string, why policy.Reason) error
 }
 
 // Runner is a console's virtual patrols: the rounds of the zone, their
@@ -38,6 +50,7 @@ type Runner struct {
 	zonePath string
 	log      *slog.Logger
 	now      func() time.Time
+	presets  PresetSender
 
 	mu   sync.Mutex
 	runs map[*Run]struct{}
@@ -53,7 +66,7 @@ func New(cfg Config) *Runner {
 	}
 	now := cfg.Now
 	return &Runner{access: cfg.Access, live: cfg.Live, desk: cfg.Desk, zone: cfg.Zone, dataDir: cfg.DataDir,
-		zonePath: cfg.ZonePath, log: cfg.Logger, now: func() time.Time { return now().UTC() }, runs: map[*Run]struct{}{}}
+		zonePath: cfg.ZonePath, log: cfg.Logger, now: func() time.Time { return now().UTC() }, runs: map[*Run]struct{}{}, presets: cfg.Presets}
 }
 
 // StopAll stops the running rounds and waits: each writes its report and

@@ -56,6 +56,7 @@ func (r *Run) beginStep(ctx context.Context, idx int) (*stepRun, error) {
 	now := time.Now()
 	st := &stepRun{idx: idx, started: r.c.now(), mono: now, resumed: now, dwell: step.Dwell.Duration}
 	stream := r.stream(step)
+	r.sendPresets(ctx, step)
 	for _, id := range step.Cameras {
 		cam, _ := r.c.zone.Camera(id)
 		sl := &slotRun{cam: cam, status: VisitOpening, first: -1}
@@ -78,6 +79,31 @@ func (r *Run) beginStep(ctx context.Context, idx int) (*stepRun, error) {
 	r.publish(st, false)
 	r.emit(Event{Kind: StepStarted, Step: idx})
 	return st, nil
+}
+
+// presetWait bounds how long a step waits for its cameras to accept the
+// preset: the round goes on (the camera shown where it points) rather than
+// stand still on a camera that does not answer.
+const presetWait = 3 * time.Second
+
+// sendPresets sends the step's PTZ cameras to the step's preset before
+// their views open, so the dispatcher sees the place the round is about.
+// A refusal or a failure is logged and the step runs anyway.
+func (r *Run) sendPresets(ctx context.Context, step zone.RoundStep) {
+	if step.Preset == "" || r.c.presets == nil {
+		return
+	}
+	for _, id := range step.Cameras {
+		if cam, ok := r.c.zone.Camera(id); !ok || !cam.PTZ {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, presetWait)
+		err := r.c.presets.SendPreset(pctx, r.sess, id, step.Preset, r.why)
+		cancel()
+		if err != nil {
+			r.log.Warn("round step preset not sent", "camera", id, "preset", step.Preset, "err", err)
+		}
+	}
 }
 
 // dwell runs the step's clock until it is over. It returns the step to go

@@ -143,6 +143,18 @@ func zoneOf(z *sim.Zone, creds *identity.Credentials) (zone.Zone, error) {
 				return zone.Zone{}, err
 			}
 		}
+		// The PTZ cameras answer ONVIF with a login of their own; their
+		// streams are open, so the credential entry holds the ONVIF login
+		// (the one entry a camera names serves both).
+		if sc.ONVIF != "" {
+			cam.ONVIF = sc.ONVIF
+			if cam.Credential == "" {
+				cam.Credential = sc.ID
+				if err := creds.Set(sc.ID, identity.Credential{Username: sc.ONVIFUsername, Password: sc.ONVIFPassword}); err != nil {
+					return zone.Zone{}, err
+				}
+			}
+		}
 		cam.MainURL, cam.SubURL = stripUser(cam.MainURL), stripUser(cam.SubURL)
 		out.Cameras = append(out.Cameras, cam)
 	}

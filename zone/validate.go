@@ -147,6 +147,13 @@ func validateCamera(ps *problems, i int, c Camera, seen map[string]bool, known m
 			ps.add(key(u.key), where+" "+u.key, "%s", why)
 		}
 	}
+	if c.ONVIF != "" {
+		if why := onvifURLProblem(c.ONVIF); why != "" {
+			ps.add(key("onvif"), where+" onvif", "%s", why)
+		} else if !c.PTZ {
+			ps.add(key("onvif"), where+" onvif", "an ONVIF address on a camera without ptz = true")
+		}
+	}
 	for j, m := range c.Masks {
 		validateMask(ps, at{table: "camera", index: i, sub: "mask", subIndex: j + 1}, fmt.Sprintf("%s mask %d", where, j+1), m)
 	}
@@ -188,6 +195,31 @@ func validateMask(ps *problems, a at, where string, m Mask) {
 // one of them also counts) under which cameras take a password. The zone
 // file is read in review: the password belongs in the credential store.
 var secretParams = []string{"pass", "pwd", "secret", "token", "apikey", "api_key", "auth"}
+
+// onvifURLProblem says what is wrong with an ONVIF device service URL, or
+// "": it is posted to, so http or https only, and a password in it would be
+// in the zone file for every reviewer to read.
+func onvifURLProblem(raw string) string {
+	if strings.IndexFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return "ONVIF URL holds spaces or control characters"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Sprintf("ONVIF URL does not parse: %v", err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	default:
+		return fmt.Sprintf("ONVIF URL scheme %q: only http:// and https://", u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return "ONVIF URL has no host"
+	}
+	if u.User != nil {
+		return "ONVIF URL holds a login; put it in the credential store and name it with credential = \"...\""
+	}
+	return ""
+}
 
 // streamURLProblem says what is wrong with a camera stream URL, or "".
 func streamURLProblem(raw string) string {

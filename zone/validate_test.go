@@ -184,3 +184,16 @@ func FuzzLoadZone(f *testing.F) {
 		}
 	})
 }
+
+// TestValidateONVIF: an ONVIF address is http or https, without a login,
+// and only on a PTZ camera.
+func TestValidateONVIF(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"http://10.0.0.5/onvif/device_service": true, "https://cam.example/onvif/device_service": true,
+		"rtsp://10.0.0.5/onvif": false, "ftp://x/": false, "http:///x": false, "http://u:p@10.0.0.5/": false, "http://a b/": false,
+	} {
+		if got := onvifURLProblem(raw) == ""; got != ok {
+			t.Errorf("%s: accepted %v, want %v (%s)", raw, got, ok, onvifURLProblem(raw))
+		}
+	}
+}

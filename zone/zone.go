@@ -56,7 +56,11 @@ type Camera struct {
 	// (DATA/credentials.enc); the zone file never holds a password.
 	Credential string `toml:"credential,omitempty"`
 	PTZ        bool   `toml:"ptz"`
-	Masks      []Mask `toml:"mask,omitempty"`
+	// ONVIF is a PTZ camera's ONVIF device service
+	// (http://host/onvif/device_service), steered with the login named by
+	// Credential; http or https only, without a password in it.
+	ONVIF string `toml:"onvif,omitempty"`
+	Masks []Mask `toml:"mask,omitempty"`
 	// Record is which stream is recorded: "main" (the default), "sub", or
 	// "off".
 	Record string `toml:"record,omitempty"`
