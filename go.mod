@@ -19,7 +19,7 @@ require (
 require (
 	console.invalid/clocale v0.0.0
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
-	github.com/IOTechSystems/onvif v1.2.2 // indirect
+	github.com/IOTechSystems/onvif v1.2.2
 	github.com/abema/go-mp4 v1.4.1 // indirect
 	github.com/beevik/etree v1.6.0 // indirect
 	github.com/clbanning/mxj/v2 v2.7.0 // indirect
