@@ -177,6 +177,11 @@ func (c *Desk) handleHit(ctx context.Context, s *identity.Session, hitID string,
 	step := HitStep{Time: c.now(), User: s.User.Name}
 	if why == "" {
 		h.Status, step.What = HitConfirmed, "confirm"
+		if h.Quiet {
+			// Confirmed from the quiet list: a real hit now, in the alarm list
+			// (without the alarm: the dispatcher already acted on it).
+			h.Quiet, h.Alerted = false, step.Time
+		}
 	} else {
 		h.Status, h.RejectReason, h.Note, step.What = HitRejected, why, note, "reject"
 		step.Detail = fmt.Sprintf("reason=%s %s", why, note)
