@@ -151,11 +151,11 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	c.zone = cfg.Zone
 	// Grants only for cameras that exist and belong to the operator's
-	// municipality, for at most the zone's limit. The idle lock is not
-	// switched on here: it needs the screens to report activity and offer
-	// the unlock prompt first.
+	// municipality, for at most the zone's limit; sessions lock after the
+	// zone's idle time (the window reports activity and offers the prompt).
 	c.sessions = identity.NewSessions(c.users, c.audit, c.now,
-		identity.WithCameras(c.zone.Resource), identity.WithMaxGrant(c.zone.GrantLimit()))
+		identity.WithCameras(c.zone.Resource), identity.WithMaxGrant(c.zone.GrantLimit()),
+		identity.WithIdleLock(c.zone.IdleLockAfter()))
 	c.access = access.New(c.audit, c.sessions, c.now)
 	if c.cfg.Room == "" {
 		c.cfg.Room = c.zone.Room

@@ -44,9 +44,10 @@ type Deps struct {
 	Accounts     accounts.Console
 	Search       search.Console
 	Playback     playback.Console
+	Idle         Idle // nil: no idle lock (tests of one screen)
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c, Idle: c}
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -34,6 +35,8 @@ type mainScreen struct {
 	playback  *playback.Screen // the playback tab, if the role has one
 	logoutBtn *widget.Button
 	alarm     *widget.Label // the recordings' alarm; hidden when there is none
+	act       *activity     // notices a person at the window (idle lock)
+	lock      *lockPrompt   // the idle lock's prompt while it shows
 }
 
 func newMainScreen(s *shell) *mainScreen {
@@ -52,7 +55,10 @@ func newMainScreen(s *shell) *mainScreen {
 		m.built = append(m.built, t)
 		m.tabs.Append(container.NewTabItem(sc.title(), t.content))
 	}
-	m.tabs.OnSelected = func(*container.TabItem) { m.tabChanged() }
+	m.tabs.OnSelected = func(*container.TabItem) {
+		m.act.mark()
+		m.tabChanged()
+	}
 
 	u := s.sess.User
 	who := widget.NewLabel(fmt.Sprintf("%s — %s", displayName(u), look.RoleLabel(u.Role)))
@@ -71,7 +77,8 @@ func newMainScreen(s *shell) *mainScreen {
 		none.Alignment = fyne.TextAlignCenter
 		body = container.NewCenter(none)
 	}
-	m.content = container.NewBorder(container.NewVBox(header, m.alarm), nil, nil, nil, body)
+	m.act = newActivity(container.NewBorder(container.NewVBox(header, m.alarm), nil, nil, nil, body))
+	m.content = m.act
 	return m
 }
 
@@ -99,6 +106,7 @@ func (m *mainScreen) start() {
 		}
 	}
 	m.followAlarm()
+	m.followIdle()
 }
 
 // followAlarm asks the console for the recordings' alarm now and every few
@@ -155,6 +163,13 @@ func (m *mainScreen) stop() {
 		}
 	}
 	m.built = nil
+	if m.lock != nil {
+		m.lock.hide()
+		m.lock = nil
+	}
+	if dc, ok := m.s.w.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(nil)
+	}
 	m.cancel()
 }
 

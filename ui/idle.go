@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// idleEvery is how often the main screen passes activity on to the console
+// and asks whether the session has locked.
+const idleEvery = time.Second
+
+// Idle is what the idle lock asks of app.Console: the console keeps the
+// clock and the rule (identity's idle lock), the screen only reports that
+// someone is there and offers the password prompt.
+type Idle interface {
+	Touch(s *app.Session) bool
+	Locked(s *app.Session) bool
+	Unlock(ctx context.Context, s *app.Session, password string) error
+}
+
+// activity wraps the main screen to notice a person at the window. Fyne has
+// no global input hook, but on every mouse move it asks each object under
+// the pointer, from the window's root down, for its cursor
+// (desktop.Cursorable); the root wrapper is always among them, so the
+// question is the one place that sees all pointer movement. Keys reach it
+// through the canvas (unfocused) and the tabs through their callback.
+type activity struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	seen    atomic.Bool
+}
+
+func newActivity(content fyne.CanvasObject) *activity {
+	a := &activity{content: content}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+func (a *activity) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(a.content) }
+
+// Cursor notes the movement; children under the pointer set theirs after.
+func (a *activity) Cursor() desktop.Cursor {
+	a.seen.Store(true)
+	return desktop.DefaultCursor
+}
+
+// mark records activity from any other source (a key, a tab).
+func (a *activity) mark() { a.seen.Store(true) }
+
+// followIdle passes activity on to the console once a second (not on every
+// mouse move) and shows the lock prompt when the console says the session
+// has locked. While locked the console refuses every consultation, so the
+// live views end on their next recheck: a locked screen shows no pictures
+// and the audit does not count anyone watching it.
+func (m *mainScreen) followIdle() {
+	idle := m.s.deps.Idle
+	if idle == nil {
+		return
+	}
+	s, sess, ctx := m.s, m.s.sess, m.ctx
+	if dc, ok := s.w.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { m.act.mark() })
+	}
+	s.goDo(func() {
+		t := time.NewTicker(idleEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if m.act.seen.Swap(false) && idle.Touch(sess) {
+				continue
+			}
+			if idle.Locked(sess) {
+				s.do(func() {
+					if s.main == m && m.lock == nil {
+						m.showLock()
+					}
+				})
+			}
+		}
+	})
+}
+
+// lockPrompt is the idle lock's prompt while it shows.
+type lockPrompt struct {
+	pop    *widget.PopUp
+	pw     *widget.Entry
+	unlock *widget.Button
+	msg    *widget.Label
+}
+
+func (l *lockPrompt) hide() { l.pop.Hide() }
+
+// showLock covers the window with the password prompt. It is modal: the
+// tabs under it take no input until the session is unlocked or ended.
+func (m *mainScreen) showLock() {
+	s := m.s
+	u, z := s.sess.User, s.deps.Sessions.Zone()
+	why := widget.NewLabel(lang.L("lock.why", map[string]any{"User": displayName(u),
+		"Minutes": int(z.IdleLockAfter().Minutes())}))
+	why.Wrapping = fyne.TextWrapWord
+	pw := widget.NewPasswordEntry()
+	pw.SetPlaceHolder(lang.L("lock.password"))
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Hide()
+	var unlock *widget.Button
+	try := func() {
+		password := pw.Text
+		pw.SetText("")
+		unlock.Disable()
+		sess, ctx := s.sess, m.ctx
+		s.goDo(func() {
+			err := s.deps.Idle.Unlock(context.WithoutCancel(ctx), sess, password)
+			s.do(func() {
+				if s.main != m || m.lock == nil {
+					return
+				}
+				unlock.Enable()
+				if err != nil {
+					msg.SetText(lang.L("lock.wrong", map[string]any{"Err": err.Error()}))
+					msg.Show()
+					s.w.Canvas().Focus(pw)
+					return
+				}
+				m.lock.hide()
+				m.lock = nil
+			})
+		})
+	}
+	pw.OnSubmitted = func(string) { try() }
+	unlock = widget.NewButtonWithIcon(lang.L("lock.unlock"), theme.LoginIcon(), try)
+	unlock.Importance = widget.HighImportance
+	out := widget.NewButtonWithIcon(lang.L("action.logout"), theme.LogoutIcon(), func() {
+		if m.lock != nil {
+			m.lock.hide()
+			m.lock = nil
+		}
+		s.logout()
+	})
+	title := widget.NewLabel(lang.L("lock.title"))
+	title.TextStyle.Bold = true
+	box := container.NewVBox(title, why, pw, msg, container.NewGridWithColumns(2, out, unlock))
+	pop := widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, box.MinSize().Height+60), box), s.w.Canvas())
+	m.lock = &lockPrompt{pop: pop, pw: pw, unlock: unlock, msg: msg}
+	pop.Show()
+	s.w.Canvas().Focus(pw)
+}
