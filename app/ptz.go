@@ -11,6 +11,7 @@ import (
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/ptz"
+	"github.com/politiezone/zoneconsole/rounds"
 	"github.com/politiezone/zoneconsole/trail"
 )
 
@@ -155,6 +156,9 @@ func (c *Console) SavePreset(ctx context.Context, s *Session, cameraID, name str
 	tok, err := cl.SetPreset(ctx, name)
 	return tok, c.ptzDone(cameraID, PTZOpSavePreset, err)
 }
+
+// The console sends round steps' presets (rounds.Config.Presets).
+var _ rounds.PresetSender = (*Console)(nil)
 
 // SendPreset is GotoPreset for a round step (rounds.PresetSender).
 func (c *Console) SendPreset(ctx context.Context, s *Session, cameraID, preset string, why Reason) error {

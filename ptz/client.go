@@ -136,12 +136,29 @@ func (c *Client) Move(ctx context.Context, pan, tilt, zoom float64) error {
 		return c.Stop(ctx)
 	}
 	return c.fail("move", c.withSetup(ctx, func(prof string) error {
-		tok := xonvif.ReferenceToken(prof)
-		to := xsdDuration(c.cfg.MoveTimeout)
-		req := onvifptz.ContinuousMove{ProfileToken: &tok, Timeout: &to,
-			Velocity: &xonvif.PTZSpeed{PanTilt: &xonvif.Vector2D{X: pan, Y: tilt}, Zoom: &xonvif.Vector1D{X: zoom}}}
+		req := continuousMove{ProfileToken: prof, Timeout: xsdDuration(c.cfg.MoveTimeout)}
+		req.Velocity.PanTilt.X, req.Velocity.PanTilt.Y, req.Velocity.Zoom.X = pan, tilt, zoom
 		return c.call(ctx, c.ptzURL, req, nil)
 	}))
+}
+
+// continuousMove is the library's ptz.ContinuousMove (same elements and
+// prefixes) with the velocity's x and y always written: the library's
+// Vector2D and Vector1D leave a zero out (omitempty), the schema requires
+// both, and a camera may read a missing one as anything.
+type continuousMove struct {
+	XMLName      string `xml:"tptz:ContinuousMove"`
+	ProfileToken string `xml:"tptz:ProfileToken"`
+	Velocity     struct {
+		PanTilt struct {
+			X float64 `xml:"x,attr"`
+			Y float64 `xml:"y,attr"`
+		} `xml:"onvif:PanTilt"`
+		Zoom struct {
+			X float64 `xml:"x,attr"`
+		} `xml:"onvif:Zoom"`
+	} `xml:"tptz:Velocity"`
+	Timeout xsd.Duration `xml:"tptz:Timeout"`
 }
 
 // Stop ends any move, pan, tilt and zoom.

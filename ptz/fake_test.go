@@ -131,6 +131,13 @@ func TestFakeMoveSOAP(t *testing.T) {
 	if m.Profile != "prof1" || m.Timeout != "PT3S" || m.PanTilt.X != 0.5 || m.PanTilt.Y != -0.25 || m.Zoom.X != 0.75 {
 		t.Errorf("move sent %+v\n%s", m, body)
 	}
+	// A zero speed is written, not left out (the schema requires x and y).
+	if err := c.Move(context.Background(), 0, 0.5, 0); err != nil {
+		t.Fatal(err)
+	}
+	if b := f.bodies["ContinuousMove"]; !strings.Contains(b, `<onvif:PanTilt x="0" y="0.5"/>`) || !strings.Contains(b, `<onvif:Zoom x="0"/>`) {
+		t.Errorf("tilt only sent %s", b)
+	}
 	if err := c.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +197,7 @@ func TestFakeTimeout(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+		case <-time.After(1500 * time.Millisecond):
 		}
 	}))
 	defer srv.Close()
