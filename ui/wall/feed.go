@@ -75,11 +75,12 @@ func (f *feed) switchStream(st app.Stream) {
 
 // run opens the view and pumps frames and states until ctx ends. do posts
 // to the UI thread; post wraps it so calls for a replaced feed are dropped.
+// paint does the same for new frames, through the wall's painter.
 //
 // withReads: the view's plate reads are polled with the state (an ANPR
 // camera), and a changed list is posted.
 func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (View, error), st app.Stream,
-	withReads bool, post func(func()), h feedHooks, log *slog.Logger) {
+	withReads bool, post, paint func(func()), h feedHooks, log *slog.Logger) {
 	view, err := open(ctx, st)
 	post(func() { h.opened(err) })
 	if err != nil {
@@ -146,7 +147,7 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 			}
 			f.back = look.CopyFrame(f.back, fr.Image)
 			fr.Release()
-			post(func() {
+			paint(func() {
 				f.front, f.back = f.back, f.front
 				f.frames++
 				h.frame()

@@ -35,6 +35,7 @@ type Screen struct {
 	c    Console
 	open Opener
 
+	painter   *painter // paints the tiles' new frames together
 	wall      *wall
 	tree      *cameraTree
 	reason    *app.Reason   // the justification the wall was opened under
@@ -50,6 +51,8 @@ type Screen struct {
 // New builds the wall tab for env's session; views are opened with open.
 func New(env look.Env, c Console, open Opener) *Screen {
 	s := &Screen{env: env, c: c, open: open, layoutBtn: map[int]*widget.Button{}}
+	s.painter = newPainter(paintEvery, env.Do)
+	env.Go(func() { s.painter.run(env.Ctx) })
 	s.wall = newWall(s)
 	s.tree = newCameraTree(c.Zone(), s.wall)
 	s.wall.onState = s.tree.refresh

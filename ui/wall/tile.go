@@ -121,10 +121,17 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 			}
 		})
 	}
+	paint := func(fn func()) {
+		s.painter.add(func() {
+			if t.feed == f {
+				fn()
+			}
+		})
+	}
 	hooks := feedHooks{opened: t.opened, state: t.setState, frame: t.frameShown, reads: t.showReads, ended: t.ended,
 		recording: t.setRecording}
 	withReads := cam.Kind.ANPR()
-	s.env.Go(func() { f.run(ctx, open, st, withReads, post, hooks, s.env.Log) })
+	s.env.Go(func() { f.run(ctx, open, st, withReads, post, paint, hooks, s.env.Log) })
 }
 
 // parkedCam is what a parked tile showed, and under which justification.
