@@ -20,6 +20,17 @@
 // whatever a client sends. The chain is not signed yet (no checkpoints, no
 // head file): see Verify.
 //
+// Review. AuditAppender.Review is the review screen's query: one user's
+// or one subject's entries in a period, newest first by (time, seq), in
+// keyset pages (After), served by the (user_name, time_ns, seq) and
+// (subject, time_ns, seq) indexes of migration 2; BenchmarkReviewQuery
+// measures its p95 on a generated chain (ROOMDB_REVIEW_ROWS entries).
+//
+// Database URLs. CheckDSN is the one rule for a zone file's database = and
+// `zoneconsole db migrate --database`: postgres://, a host and a database,
+// never a password; WithPassword adds the credential store's (or
+// ZONECONSOLE_DB_PASSWORD's) in memory only.
+//
 // Offline. While the server is unreachable every call fails with an error
 // matching ErrUnavailable, and works again once it is back. A Spool
 // (OpenSpool) in front of a console's AuditAppender is the offline queue:

@@ -55,7 +55,10 @@ func (a *AuditAppender) Review(ctx context.Context, q ReviewQuery) ([]audit.Entr
 	rows, err := a.pool.Query(ctx, `SELECT seq, time_ns, user_name, role, console, action, subject,
 	just_kind, just_text, just_ref, auth_ref, outcome, reason, detail, prev_hash, hash
 FROM room.audit WHERE `+where+` AND time_ns >= $3 AND (time_ns, seq) < ($4, $5)
-ORDER BY time_ns DESC, seq DESC LIMIT $6`, q.User, q.Subject, from, beforeNs, beforeSeq, q.Limit)
+ORDER BY time_ns DESC, seq DESC LIMIT $6`,
+		// Planned for its values each time, never as a cached generic
+		// plan: which index serves depends on which filter is set.
+		pgx.QueryExecModeExec, q.User, q.Subject, from, beforeNs, beforeSeq, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("roomdb: audit review: %w", classify(err))
 	}

@@ -84,6 +84,7 @@ func BenchmarkReviewQuery(b *testing.B) {
 	srv, open := newRoom(b)
 	fillAudit(b, srv.DSN, n)
 	r := open("review")
+	logPlan(b, srv.DSN)
 	for _, by := range []string{"user", "camera"} {
 		b.Run(fmt.Sprintf("%s/rows=%d", by, n), func(b *testing.B) {
 			ctx := context.Background()
@@ -115,6 +116,28 @@ func BenchmarkReviewQuery(b *testing.B) {
 			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
 			b.ReportMetric(float64(got)/float64(b.N), "rows/page")
 		})
+	}
+}
+
+// logPlan logs the plan and timing of the review query for one user and
+// one camera in a 30-day period mid-year, as the server ran it.
+func logPlan(b *testing.B, dsn string) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	to := reviewT0.Add(reviewYear / 2)
+	for _, where := range []string{"user_name = 'user7'", "subject = 'camera:cam-7'"} {
+		rows, _ := conn.Query(ctx, `EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM room.audit WHERE `+where+`
+AND time_ns >= $1 AND (time_ns, seq) < ($2, -9223372036854775808) ORDER BY time_ns DESC, seq DESC LIMIT 100`,
+			to.Add(-30*24*time.Hour).UnixNano(), to.UnixNano())
+		plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s:\n%s", where, strings.Join(plan, "\n"))
 	}
 }
 

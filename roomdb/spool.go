@@ -379,3 +379,19 @@ func (s *Spool) remove(last int64, n int) error {
 	s.pending -= n
 	return nil
 }
+
+// SpoolLog is a Spool seen as the console's audit log: the
+// Append(ctx, audit.Entry) (audit.Receipt, error) that access.New and
+// identity.NewSessions take. A queued entry's Receipt has Seq 0 and a zero
+// Hash (its Time is set); callers that must tell queued from stored use
+// Spool.Append.
+type SpoolLog struct{ s *Spool }
+
+// Log is s as an audit log.
+func (s *Spool) Log() SpoolLog { return SpoolLog{s} }
+
+// Append is Spool.Append without the Queued flag.
+func (l SpoolLog) Append(ctx context.Context, e audit.Entry) (audit.Receipt, error) {
+	rc, err := l.s.Append(ctx, e)
+	return rc.Receipt, err
+}

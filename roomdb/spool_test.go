@@ -128,9 +128,17 @@ func TestSpoolServerStoppedAndRestarted(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // a few failed drains while down
 
+	// The console's stores take the spool as their audit log.
+	var log interface {
+		Append(context.Context, audit.Entry) (audit.Receipt, error)
+	} = s.Log()
+	if rc, err := log.Append(context.Background(), entry("pos-1", "anna", 25)); err != nil || rc.Seq != 0 || rc.Time.IsZero() {
+		t.Fatalf("Log().Append while down: %+v, %v; want a queued receipt (seq 0, a time)", rc, err)
+	}
+
 	srv.Restart(t)
 	waitDrained(t, s)
-	appendAll(t, s, 25, 30, false)
+	appendAll(t, s, 26, 30, false)
 	checkChain(t, srv, r, 30)
 	if got := st.list(); len(got) != 2 || got[0] || !got[1] {
 		t.Errorf("OnState calls %v, want [false true]", got)
