@@ -76,6 +76,7 @@ type Console struct {
 	users    *Users
 	sessions *Sessions
 	access   *access.Gate
+	ptzDesk  ptzDesk // one ONVIF client per steerable camera
 	creds    *Credentials
 	pool     *video.Pool
 	cancel   context.CancelFunc
@@ -189,7 +190,8 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		Plates: plateSource{c}, Rec: rec, Logger: cfg.Logger, Now: c.now})
 	c.Desk = hits.New(hits.Config{Access: c.access, Panels: c.panels, Sessions: c.sessions, Zone: c.zone,
 		Logger: cfg.Logger, Now: c.now})
-	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone,
+	c.ptzDesk.clients = map[string]ptzEntry{}
+	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone, Presets: c,
 		DataDir: cfg.DataDir, ZonePath: cfg.ZonePath, Logger: cfg.Logger, Now: c.now})
 	// Plate reading and the patrol feed: a zone without models or without a
 	// feed still opens; StartDispatch logs what did not start.

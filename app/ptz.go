@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/ptz"
 	"github.com/politiezone/zoneconsole/rounds"
@@ -44,22 +43,11 @@ type Preset = ptz.Preset
 // ONVIF address).
 var ErrNoPTZ = errors.New("camera cannot be steered")
 
-// ptzDetail is the ptz.move entry's detail. It lives here, not in trail,
-// until trail gets its PTZ type (trail.Decode does not know it yet).
-type ptzDetail struct {
-	Op     string  `json:"op"`
-	Pan    float64 `json:"pan,omitempty"`
-	Tilt   float64 `json:"tilt,omitempty"`
-	Zoom   float64 `json:"zoom,omitempty"`
-	Preset string  `json:"preset,omitempty"`
-	Round  string  `json:"round,omitempty"`
-}
-
-func (ptzDetail) Action() audit.Action { return trail.ActPTZ }
+// ptzDetail is the ptz.move entry's detail.
+type ptzDetail = trail.PTZ
 
 // ptzDesk holds one ONVIF client per camera, so each learns the camera's
-// clock and profile once. Keyed by the console in ptzDesks until Console
-// gets a field of its own (see the report).
+// clock and profile once.
 type ptzDesk struct {
 	mu      sync.Mutex
 	clients map[string]ptzEntry
@@ -70,12 +58,7 @@ type ptzEntry struct {
 	c   *ptz.Client
 }
 
-var ptzDesks sync.Map // *Console -> *ptzDesk
-
-func (c *Console) ptz() *ptzDesk {
-	d, _ := ptzDesks.LoadOrStore(c, &ptzDesk{clients: map[string]ptzEntry{}})
-	return d.(*ptzDesk)
-}
+func (c *Console) ptz() *ptzDesk { return &c.ptzDesk }
 
 // CanSteer says whether the session may steer the camera at all (the UI
 // shows the PTZ controls only then): the camera has PTZ and an ONVIF
