@@ -64,12 +64,22 @@ func (a *activity) mark() { a.seen.Store(true) }
 // and the audit does not count anyone watching it.
 func (m *mainScreen) followIdle() {
 	idle := m.s.deps.Idle
-	if idle == nil {
-		return
-	}
 	s, sess, ctx := m.s, m.s.sess, m.ctx
 	if dc, ok := s.w.Canvas().(desktop.Canvas); ok {
-		dc.SetOnKeyDown(func(*fyne.KeyEvent) { m.act.mark() })
+		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+			m.act.mark()
+			if m.wallShown() {
+				m.wall.KeyDown(ev)
+			}
+		})
+		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) {
+			if m.wall != nil {
+				m.wall.KeyUp(ev)
+			}
+		})
+	}
+	if idle == nil {
+		return
 	}
 	s.goDo(func() {
 		t := time.NewTicker(idleEvery)
@@ -92,6 +102,13 @@ func (m *mainScreen) followIdle() {
 			}
 		}
 	})
+}
+
+// wallShown: the wall is the tab on screen, so unfocused keys steer its
+// PTZ camera.
+func (m *mainScreen) wallShown() bool {
+	sel := m.tabs.SelectedIndex()
+	return m.wall != nil && sel >= 0 && sel < len(m.shown) && m.shown[sel].id == "wall"
 }
 
 // lockPrompt is the idle lock's prompt while it shows.

@@ -169,6 +169,7 @@ func (m *mainScreen) stop() {
 	}
 	if dc, ok := m.s.w.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(nil)
+		dc.SetOnKeyUp(nil)
 	}
 	m.cancel()
 }

@@ -104,6 +104,9 @@ func screens() []screen {
 func buildWall(m *mainScreen) tab {
 	w := wall.New(m.env(), m.s.deps.Sessions, m.s.deps.Live)
 	m.wall = w
+	if m.s.deps.Steer != nil {
+		w.SetSteerer(m.s.deps.Steer)
+	}
 	fill := 0
 	if m.s.deps.Sessions.Zone().Simulated {
 		if fill = m.s.wallCameras; fill <= 0 {

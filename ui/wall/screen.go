@@ -36,6 +36,8 @@ type Screen struct {
 	open Opener
 
 	painter   *painter // paints the tiles' new frames together
+	steer     Steerer  // nil: no PTZ from this wall
+	steering  string   // the camera a held PTZ key moves
 	wall      *wall
 	tree      *cameraTree
 	reason    *app.Reason   // the justification the wall was opened under

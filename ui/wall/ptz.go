@@ -1,0 +1,104 @@
+package wall
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/politiezone/zoneconsole/app"
+)
+
+// Steerer is what the wall asks of app.Console to steer a PTZ camera; each
+// call is decided and audited by the console (ptz.move).
+type Steerer interface {
+	CanSteer(s *app.Session, cameraID string) bool
+	Steer(ctx context.Context, s *app.Session, cameraID string, why app.Reason, m app.PTZMove) error
+	StopPTZ(ctx context.Context, s *app.Session, cameraID string, why app.Reason) error
+}
+
+// ptzSpeed is the speed of a key move, a fraction of the camera's top speed.
+const ptzSpeed = 0.5
+
+// SetSteerer lets the wall steer PTZ cameras with the keyboard: the arrows
+// pan and tilt the selected (or enlarged) tile's camera, + and - (or Page
+// Up and Page Down) zoom, for as long as the key is held.
+func (s *Screen) SetSteerer(st Steerer) { s.steer = st }
+
+// keyMove is the move a key asks for, if it is a PTZ key.
+func keyMove(k fyne.KeyName) (app.PTZMove, bool) {
+	switch k {
+	case fyne.KeyLeft:
+		return app.PTZMove{Pan: -ptzSpeed}, true
+	case fyne.KeyRight:
+		return app.PTZMove{Pan: ptzSpeed}, true
+	case fyne.KeyUp:
+		return app.PTZMove{Tilt: ptzSpeed}, true
+	case fyne.KeyDown:
+		return app.PTZMove{Tilt: -ptzSpeed}, true
+	case fyne.KeyPlus, fyne.KeyEqual, fyne.KeyPageUp:
+		return app.PTZMove{Zoom: ptzSpeed}, true
+	case fyne.KeyMinus, fyne.KeyPageDown:
+		return app.PTZMove{Zoom: -ptzSpeed}, true
+	}
+	return app.PTZMove{}, false
+}
+
+// steerTarget is the tile the keys steer: the enlarged one, else the
+// selected one, when it shows a camera the session may steer.
+func (s *Screen) steerTarget() (*tile, bool) {
+	if s.steer == nil || s.stopped {
+		return nil, false
+	}
+	t := s.wall.enlarged
+	if t == nil {
+		t = s.wall.selected
+	}
+	if t == nil || t.feed == nil || !s.steer.CanSteer(s.env.Sess, t.feed.cam.ID) {
+		return nil, false
+	}
+	return t, true
+}
+
+// KeyDown starts a move while a PTZ key is held; it reports whether the key
+// was one. One move per key press, not per repeat: each is an audit entry.
+func (s *Screen) KeyDown(ev *fyne.KeyEvent) bool {
+	m, ok := keyMove(ev.Name)
+	if !ok {
+		return false
+	}
+	t, ok := s.steerTarget()
+	if !ok {
+		return false
+	}
+	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
+	s.steering = cam.ID
+	s.env.Go(func() {
+		if err := s.steer.Steer(s.env.Ctx, sess, cam.ID, why, m); err != nil {
+			s.env.Log.Warn("ptz move", "camera", cam.ID, "err", err)
+			s.env.Do(func() { t.note = err.Error(); t.refreshCaption() })
+		}
+	})
+	return true
+}
+
+// KeyUp stops the camera a PTZ key was moving.
+func (s *Screen) KeyUp(ev *fyne.KeyEvent) bool {
+	if _, ok := keyMove(ev.Name); !ok || s.steering == "" {
+		return false
+	}
+	id := s.steering
+	s.steering = ""
+	var why app.Reason
+	if t, ok := s.steerTarget(); ok && t.feed.cam.ID == id {
+		why = t.feed.why
+	} else {
+		why = s.current()
+	}
+	sess := s.env.Sess
+	s.env.Go(func() {
+		if err := s.steer.StopPTZ(context.WithoutCancel(s.env.Ctx), sess, id, why); err != nil {
+			s.env.Log.Warn("ptz stop", "camera", id, "err", err)
+		}
+	})
+	return true
+}
