@@ -59,9 +59,10 @@ func (a *activity) mark() { a.seen.Store(true) }
 
 // followIdle passes activity on to the console once a second (not on every
 // mouse move) and shows the lock prompt when the console says the session
-// has locked. While locked the console refuses every consultation, so the
-// live views end on their next recheck: a locked screen shows no pictures
-// and the audit does not count anyone watching it.
+// has locked. While locked the console refuses every consultation; the
+// wall ends its views at once and opens them again, under the same
+// justification, on unlock: a locked screen shows no pictures, the audit
+// counts nobody watching it, and the dispatcher finds the wall as it was.
 func (m *mainScreen) followIdle() {
 	idle := m.s.deps.Idle
 	s, sess, ctx := m.s, m.s.sess, m.ctx
@@ -96,6 +97,9 @@ func (m *mainScreen) followIdle() {
 			if idle.Locked(sess) {
 				s.do(func() {
 					if s.main == m && m.lock == nil {
+						if m.wall != nil {
+							m.wall.Lock()
+						}
 						m.showLock()
 					}
 				})
@@ -156,6 +160,9 @@ func (m *mainScreen) showLock() {
 				}
 				m.lock.hide()
 				m.lock = nil
+				if m.wall != nil {
+					m.wall.Unlock()
+				}
 			})
 		})
 	}

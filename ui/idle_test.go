@@ -69,6 +69,8 @@ func TestIdleLock(t *testing.T) {
 	h.login("dispatcher", simzone.DemoPassword)
 	h.until("main screen", func() bool { return h.s.main != nil })
 	m := h.s.main
+	h.prompt().Confirm()
+	h.until("two live tiles", func() bool { return m.wall.Live(1) == 2 })
 
 	t.Run("the pointer and the tabs count as activity", func(t *testing.T) {
 		// Fyne's window asks every object under the pointer for its cursor on
@@ -105,6 +107,9 @@ func TestIdleLock(t *testing.T) {
 		if !strings.Contains(test.RenderObjectToMarkup(m.lock.pop.Content), lang.L("lock.title")) {
 			t.Errorf("the prompt does not say the screen is locked")
 		}
+		if n := m.wall.Live(0); n != 0 {
+			t.Errorf("%d tiles still live behind the lock", n)
+		}
 	})
 
 	t.Run("a wrong password keeps it locked and says why", func(t *testing.T) {
@@ -125,5 +130,6 @@ func TestIdleLock(t *testing.T) {
 		if l.pop.Visible() {
 			t.Errorf("the prompt is still on screen")
 		}
+		h.until("the wall as it was, live again", func() bool { return m.wall.Live(1) == 2 })
 	})
 }

@@ -38,6 +38,7 @@ type Screen struct {
 	painter   *painter // paints the tiles' new frames together
 	steer     Steerer  // nil: no PTZ from this wall
 	steering  string   // the camera a held PTZ key moves
+	locked    bool     // the session is locked: the views are parked
 	wall      *wall
 	tree      *cameraTree
 	reason    *app.Reason   // the justification the wall was opened under
