@@ -3,6 +3,7 @@ package wall
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -30,6 +31,7 @@ type tile struct {
 	parked *parkedCam
 	state  camState
 	note   string // why the tile is not live (a refusal), shown over it
+	fps    fpsMeter
 
 	bg       *canvas.Rectangle
 	img      *canvas.Image
@@ -174,6 +176,7 @@ func (t *tile) clear() {
 	t.feed.cancel()
 	t.feed = nil
 	t.state, t.note = stIdle, ""
+	t.fps.reset()
 	t.img.Image = nil
 	t.img.Refresh()
 	t.showReads(nil)
@@ -253,9 +256,22 @@ func (t *tile) frameShown() {
 	first := t.img.Image == nil
 	t.img.Image = t.feed.front
 	t.img.Refresh()
+	if t.fps.frame(time.Now(), t.feed.frames) && !first {
+		t.stateTxt.Text = t.stateText()
+		t.stateTxt.Refresh()
+	}
 	if first {
 		t.refreshCaption()
 	}
+}
+
+// stateText is the caption's state, with the frames painted per second
+// while live.
+func (t *tile) stateText() string {
+	if t.state == stLive {
+		return stateLabel(t.state) + t.fps.label()
+	}
+	return stateLabel(t.state)
 }
 
 // frames is how many frames the tile has shown, for tests.
@@ -275,7 +291,7 @@ func (t *tile) refreshCaption() {
 	} else {
 		t.caption.Show()
 		t.name.Text = cam.Name
-		t.stateTxt.Text = stateLabel(t.state)
+		t.stateTxt.Text = t.stateText()
 		t.stateTxt.Color = stateColor(t.state)
 		t.dot.Color = stateColor(t.state)
 		t.name.Refresh()
