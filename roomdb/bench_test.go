@@ -3,7 +3,6 @@ package roomdb_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,11 +152,7 @@ func BenchmarkNotifyLatency(b *testing.B) {
 				wait(roomdb.ViewClosed, v.ID, start)
 			}
 			b.StopTimer()
-			slices.Sort(lat)
-			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[(len(lat)*95)/100]), "p95-ms")
-			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+			reportLatencies(b, lat)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package roomdb_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,4 +44,13 @@ func entry(console, user string, i int) audit.Entry {
 		Subject: fmt.Sprintf("camera:cam-%d", i%16), JustKind: "shift", JustText: "watching the station square",
 		Outcome: audit.OutcomeAllowed, Reason: "dispatcher on shift", Detail: fmt.Sprintf("view=%d", i),
 	}
+}
+
+// reportLatencies sorts lat and reports its p50, p95 and maximum.
+func reportLatencies(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[(len(lat)*95)/100]), "p95-ms")
+	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
 }

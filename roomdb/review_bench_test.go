@@ -109,11 +109,7 @@ func BenchmarkReviewQuery(b *testing.B) {
 				got += len(es)
 			}
 			b.StopTimer()
-			slices.Sort(lat)
-			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[(len(lat)*95)/100]), "p95-ms")
-			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+			reportLatencies(b, lat)
 			b.ReportMetric(float64(got)/float64(b.N), "rows/page")
 		})
 	}
