@@ -2,6 +2,8 @@ package wall
 
 import (
 	"context"
+	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -101,4 +103,98 @@ func (s *Screen) KeyUp(ev *fyne.KeyEvent) bool {
 		}
 	})
 	return true
+}
+
+// dragStep quantises a drag's speed, so a drag sends a move only when the
+// speed changes by a step (each move is an audit entry), not per mouse event.
+const dragStep = 0.25
+
+// zoomStopAfter is how long after the last wheel notch the zoom stops.
+const zoomStopAfter = 300 * time.Millisecond
+
+// dragMove is the pan and tilt a drag asks for: the pointer's offset from
+// where the drag began, as a fraction of half the tile, clamped to ±1 and
+// quantised to dragStep. Dragging right pans right, dragging up tilts up.
+func dragMove(offset fyne.Delta, size fyne.Size) app.PTZMove {
+	q := func(v float64) float64 {
+		v = max(-1, min(1, v))
+		return math.Round(v/dragStep) * dragStep
+	}
+	if size.Width <= 0 || size.Height <= 0 {
+		return app.PTZMove{}
+	}
+	return app.PTZMove{Pan: q(float64(offset.DX) / float64(size.Width/2)),
+		Tilt: q(-float64(offset.DY) / float64(size.Height/2))}
+}
+
+// Dragged steers the tile's PTZ camera while the mouse is dragged on it.
+func (t *tile) Dragged(e *fyne.DragEvent) {
+	s := t.w.scr
+	if !t.steerable() {
+		return
+	}
+	t.drag = fyne.Delta{DX: t.drag.DX + e.Dragged.DX, DY: t.drag.DY + e.Dragged.DY}
+	m := dragMove(t.drag, t.Size())
+	if m == t.dragMove {
+		return // the same speed (or still none at the start): no new entry
+	}
+	t.dragging, t.dragMove = true, m
+	s.steerTile(t, m)
+}
+
+// DragEnd stops the camera the drag moved.
+func (t *tile) DragEnd() {
+	if !t.dragging {
+		return
+	}
+	t.dragging, t.drag, t.dragMove = false, fyne.Delta{}, app.PTZMove{}
+	t.w.scr.stopTile(t)
+}
+
+// Scrolled zooms the tile's PTZ camera, and stops it shortly after the
+// last notch of the wheel.
+func (t *tile) Scrolled(e *fyne.ScrollEvent) {
+	if !t.steerable() || e.Scrolled.DY == 0 {
+		return
+	}
+	zoom := ptzSpeed
+	if e.Scrolled.DY < 0 {
+		zoom = -ptzSpeed
+	}
+	s := t.w.scr
+	s.steerTile(t, app.PTZMove{Zoom: zoom})
+	if t.zoomStop != nil {
+		t.zoomStop.Stop()
+	}
+	t.zoomStop = time.AfterFunc(zoomStopAfter, func() { s.env.Do(func() { s.stopTile(t) }) })
+}
+
+// steerable: the tile shows a camera this session may steer.
+func (t *tile) steerable() bool {
+	s := t.w.scr
+	return s.steer != nil && !s.stopped && t.feed != nil && s.steer.CanSteer(s.env.Sess, t.feed.cam.ID)
+}
+
+// steerTile sends a move for the tile's camera under the tile's own
+// justification, off the UI thread.
+func (s *Screen) steerTile(t *tile, m app.PTZMove) {
+	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
+	s.env.Go(func() {
+		if err := s.steer.Steer(s.env.Ctx, sess, cam.ID, why, m); err != nil {
+			s.env.Log.Warn("ptz move", "camera", cam.ID, "err", err)
+		}
+	})
+}
+
+// stopTile stops the tile's camera, if it still shows one.
+func (s *Screen) stopTile(t *tile) {
+	if t.feed == nil || s.steer == nil {
+		return
+	}
+	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
+	s.env.Go(func() {
+		if err := s.steer.StopPTZ(context.WithoutCancel(s.env.Ctx), sess, cam.ID, why); err != nil {
+			s.env.Log.Warn("ptz stop", "camera", cam.ID, "err", err)
+		}
+	})
 }

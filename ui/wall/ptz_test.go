@@ -87,3 +87,58 @@ func TestKeysSteerTheSelectedPTZCamera(t *testing.T) {
 		t.Errorf("the move went under %+v, not the tile's justification %+v", st.why[0], tl.feed.why)
 	}
 }
+
+func TestDragMove(t *testing.T) {
+	size := fyne.NewSize(400, 200)
+	cases := []struct {
+		off  fyne.Delta
+		want app.PTZMove
+	}{
+		{fyne.Delta{}, app.PTZMove{}},
+		{fyne.Delta{DX: 100}, app.PTZMove{Pan: 0.5}},
+		{fyne.Delta{DX: -1000}, app.PTZMove{Pan: -1}},
+		{fyne.Delta{DY: -50}, app.PTZMove{Tilt: 0.5}}, // up tilts up
+		{fyne.Delta{DX: 10, DY: 10}, app.PTZMove{}},   // under a step: no move
+	}
+	for _, c := range cases {
+		if got := dragMove(c.off, size); got != c.want {
+			t.Errorf("dragMove(%+v) = %+v, want %+v", c.off, got, c.want)
+		}
+	}
+}
+
+// TestMouseSteersThePTZTile: a drag sends a move only when its speed
+// changes by a step and stops on release; the wheel zooms and stops
+// shortly after.
+func TestMouseSteersThePTZTile(t *testing.T) {
+	fv := newFakeView()
+	s, l := tileScreen(t, func(context.Context, *app.Session, string, app.Stream, app.Reason) (View, error) {
+		return fv, nil
+	})
+	st := &fakeSteerer{may: true}
+	s.SetSteerer(st)
+	tl := s.wall.tiles[0]
+	s.wall.show(tl, app.Camera{ID: "ptz01"})
+	tl.Resize(fyne.NewSize(400, 200))
+	for range 10 { // 10 px steps: 100 px in all, two quantised speeds
+		tl.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 10}})
+	}
+	tl.DragEnd()
+	l.Until(t, "the drag's moves and its stop", 5*time.Second, func() bool {
+		m, s := st.counts()
+		return m == 2 && s == 1
+	})
+	tl.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 1}})
+	l.Until(t, "zoom and its stop", 5*time.Second, func() bool {
+		m, s := st.counts()
+		return m == 3 && s == 2
+	})
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	want := []app.PTZMove{{Pan: 0.25}, {Pan: 0.5}, {Zoom: ptzSpeed}}
+	for i, m := range st.moves {
+		if m != want[i] {
+			t.Errorf("move %d = %+v, want %+v", i, m, want[i])
+		}
+	}
+}

@@ -32,6 +32,11 @@ type tile struct {
 	state  camState
 	note   string // why the tile is not live (a refusal), shown over it
 	fps    fpsMeter
+	// PTZ with the mouse: the drag so far, the move it sent, the wheel's stop.
+	drag     fyne.Delta
+	dragMove app.PTZMove
+	dragging bool
+	zoomStop *time.Timer
 
 	bg       *canvas.Rectangle
 	img      *canvas.Image
