@@ -148,17 +148,11 @@ func (c *Desk) RejectHit(ctx context.Context, s *identity.Session, hitID string,
 func (c *Desk) handleHit(ctx context.Context, s *identity.Session, hitID string, act audit.Action, why RejectReason, note string) error {
 	b := c.book
 	b.mu.Lock()
-	h, ok := b.byID[hitID]
-	if !ok {
+	h, err := b.claimLocked(hitID)
+	if err != nil {
 		b.mu.Unlock()
-		return fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
+		return err
 	}
-	if h.Status != HitNew || h.handling {
-		st := h.Status
-		b.mu.Unlock()
-		return fmt.Errorf("%w: %s is %s", ErrHitHandled, hitID, st)
-	}
-	h.handling = true
 	detail := h.auditDetail()
 	res := c.hitResource(h)
 	b.mu.Unlock()
@@ -222,3 +216,18 @@ func (c *Desk) SessionActive(s *identity.Session) bool { return c.sessions.IsAct
 // LinkPassage gives the hits raised by the passage's reads its id and
 // vehicle image.
 func (c *Desk) LinkPassage(p anpr.Passage) { c.book.linkPassage(p) }
+
+// claimLocked marks a new hit as being handled, so that of two dispatchers
+// deciding at once only one gets to: the other gets ErrHitHandled. b.mu is
+// held.
+func (b *hitBook) claimLocked(hitID string) (*Hit, error) {
+	h, ok := b.byID[hitID]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
+	}
+	if h.Status != HitNew || h.handling {
+		return nil, fmt.Errorf("%w: %s is %s", ErrHitHandled, hitID, h.Status)
+	}
+	h.handling = true
+	return h, nil
+}

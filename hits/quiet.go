@@ -35,20 +35,15 @@ func (c *Desk) PromoteHit(ctx context.Context, s *identity.Session, hitID string
 	}
 	b := c.book
 	b.mu.Lock()
-	h, ok := b.byID[hitID]
-	if !ok || !h.Quiet {
+	if h, ok := b.byID[hitID]; ok && !h.Quiet {
 		b.mu.Unlock()
-		if !ok {
-			return fmt.Errorf("%w: %s", ErrHitUnknown, hitID)
-		}
 		return fmt.Errorf("%w: %s is not quiet", ErrHitHandled, hitID)
 	}
-	if h.Status != HitNew || h.handling {
-		st := h.Status
+	h, err := b.claimLocked(hitID)
+	if err != nil {
 		b.mu.Unlock()
-		return fmt.Errorf("%w: %s is %s", ErrHitHandled, hitID, st)
+		return err
 	}
-	h.handling = true
 	res := c.hitResource(h)
 	filter := fmt.Sprintf("hit=%s list=%s listed=%s read=%s match=%s", h.ID, h.List, h.Listed, h.Plate, h.Match)
 	b.mu.Unlock()
