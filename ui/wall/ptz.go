@@ -72,14 +72,8 @@ func (s *Screen) KeyDown(ev *fyne.KeyEvent) bool {
 	if !ok {
 		return false
 	}
-	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
-	s.steering = cam.ID
-	s.env.Go(func() {
-		if err := s.steer.Steer(s.env.Ctx, sess, cam.ID, why, m); err != nil {
-			s.env.Log.Warn("ptz move", "camera", cam.ID, "err", err)
-			s.env.Do(func() { t.note = err.Error(); t.refreshCaption() })
-		}
-	})
+	s.steering = t.feed.cam.ID
+	s.steerTile(t, m)
 	return true
 }
 
@@ -90,18 +84,13 @@ func (s *Screen) KeyUp(ev *fyne.KeyEvent) bool {
 	}
 	id := s.steering
 	s.steering = ""
-	var why app.Reason
+	// The justification of the tile that still shows the camera, else the
+	// wall's: the stop is audited like the move.
+	why := s.current()
 	if t, ok := s.steerTarget(); ok && t.feed.cam.ID == id {
 		why = t.feed.why
-	} else {
-		why = s.current()
 	}
-	sess := s.env.Sess
-	s.env.Go(func() {
-		if err := s.steer.StopPTZ(context.WithoutCancel(s.env.Ctx), sess, id, why); err != nil {
-			s.env.Log.Warn("ptz stop", "camera", id, "err", err)
-		}
-	})
+	s.stopCamera(id, why)
 	return true
 }
 
@@ -130,7 +119,7 @@ func dragMove(offset fyne.Delta, size fyne.Size) app.PTZMove {
 // Dragged steers the tile's PTZ camera while the mouse is dragged on it.
 func (t *tile) Dragged(e *fyne.DragEvent) {
 	s := t.w.scr
-	if !t.steerable() {
+	if t.feed == nil || !t.dragging && !t.steerable() { // asked until the drag moves the camera
 		return
 	}
 	t.drag = fyne.Delta{DX: t.drag.DX + e.Dragged.DX, DY: t.drag.DY + e.Dragged.DY}
@@ -176,12 +165,18 @@ func (t *tile) steerable() bool {
 }
 
 // steerTile sends a move for the tile's camera under the tile's own
-// justification, off the UI thread.
+// justification, off the UI thread; a refusal shows on the tile.
 func (s *Screen) steerTile(t *tile, m app.PTZMove) {
 	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
 	s.env.Go(func() {
 		if err := s.steer.Steer(s.env.Ctx, sess, cam.ID, why, m); err != nil {
 			s.env.Log.Warn("ptz move", "camera", cam.ID, "err", err)
+			s.env.Do(func() {
+				if t.feed != nil && t.feed.cam.ID == cam.ID {
+					t.note = err.Error()
+					t.refreshCaption()
+				}
+			})
 		}
 	})
 }
@@ -191,10 +186,16 @@ func (s *Screen) stopTile(t *tile) {
 	if t.feed == nil || s.steer == nil {
 		return
 	}
-	cam, why, sess := t.feed.cam, t.feed.why, s.env.Sess
+	s.stopCamera(t.feed.cam.ID, t.feed.why)
+}
+
+// stopCamera stops a camera off the UI thread; the stop goes out even when
+// the tab is closing, so no camera is left turning.
+func (s *Screen) stopCamera(id string, why app.Reason) {
+	sess := s.env.Sess
 	s.env.Go(func() {
-		if err := s.steer.StopPTZ(context.WithoutCancel(s.env.Ctx), sess, cam.ID, why); err != nil {
-			s.env.Log.Warn("ptz stop", "camera", cam.ID, "err", err)
+		if err := s.steer.StopPTZ(context.WithoutCancel(s.env.Ctx), sess, id, why); err != nil {
+			s.env.Log.Warn("ptz stop", "camera", id, "err", err)
 		}
 	})
 }
