@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/politiezone/zoneconsole/roomdb"
 	"github.com/politiezone/zoneconsole/roomdb/pgtest"
@@ -39,17 +36,7 @@ func TestDBMigrate(t *testing.T) {
 			t.Fatalf("db migrate (run %d) = %d: %s%s", run, code, out, errs)
 		}
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, srv.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n, v int
-	if err := conn.QueryRow(ctx, "SELECT count(*), max(version) FROM room.schema_version").Scan(&n, &v); err != nil {
-		t.Fatal(err)
-	}
-	if n != roomdb.SchemaVersion || v != roomdb.SchemaVersion {
+	if n, v := srv.SchemaVersions(t); n != roomdb.SchemaVersion || v != roomdb.SchemaVersion {
 		t.Errorf("schema_version: %d rows up to %d, want %d", n, v, roomdb.SchemaVersion)
 	}
 

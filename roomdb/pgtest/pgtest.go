@@ -272,3 +272,19 @@ func unavailable(tb testing.TB, format string, args ...any) {
 	}
 	tb.Skipf("pgtest: "+format, args...)
 }
+
+// SchemaVersions reads the room schema's migration record: how many
+// versions are recorded and the latest.
+func (s *Server) SchemaVersions(tb testing.TB) (rows, latest int) {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, s.DSN)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, "SELECT count(*), max(version) FROM room.schema_version").Scan(&rows, &latest); err != nil {
+		tb.Fatal(err)
+	}
+	return rows, latest
+}
