@@ -19,6 +19,11 @@ type Config struct {
 	Room    string // the dispatch room's name
 	Console string // this console's name in the room
 	Audit   AuditConfig
+	// AllowOffline opens the room although its server does not answer
+	// now: a console that starts during an outage spools its audit and
+	// writes its presence when the server is back (the schema is then
+	// checked by the first write, which fails on a wrong one).
+	AllowOffline bool
 }
 
 // Room is one console's handle on the room's database: the audit chain,
@@ -47,6 +52,9 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	}
 	var v int
 	if err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM room.schema_version").Scan(&v); err != nil {
+		if err = classify(err); cfg.AllowOffline && errors.Is(err, ErrUnavailable) {
+			return &Room{cfg: cfg, pool: pool, audit: NewAuditAppender(pool, cfg.Audit)}, nil
+		}
 		pool.Close()
 		return nil, fmt.Errorf("roomdb: open room %s: reading the schema version (run `zoneconsole db migrate`): %w", cfg.Room, classify(err))
 	}
@@ -178,4 +186,23 @@ func (r *Room) end(ctx context.Context, table, what string, id int64) error {
 		return fmt.Errorf("roomdb: close %s %d in room %s: %w", what, id, r.cfg.Room, ErrNotOpen)
 	}
 	return nil
+}
+
+// closeConsoleRows ends the open sessions and views of this console name
+// whose ids are not in keep, and says how many it ended.
+func (r *Room) closeConsoleRows(ctx context.Context, keep map[int64]bool) (int64, error) {
+	ids := make([]int64, 0, len(keep))
+	for id := range keep {
+		ids = append(ids, id)
+	}
+	var n int64
+	for _, table := range []string{"views", "sessions"} {
+		tag, err := r.pool.Exec(ctx, "UPDATE room."+table+` SET ended_at = now()
+WHERE room = $1 AND console = $2 AND ended_at IS NULL AND NOT (id = ANY($3))`, r.cfg.Room, r.cfg.Console, ids)
+		if err != nil {
+			return n, fmt.Errorf("roomdb: closing the %s an earlier run of %s left open: %w", table, r.cfg.Console, classify(err))
+		}
+		n += tag.RowsAffected()
+	}
+	return n, nil
 }
