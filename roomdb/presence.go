@@ -140,7 +140,9 @@ func (p *Presence) Sessions() []Session {
 		}
 	}
 	p.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID
+	})
 	return out
 }
 
@@ -155,7 +157,9 @@ func (p *Presence) Views() []View {
 		}
 	}
 	p.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID
+	})
 	return out
 }
 
