@@ -68,11 +68,15 @@ type PassageInjector interface {
 // Console is the facade the UI drives. Every consultation goes through it:
 // it asks the policy, writes the audit entry, and only then hands over pixels.
 type Console struct {
-	cfg      Config
-	log      *slog.Logger
-	now      func() time.Time
-	zone     Zone
-	audit    *audit.Log
+	cfg   Config
+	log   *slog.Logger
+	now   func() time.Time
+	zone  Zone
+	audit *audit.Log
+	// trail is where entries are written: the console's audit, and the
+	// room's chain when the zone names a room database.
+	trail    trailLog
+	room     *room // nil: a console on its own
 	users    *Users
 	sessions *Sessions
 	access   *access.Gate
@@ -138,9 +142,6 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.closeOrphanIntervals(ctx); err != nil {
-		return nil, err
-	}
 	if c.creds, err = OpenCredentials(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -151,16 +152,35 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		return nil, fmt.Errorf("zone %s: %w", cfg.Zone.Name, err)
 	}
 	c.zone = cfg.Zone
-	// Grants only for cameras that exist and belong to the operator's
-	// municipality, for at most the zone's limit; sessions lock after the
-	// zone's idle time (the window reports activity and offers the prompt).
-	c.sessions = identity.NewSessions(c.users, c.audit, c.now,
-		identity.WithCameras(c.zone.Resource), identity.WithMaxGrant(c.zone.GrantLimit()),
-		identity.WithIdleLock(c.zone.IdleLockAfter()))
-	c.access = access.New(c.audit, c.sessions, c.now)
 	if c.cfg.Room == "" {
 		c.cfg.Room = c.zone.Room
 	}
+	c.trail = trailLog{local: c.audit}
+	var roomOpts []identity.Option
+	if c.zone.Database != "" {
+		// Another console's session or view changed: a guard here may have
+		// lost (or found) the team chief who supervises them.
+		recheck := func() {
+			if c.live != nil {
+				c.live.Recheck()
+			}
+		}
+		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck); err != nil {
+			return nil, err
+		}
+		c.trail.room = c.room.spool
+		roomOpts = append(roomOpts, identity.WithRoom(roomSessions{c.room}))
+	}
+	if err := c.closeOrphanIntervals(ctx); err != nil {
+		return nil, err
+	}
+	// Grants only for cameras that exist and belong to the operator's
+	// municipality, for at most the zone's limit; sessions lock after the
+	// zone's idle time (the window reports activity and offers the prompt).
+	c.sessions = identity.NewSessions(c.users, c.trail, c.now, append([]identity.Option{
+		identity.WithCameras(c.zone.Resource), identity.WithMaxGrant(c.zone.GrantLimit()),
+		identity.WithIdleLock(c.zone.IdleLockAfter())}, roomOpts...)...)
+	c.access = access.New(c.trail, c.sessions, c.now)
 	c.pool = video.NewPool(ctx, cfg.Logger)
 	// The wall does not depend on the recordings: a recordings store that
 	// will not open is an alarm and a log line, not a console that will not
@@ -186,8 +206,12 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		}
 	}
 	c.panels = access.NewPanels(c.access)
+	var views live.Room
+	if c.room != nil {
+		views = roomViews{c.room}
+	}
 	c.live = live.New(live.Config{Access: c.access, Panels: c.panels, Creds: c.creds, Pool: c.pool, Zone: c.zone,
-		Plates: plateSource{c}, Rec: rec, Logger: cfg.Logger, Now: c.now})
+		Plates: plateSource{c}, Rec: rec, Room: views, Logger: cfg.Logger, Now: c.now})
 	c.Desk = hits.New(hits.Config{Access: c.access, Panels: c.panels, Sessions: c.sessions, Zone: c.zone,
 		Logger: cfg.Logger, Now: c.now})
 	c.ptzDesk.clients = map[string]ptzEntry{}
@@ -237,6 +261,9 @@ func (c *Console) Close() error {
 		if c.users != nil {
 			errs = append(errs, c.users.Close())
 		}
+		if c.room != nil {
+			errs = append(errs, c.room.close())
+		}
 		if c.audit != nil {
 			errs = append(errs, c.audit.Close())
 		}
@@ -258,7 +285,7 @@ func (c *Console) closeOrphanIntervals(ctx context.Context) error {
 		stop := audit.Entry{User: e.User, Role: e.Role, Console: e.Console, Action: trail.ActLiveStop,
 			Subject: e.Subject, JustKind: e.JustKind, JustText: e.JustText, JustRef: e.JustRef, AuthRef: e.AuthRef,
 			Outcome: audit.OutcomeAllowed, Detail: trail.MustEncode(trail.LiveStop{View: trail.ViewOf(e), Ended: "console_restart"}, trail.Facts{})}
-		if _, err := c.audit.Append(ctx, stop); err != nil {
+		if _, err := c.trail.Append(ctx, stop); err != nil {
 			return fmt.Errorf("closing interval left open by a crash: %w", err)
 		}
 		c.log.Warn("closed a live interval left open by a crash", "user", e.User, "subject", e.Subject, "since", e.Time)

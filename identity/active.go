@@ -177,6 +177,7 @@ func (s *Sessions) endSessionsOf(ctx context.Context, name string) {
 	}
 	s.mu.Unlock()
 	for _, sess := range ended {
+		s.unpublished(sess)
 		if err := s.auditLogout(ctx, sess, CodeAccountChanged); err != nil {
 			s.users.log.Error("session ended, logout not audited", "user", name, "session", sess.ID, "err", err)
 		}

@@ -24,6 +24,7 @@ type config struct {
 	maxGrant    time.Duration
 	cameras     CameraLookup
 	userRecheck time.Duration
+	room        Room
 }
 
 // WithIdleLock locks a session that has not been touched (Touch) for d:

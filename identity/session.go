@@ -114,6 +114,7 @@ func (s *Sessions) Login(ctx context.Context, name, password, console, room stri
 	s.mu.Lock()
 	s.byID[sess.ID] = &live{sess: sess, active: now, checked: now}
 	s.mu.Unlock()
+	s.published(sess)
 	return sess, nil
 }
 
@@ -158,6 +159,7 @@ func (s *Sessions) Logout(ctx context.Context, sess *Session) error {
 	if !ok {
 		return nil
 	}
+	s.unpublished(sess)
 	return s.auditLogout(ctx, sess, policy.CodeAllowed)
 }
 
@@ -204,6 +206,9 @@ func (s *Sessions) Subject(sess *Session) policy.Subject {
 			sub.SupervisorPresent = true
 			break
 		}
+	}
+	if !sub.SupervisorPresent {
+		sub.SupervisorPresent = s.supervisedElsewhere(sess)
 	}
 	for _, g := range s.grants {
 		if g.To == sess.User.Name {

@@ -94,6 +94,7 @@ func (c *Views) Open(ctx context.Context, s *identity.Session, cameraID string, 
 	c.mu.Lock()
 	c.views[id] = v
 	c.mu.Unlock()
+	c.room.ViewOpened(s, v.watch())
 	return v, nil
 }
 
@@ -231,8 +232,12 @@ func (v *View) end(code string) error {
 		release()
 	}
 	v.c.mu.Lock()
+	_, listed := v.c.views[v.ID]
 	delete(v.c.views, v.ID)
 	v.c.mu.Unlock()
+	if listed {
+		v.c.room.ViewEnded(v.ID)
+	}
 	dur := v.c.now().Sub(v.opened).Round(time.Millisecond)
 	// A background context: the stop must be written even when the caller's
 	// context is already cancelled (console shutting down).
@@ -256,7 +261,8 @@ type Watch struct {
 	Reason  policy.Reason
 }
 
-// Watching lists who watches which camera on this console, since when and why.
+// Watching lists who watches which camera in the room (this console's views
+// and, in a room of several consoles, the others'), since when and why.
 // It is itself a consultation of personal data, so it is checked and audited.
 // The team chief's panel refreshes every few seconds: that is one consultation
 // going on, audited when it starts and again every WatchAuditEvery, and
@@ -265,7 +271,9 @@ func (c *Views) Watching(ctx context.Context, s *identity.Session) ([]Watch, err
 	if err := c.panels.Consult(ctx, s, "live", policy.ActLiveReview, trail.LiveReview{Panel: "live"}); err != nil {
 		return nil, err
 	}
-	return c.watches(), nil
+	out := append(c.watches(), c.room.Elsewhere()...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
+	return out, nil
 }
 
 // WatchAuditEvery is how often a live panel that stays open is audited again.
@@ -276,11 +284,15 @@ func (c *Views) watches() []Watch {
 	defer c.mu.Unlock()
 	out := make([]Watch, 0, len(c.views))
 	for _, v := range c.views {
-		out = append(out, Watch{ViewID: v.ID, User: v.sess.User.Name, Role: v.sess.User.Role,
-			Console: v.sess.Console, Camera: v.Camera, Since: v.opened, Reason: v.why})
+		out = append(out, v.watch())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
 	return out
+}
+
+func (v *View) watch() Watch {
+	return Watch{ViewID: v.ID, User: v.sess.User.Name, Role: v.sess.User.Role,
+		Console: v.sess.Console, Camera: v.Camera, Since: v.opened, Reason: v.why}
 }
 
 // recheckViews ends the views whose ground is gone: a guard's supervising

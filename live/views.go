@@ -48,6 +48,7 @@ type Config struct {
 	Zone   zone.Zone
 	Plates PlateReads // nil: no overlay
 	Rec    Recorder   // nil: recording unknown
+	Room   Room       // nil: this console is the room
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -64,6 +65,7 @@ type Views struct {
 	zone   zone.Zone
 	plates PlateReads
 	rec    Recorder
+	room   Room
 	log    *slog.Logger
 	now    func() time.Time
 
@@ -87,11 +89,14 @@ func New(cfg Config) *Views {
 	if cfg.Plates == nil {
 		cfg.Plates = noPlates{}
 	}
+	if cfg.Room == nil {
+		cfg.Room = aloneRoom{}
+	}
 	if cfg.Panels == nil {
 		cfg.Panels = access.NewPanels(cfg.Access)
 	}
 	now := cfg.Now
-	return &Views{access: cfg.Access, panels: cfg.Panels, creds: cfg.Creds, pool: cfg.Pool, zone: cfg.Zone, plates: cfg.Plates, rec: cfg.Rec,
+	return &Views{access: cfg.Access, panels: cfg.Panels, creds: cfg.Creds, pool: cfg.Pool, zone: cfg.Zone, plates: cfg.Plates, rec: cfg.Rec, room: cfg.Room,
 		log: cfg.Logger.With("component", "live"), now: func() time.Time { return now().UTC() }, views: map[string]*View{}}
 }
 

@@ -65,6 +65,9 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	return &Room{cfg: cfg, pool: pool, audit: NewAuditAppender(pool, cfg.Audit)}, nil
 }
 
+// Name is the room's name.
+func (r *Room) Name() string { return r.cfg.Room }
+
 // Audit is the room's audit chain.
 func (r *Room) Audit() *AuditAppender { return r.audit }
 

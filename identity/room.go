@@ -1,0 +1,37 @@
+package identity
+
+// Room shares the session table with the dispatch room's other consoles:
+// the sessions of this console are published to it, and it says who is
+// logged in at the others (a room database's presence, kept in memory:
+// Subject asks it on every decision). Without it (WithRoom not given) the
+// console is a room of its own.
+type Room interface {
+	// SessionOpened and SessionEnded publish a session of this console;
+	// they must not block on the network.
+	SessionOpened(s *Session)
+	SessionEnded(s *Session)
+	// TeamChiefElsewhere says whether a team chief other than user is
+	// logged in at another console of room.
+	TeamChiefElsewhere(room, user string) bool
+}
+
+// WithRoom shares the sessions with the room's other consoles: a guard is
+// supervised by a team chief logged in at any console of the room.
+func WithRoom(r Room) Option { return func(c *config) { c.room = r } }
+
+func (s *Sessions) published(sess *Session) {
+	if s.cfg.room != nil {
+		s.cfg.room.SessionOpened(sess)
+	}
+}
+
+func (s *Sessions) unpublished(sess *Session) {
+	if s.cfg.room != nil {
+		s.cfg.room.SessionEnded(sess)
+	}
+}
+
+// supervisedElsewhere is the room's half of Subject's supervision rule.
+func (s *Sessions) supervisedElsewhere(sess *Session) bool {
+	return s.cfg.room != nil && sess.Room != "" && s.cfg.room.TeamChiefElsewhere(sess.Room, sess.User.Name)
+}
