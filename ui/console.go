@@ -46,9 +46,10 @@ type Deps struct {
 	Playback     playback.Console
 	Idle         Idle         // nil: no idle lock (tests of one screen)
 	Steer        wall.Steerer // nil: no PTZ from the wall
+	Room         Room         // nil: no room line
 }
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c, Idle: c, Steer: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c, Idle: c, Steer: c, Room: c}
 }

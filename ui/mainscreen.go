@@ -35,6 +35,7 @@ type mainScreen struct {
 	playback  *playback.Screen // the playback tab, if the role has one
 	logoutBtn *widget.Button
 	alarm     *widget.Label // the recordings' alarm; hidden when there is none
+	roomLine  *widget.Label // the room's server is out of reach; hidden otherwise
 	act       *activity     // notices a person at the window (idle lock)
 	lock      *lockPrompt   // the idle lock's prompt while it shows
 }
@@ -70,6 +71,7 @@ func newMainScreen(s *shell) *mainScreen {
 	m.alarm.TextStyle.Bold = true
 	m.alarm.Truncation = fyne.TextTruncateEllipsis
 	m.alarm.Hide()
+	m.roomLine = newRoomLine()
 
 	var body fyne.CanvasObject = m.tabs
 	if len(m.shown) == 0 {
@@ -77,7 +79,7 @@ func newMainScreen(s *shell) *mainScreen {
 		none.Alignment = fyne.TextAlignCenter
 		body = container.NewCenter(none)
 	}
-	m.act = newActivity(container.NewBorder(container.NewVBox(header, m.alarm), nil, nil, nil, body))
+	m.act = newActivity(container.NewBorder(container.NewVBox(header, m.alarm, m.roomLine), nil, nil, nil, body))
 	m.content = m.act
 	return m
 }
@@ -106,6 +108,7 @@ func (m *mainScreen) start() {
 		}
 	}
 	m.followAlarm()
+	m.followRoom()
 	m.followIdle()
 }
 
