@@ -38,6 +38,9 @@ type activity struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 	seen    atomic.Bool
+	// focused and text are what typing saw last (UI thread only).
+	focused fyne.Focusable
+	text    string
 }
 
 func newActivity(content fyne.CanvasObject) *activity {
@@ -56,6 +59,33 @@ func (a *activity) Cursor() desktop.Cursor {
 
 // mark records activity from any other source (a key, a tab).
 func (a *activity) mark() { a.seen.Store(true) }
+
+// typing notes activity in a focused text field, which keeps its keys to
+// itself (the canvas's key callbacks see only unfocused keys): a new focus,
+// or a change of the focused field's text since the last look. It runs on
+// the UI thread, once per idle tick, so typing a long justification or a
+// search does not lock the screen under the dispatcher's hands.
+func (a *activity) typing(c fyne.Canvas) {
+	f := c.Focused()
+	text, isText := fieldText(f)
+	if f != a.focused || (isText && text != a.text) {
+		if f != nil {
+			a.mark()
+		}
+		a.focused, a.text = f, text
+	}
+}
+
+// fieldText is the text of a focused text field.
+func fieldText(f fyne.Focusable) (string, bool) {
+	switch e := f.(type) {
+	case *widget.Entry:
+		return e.Text, true
+	case *widget.SelectEntry:
+		return e.Text, true
+	}
+	return "", false
+}
 
 // followIdle passes activity on to the console once a second (not on every
 // mouse move) and shows the lock prompt when the console says the session
@@ -91,6 +121,8 @@ func (m *mainScreen) followIdle() {
 				return
 			case <-t.C:
 			}
+			// Seen at the next tick: the field is read on the UI thread.
+			s.do(func() { m.act.typing(s.w.Canvas()) })
 			if m.act.seen.Swap(false) && idle.Touch(sess) {
 				continue
 			}

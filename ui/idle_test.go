@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/simzone"
@@ -89,6 +90,23 @@ func TestIdleLock(t *testing.T) {
 		m.tabs.SelectIndex(len(m.tabs.Items) - 1)
 		h.until("tab activity passed to the console", func() bool { return idle.touched() > before })
 		m.tabs.SelectIndex(0)
+	})
+
+	t.Run("typing in a focused field counts as activity", func(t *testing.T) {
+		// The test goroutine is the UI thread here (the loop runs what the
+		// shell posts while until polls).
+		e := widget.NewEntry()
+		pop := widget.NewModalPopUp(e, h.w.Canvas())
+		pop.Show()
+		h.w.Canvas().Focus(e)
+		h.until("the focus seen", func() bool { return m.act.focused == fyne.Focusable(e) })
+		for range 3 {
+			m.act.seen.Store(false)
+			before := idle.touched()
+			test.Type(e, "x")
+			h.until("typing passed to the console", func() bool { return idle.touched() > before })
+		}
+		pop.Hide()
 	})
 
 	t.Run("no activity, no touch", func(t *testing.T) {
