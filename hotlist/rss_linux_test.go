@@ -23,7 +23,10 @@ import (
 var rssMB = flag.Int("hotlist.rss-mb", 0, "TestImportRSS: size in MB of the generated CSV and JSON files (0: skip)")
 
 // maxRSSRatio is the bound of issue 16 item 7: a 1 GiB file imports in
-// under 2 GiB of resident memory.
+// under 2 GiB of resident memory, so the peak is at most twice the file.
+// At 200 MB the CSV import peaks at about 1.7 and the JSON one (fewer,
+// longer entries) at about 1; below ~100 MB the runtime's fixed ~25 MB is
+// no longer small next to the file, which is why plain `go test` skips.
 const maxRSSRatio = 2.0
 
 // TestImportRSS writes a CSV and a JSON list of about -hotlist.rss-mb MB,
@@ -84,6 +87,10 @@ func TestImportRSSChild(t *testing.T) {
 	}
 	if res.Entries != want {
 		t.Fatalf("imported %d entries, want %d", res.Entries, want)
+	}
+	// The peak must include the matcher's index, the import's largest part.
+	if st := s.Matcher().Stats(); len(st) != 1 || st[0].Entries != want || st[0].Keys < want {
+		t.Fatalf("matcher holds %+v, want the %d entries indexed", st, want)
 	}
 }
 

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"hash/maphash"
 	"math"
 	"strings"
 	"time"
@@ -22,12 +21,9 @@ type Builder struct {
 	intern  map[string]uint32
 	country []string
 
-	// During an import only (AddUnique): the hash of each entry's dupKey
-	// to its index in recs, the rare different entry whose hash clashes
-	// with another's, and the valid entries past MaxListEntries.
-	seed     maphash.Seed
-	seen     map[uint64]uint32
-	clashes  map[dupKey]uint32
+	// During an import only (AddUnique): the entries filed so far, by the
+	// hash of their dupKey (dupSet), and the valid entries past MaxListEntries.
+	seen     dupSet
 	overflow int
 }
 
@@ -134,27 +130,8 @@ func (b *Builder) AddUnique(e entry.Entry) (firstLine int, dup bool) {
 		b.overflow++ // cannot happen for a validated entry; still never lost silently
 		return 0, false
 	}
-	if b.seen == nil {
-		b.seed = maphash.MakeSeed()
-		b.seen = make(map[uint64]uint32)
-	}
-	// The hash costs 12 bytes per entry where the key would cost 40; the
-	// packed entry itself settles whether equal hashes are equal entries.
-	k := r.dupKey()
-	h := maphash.Comparable(b.seed, k)
-	if i, ok := b.seen[h]; ok {
-		if b.recs.at(int(i)).dupKey() == k {
-			return int(b.recs.at(int(i)).line), true
-		}
-		if j, ok := b.clashes[k]; ok {
-			return int(b.recs.at(int(j)).line), true
-		}
-		if b.clashes == nil {
-			b.clashes = make(map[dupKey]uint32)
-		}
-		b.clashes[k] = uint32(b.recs.len())
-	} else {
-		b.seen[h] = uint32(b.recs.len())
+	if i, ok := b.seen.insert(&b.recs, r.dupKey()); !ok {
+		return int(b.recs.at(i).line), true
 	}
 	b.recs.add(r)
 	return 0, false
@@ -164,9 +141,12 @@ func (b *Builder) AddUnique(e entry.Entry) (firstLine int, dup bool) {
 // MaxListEntries included.
 func (b *Builder) Count() int { return b.recs.len() + b.overflow }
 
-// DoneAdding drops what only AddUnique needs, before the index is built.
+// DoneAdding drops what only adding needs (the duplicate set and the
+// string intern map, a quarter of a national list's builder), so that the
+// store and the index are written without it. Nothing may be added after.
 func (b *Builder) DoneAdding() {
-	b.seen, b.clashes = nil, nil
+	b.seen = dupSet{}
+	b.intern = nil
 }
 
 // Len is the number of entries filed.

@@ -2,7 +2,6 @@ package match
 
 import (
 	"math"
-	"math/bits"
 	"time"
 	"unsafe"
 
@@ -126,11 +125,13 @@ func (b *Builder) build(t *classTable) *listIndex {
 	for p := 1; p < len(ix.upTo); p++ {
 		ix.upTo[p] += ix.upTo[p-1]
 	}
-	// About one posting per bucket; the fingerprint drops most strangers.
-	lg := bits.Len(uint(nkeys/2)) + 1
-	if lg < 4 {
-		lg = 4
-	}
+	// About one posting per bucket, the fingerprint dropping most
+	// strangers: the power of two nearest the postings, 0.7 to 1.4 of them
+	// per bucket. Rounding up gave 1 to 2 buckets a posting, so a directory
+	// of up to 8 bytes a posting, at some list sizes the largest array of
+	// an import (TestImportRSS), for a bucket scan that is one cache line
+	// either way.
+	lg := max(int(math.Round(math.Log2(float64(max(nkeys, 1))))), 4)
 	ix.shift = uint(64 - lg)
 	nb := 1 << lg
 	hiBits := min(8, lg)
@@ -150,18 +151,26 @@ func (b *Builder) build(t *classTable) *listIndex {
 	ix.post = make([]uint32, nkeys)
 	adviseHuge(ix.dir)
 	adviseHuge(ix.post)
+	// The groups: runs groups[g]..groups[g+1]-1 form group g; one run may
+	// exceed the budget. The scratch is made once, for the largest group:
+	// grown group by group, it left each smaller array as garbage that no
+	// collection frees before the build ends, a third more at the peak.
 	budget := max(nkeys/groupsPerBuild+1, 1<<12)
-	var runs []uint64
+	groups, largest := []int{0}, 0
 	for g0 := 0; g0 < nruns; {
-		g1 := g0 + 1 // runs g0..g1-1 form the group; one run may exceed the budget
+		g1 := g0 + 1
 		for g1 < nruns && start[g1+1]-start[g0] <= budget {
 			g1++
 		}
+		groups = append(groups, g1)
+		largest = max(largest, start[g1]-start[g0])
+		g0 = g1
+	}
+	scratch := make([]uint64, largest)
+	for g := 0; g+1 < len(groups); g++ {
+		g0, g1 := groups[g], groups[g+1]
 		base := start[g0]
-		if n := start[g1] - base; cap(runs) < n {
-			runs = make([]uint64, n)
-		}
-		runs = runs[:start[g1]-base]
+		runs := scratch[:start[g1]-base]
 		// Pass 2: the group's postings into their runs, tagged with the
 		// low bucket bits.
 		var fill [1<<8 + 1]int
@@ -182,7 +191,6 @@ func (b *Builder) build(t *classTable) *listIndex {
 		for r := g0; r < g1; r++ {
 			ix.sortRun(runs[start[r]-base:start[r+1]-base], r<<loBits, loBits, start[r])
 		}
-		g0 = g1
 	}
 	ix.dir[nb] = uint32(nkeys)
 	return ix
