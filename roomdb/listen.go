@@ -17,6 +17,7 @@ type Channel string
 const (
 	ChannelSessions Channel = "room_sessions" // a session opened or closed
 	ChannelViews    Channel = "room_views"    // a view opened or closed
+	ChannelHits     Channel = "room_hits"     // a hit decided
 )
 
 // EventKind says what changed.
@@ -28,14 +29,16 @@ const (
 	SessionClosed EventKind = "session.closed"
 	ViewOpened    EventKind = "view.opened"
 	ViewClosed    EventKind = "view.closed"
+	HitDecided    EventKind = "hit.decided"
 )
 
 // Event is one change in the room, as committed by any console. Session is
-// set for the session kinds, View for the view kinds.
+// set for the session kinds, View for the view kinds, Hit for HitDecided.
 type Event struct {
 	Kind    EventKind
 	Session Session
 	View    View
+	Hit     Hit
 }
 
 // Listener receives the room's changes on one connection of its own
@@ -52,10 +55,10 @@ type Listener struct {
 // when none is given). Only this room's events are delivered.
 func (r *Room) Listen(ctx context.Context, channels ...Channel) (*Listener, error) {
 	if len(channels) == 0 {
-		channels = []Channel{ChannelSessions, ChannelViews}
+		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits}
 	}
 	for _, c := range channels {
-		if c != ChannelSessions && c != ChannelViews {
+		if c != ChannelSessions && c != ChannelViews && c != ChannelHits {
 			return nil, fmt.Errorf("roomdb: listen: unknown channel %q", c)
 		}
 	}
@@ -119,6 +122,13 @@ type wireRow struct {
 }
 
 func decodeEvent(c Channel, payload string) (Event, string, error) {
+	if c == ChannelHits {
+		var h hitRow
+		if err := json.Unmarshal([]byte(payload), &h); err != nil {
+			return Event{}, "", fmt.Errorf("notification on %s: %w", c, err)
+		}
+		return Event{Kind: HitDecided, Hit: h.hit()}, h.Room, nil
+	}
 	var w wireRow
 	if err := json.Unmarshal([]byte(payload), &w); err != nil {
 		return Event{}, "", fmt.Errorf("notification on %s: %w", c, err)

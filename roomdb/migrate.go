@@ -136,6 +136,34 @@ CREATE INDEX audit_subject_review ON room.audit (subject, time_ns, seq);
 DROP INDEX room.audit_user;
 DROP INDEX room.audit_subject;
 `,
+	// 3: the room's hits. Every console reads the plates of the cameras it
+	// shows, so one vehicle on a hotlist is raised by each of them; the
+	// room knows it as one hit (camera, list, listed plate, within a
+	// minute) with one decision, taken by the first dispatcher to decide.
+	// The decision columns are written once: the update that takes it
+	// names status 'new', so a second dispatcher's finds nothing to take.
+	`
+CREATE TABLE room.hits (
+	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	room            text NOT NULL CHECK (char_length(room) BETWEEN 1 AND 100),
+	camera          text NOT NULL CHECK (char_length(camera) BETWEEN 1 AND 100),
+	list            text NOT NULL CHECK (char_length(list) BETWEEN 1 AND 100),
+	listed          text NOT NULL CHECK (char_length(listed) BETWEEN 1 AND 32),
+	first_seen      timestamptz NOT NULL,
+	raised_by       text NOT NULL CHECK (char_length(raised_by) BETWEEN 1 AND 100),
+	status          text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'confirmed', 'rejected')),
+	decided_by      text CHECK (char_length(decided_by) <= 100),
+	decided_console text CHECK (char_length(decided_console) <= 100),
+	decided_at      timestamptz,
+	reason          text NOT NULL DEFAULT '' CHECK (char_length(reason) <= 100),
+	note            text NOT NULL DEFAULT '' CHECK (char_length(note) <= 1000),
+	CHECK ((status = 'new') = (decided_at IS NULL))
+);
+CREATE INDEX hits_vehicle ON room.hits (room, camera, list, listed, first_seen);
+CREATE TRIGGER hits_notify AFTER UPDATE ON room.hits
+	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelHits) + `');
+GRANT SELECT, INSERT, UPDATE (status, decided_by, decided_console, decided_at, reason, note) ON room.hits TO ` + ConsoleRole + `;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.

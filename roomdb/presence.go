@@ -44,6 +44,11 @@ type PresenceConfig struct {
 	// the room changed or the server went away or came back. It must not
 	// block for long.
 	OnChange func()
+	// OnHit is called, from the presence goroutine, with each hit decided
+	// at any console of the room (this one's too). Decisions taken while
+	// the feed was down are not replayed: read them with DecidedSince when
+	// OnChange reports the room back.
+	OnHit func(Hit)
 	// Retry is how often the server is tried again while it is out of
 	// reach (default 2 s).
 	Retry time.Duration
@@ -76,6 +81,9 @@ func (r *Room) Presence(cfg PresenceConfig) *Presence {
 	}
 	if cfg.OnChange == nil {
 		cfg.OnChange = func() {}
+	}
+	if cfg.OnHit == nil {
+		cfg.OnHit = func(Hit) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{},
@@ -239,6 +247,10 @@ func (p *Presence) connected(ctx context.Context, first bool) error {
 		case err := <-failed:
 			return err
 		case ev := <-events:
+			if ev.Kind == HitDecided {
+				p.cfg.OnHit(ev.Hit)
+				continue
+			}
 			p.apply(ev)
 			p.cfg.OnChange()
 		case <-p.kick:
