@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
@@ -75,8 +76,12 @@ type Console struct {
 	audit *audit.Log
 	// trail is where entries are written: the console's audit, and the
 	// room's chain when the zone names a room database.
-	trail    trailLog
-	room     *room // nil: a console on its own
+	trail trailLog
+	room  *room // nil: a console on its own
+	// roomLive and roomDesk are live and Desk for the room's callbacks,
+	// which may come before Open has made them.
+	roomLive atomic.Pointer[live.Views]
+	roomDesk atomic.Pointer[hits.Desk]
 	users    *Users
 	sessions *Sessions
 	access   *access.Gate
@@ -161,11 +166,11 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		// Another console's session or view changed: a guard here may have
 		// lost (or found) the team chief who supervises them.
 		recheck := func() {
-			if c.live != nil {
-				c.live.Recheck()
+			if l := c.roomLive.Load(); l != nil {
+				l.Recheck()
 			}
 		}
-		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck); err != nil {
+		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck, c.onRoomHit); err != nil {
 			return nil, err
 		}
 		c.trail.room = c.room.spool
@@ -212,8 +217,21 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	c.live = live.New(live.Config{Access: c.access, Panels: c.panels, Creds: c.creds, Pool: c.pool, Zone: c.zone,
 		Plates: plateSource{c}, Rec: rec, Room: views, Logger: cfg.Logger, Now: c.now})
+	c.roomLive.Store(c.live)
+	var roomHitDesk hits.Room
+	if c.room != nil {
+		roomHitDesk = roomHits{c.room}
+	}
 	c.Desk = hits.New(hits.Config{Access: c.access, Panels: c.panels, Sessions: c.sessions, Zone: c.zone,
-		Logger: cfg.Logger, Now: c.now})
+		Room: roomHitDesk, Console: c.cfg.Console, Logger: cfg.Logger, Now: c.now})
+	c.roomDesk.Store(c.Desk)
+	if c.room != nil {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			c.syncRoom(ctx)
+		}()
+	}
 	c.ptzDesk.clients = map[string]ptzEntry{}
 	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone, Presets: c,
 		DataDir: cfg.DataDir, ZonePath: cfg.ZonePath, Logger: cfg.Logger, Now: c.now})

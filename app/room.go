@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/policy"
@@ -47,8 +48,9 @@ type room struct {
 }
 
 // openRoom joins the zone's dispatch room. onChange is called when another
-// console's sessions or views change, or the server goes or comes back.
-func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func()) (*room, error) {
+// console's sessions or views change, or the server goes or comes back;
+// onHit with every hit decided in the room.
+func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func(), onHit func(roomdb.Hit)) (*room, error) {
 	dsn := cfg.Zone.Database
 	if cr, ok := creds.Get(RoomCredential); ok {
 		var err error
@@ -67,7 +69,7 @@ func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now 
 		db.Close()
 		return nil, fmt.Errorf("room %s: %w", cfg.Room, err)
 	}
-	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, Log: cfg.Logger, Now: now})
+	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, OnHit: onHit, Log: cfg.Logger, Now: now})
 	return r, nil
 }
 
@@ -208,4 +210,97 @@ func decodeReason(s string) policy.Reason {
 		return policy.Reason{Text: s}
 	}
 	return why
+}
+
+// roomHits is the room as the hit desk sees it.
+type roomHits struct{ r *room }
+
+// errRoomOffline spares a dispatcher the wait for a server known to be
+// away: the decision is taken here and written when it is back.
+var errRoomOffline = fmt.Errorf("room offline: %w", roomdb.ErrUnavailable)
+
+func (h roomHits) online() bool { on, _ := h.r.presence.Online(); return on }
+
+func (h roomHits) Raised(ctx context.Context, camera, list, listed string, seen time.Time) (int64, *hits.RoomDecision, error) {
+	if !h.online() {
+		return 0, nil, errRoomOffline
+	}
+	rh, err := h.r.db.RaiseHit(ctx, camera, list, listed, seen)
+	if err != nil {
+		return 0, nil, err
+	}
+	if rh.Status == roomdb.HitNew {
+		return rh.ID, nil, nil
+	}
+	d := decisionOf(rh)
+	return rh.ID, &d, nil
+}
+
+func (h roomHits) Decide(ctx context.Context, key int64, d hits.RoomDecision) (hits.RoomDecision, bool, error) {
+	if !h.online() {
+		return hits.RoomDecision{}, false, errRoomOffline
+	}
+	rh, won, err := h.r.db.DecideHit(ctx, key, roomdb.HitStatus(d.Status), d.User, string(d.Reason), d.Note)
+	if err != nil {
+		return hits.RoomDecision{}, false, err
+	}
+	return decisionOf(rh), won, nil
+}
+
+func (h roomHits) Undo(ctx context.Context, key int64, user string) error {
+	return h.r.db.UndecideHit(ctx, key, user)
+}
+
+func decisionOf(rh roomdb.Hit) hits.RoomDecision {
+	return hits.RoomDecision{Status: hits.HitStatus(rh.Status), User: rh.DecidedBy, Console: rh.DecidedConsole,
+		At: rh.DecidedAt, Reason: hits.RejectReason(rh.Reason), Note: rh.Note}
+}
+
+// roomSyncEvery is how often the console writes to the room what it could
+// not write at once (a hit raised or decided while the server was away).
+const roomSyncEvery = 2 * time.Second
+
+// syncRoom keeps the hit desk and the room in step: decisions of the other
+// consoles come through the change feed (onHit); after an outage the ones
+// taken meanwhile are read back, and what this console raised or decided
+// meanwhile is written.
+func (c *Console) syncRoom(ctx context.Context) {
+	t := time.NewTicker(roomSyncEvery)
+	defer t.Stop()
+	var offlineSince time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		on, since := c.room.presence.Online()
+		if !on {
+			if offlineSince.IsZero() {
+				offlineSince = since
+			}
+			continue
+		}
+		if !offlineSince.IsZero() {
+			hs, err := c.room.db.DecidedSince(ctx, offlineSince.Add(-roomdb.HitWindow))
+			if err != nil {
+				c.log.Warn("room: reading the hits decided during the outage", "err", err)
+				continue
+			}
+			for _, h := range hs {
+				c.Desk.ApplyRoomDecision(h.ID, decisionOf(h))
+			}
+			offlineSince = time.Time{}
+		}
+		if err := c.Desk.SyncRoom(ctx); err != nil {
+			c.log.Warn("room: hits not written yet", "err", err)
+		}
+	}
+}
+
+// onRoomHit applies a hit decided at another console.
+func (c *Console) onRoomHit(h roomdb.Hit) {
+	if d := c.roomDesk.Load(); d != nil && h.Status != roomdb.HitNew {
+		d.ApplyRoomDecision(h.ID, decisionOf(h))
+	}
 }

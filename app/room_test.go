@@ -16,6 +16,9 @@ import (
 	"github.com/politiezone/zoneconsole/roomdb/pgtest"
 )
 
+// roomPlate is the listed plate both consoles of the room test raise.
+const roomPlate = "1ABC123"
+
 // Environment of the room test's child console process.
 const (
 	roomChildDSN  = "ZONECONSOLE_TEST_ROOM_DSN"
@@ -48,8 +51,9 @@ func waitRoomOnline(tb testing.TB, c *Console) {
 // Two console processes on one room database: the team chief's console
 // sees the views opened at the other ("who watches what" within a second),
 // the guard at the other console is supervised by the team chief here and
-// loses the camera when he logs out, and both consoles' entries are in the
-// room's one chain, which verifies.
+// loses the camera when he logs out, a hit confirmed here is confirmed
+// there, and both consoles' entries are in the room's one chain, which
+// verifies.
 func TestRoomOfTwoConsoleProcesses(t *testing.T) {
 	srv := pgtest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -126,6 +130,21 @@ func TestRoomOfTwoConsoleProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("guard ended: "+CodeGuardWithoutSupervisor, 10*time.Second)
+
+	// One vehicle on the list, raised by both consoles (each reads its
+	// own frames): confirmed here, it is confirmed there.
+	const cam = "cam01" // any camera: the hit is raised as the reader would
+	importCSV(t, chiefDesk, "national", roomPlate+",BE,national wanted notices,intercept: stolen vehicle,1,,,test\n")
+	mine := fakeHit(t, chiefDesk, cam, roomPlate)
+	fmt.Fprintln(stdin, "raise")
+	expect("raised", time.Minute)
+	d := login(t, chiefDesk, "dispatcher")
+	if err := chiefDesk.ConfirmHit(ctx, d, mine.ID); err != nil {
+		t.Fatalf("ConfirmHit: %v", err)
+	}
+	confirmed := time.Now()
+	expect("hit confirmed by dispatcher at chief-desk", 5*time.Second)
+	t.Logf("the hit confirmed here was confirmed at the other console %v later", time.Since(confirmed).Round(time.Millisecond))
 	fmt.Fprintln(stdin, "quit")
 	expect("closed", time.Minute)
 
@@ -210,6 +229,23 @@ func TestRoomChildConsole(t *testing.T) {
 	}
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() && sc.Text() != "quit" {
+		if sc.Text() != "raise" {
+			continue
+		}
+		importCSV(t, c, "national", roomPlate+",BE,national wanted notices,intercept: stolen vehicle,1,,,test\n")
+		h := fakeHit(t, c, "cam01", roomPlate)
+		say("raised")
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			got, _ := c.Hit(d, h.ID)
+			if got.Status != HitNew {
+				last := got.History[len(got.History)-1]
+				say(fmt.Sprintf("hit %s by %s at %s", got.Status, last.User, strings.TrimPrefix(last.Detail, "console=")))
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the hit is still new here 30 s after it was confirmed at the other console")
+			}
+		}
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("Close: %v", err)
@@ -249,6 +285,14 @@ func TestRoomServerStopsMidShift(t *testing.T) {
 		t.Fatalf("RoomStatus while offline = %+v, want offline with queued entries", st)
 	}
 	v.Close()
+	// A hit raised and confirmed during the outage is decided here at once
+	// and reaches the room when it is back.
+	importCSV(t, c, "national", roomPlate+",BE,national wanted notices,intercept: stolen vehicle,1,,,test\n")
+	h := fakeHit(t, c, "cam01", roomPlate)
+	if err := c.ConfirmHit(ctx, d, h.ID); err != nil {
+		t.Fatalf("ConfirmHit while the room is offline: %v", err)
+	}
+	outage := time.Now()
 
 	srv.Restart(t)
 	waitRoomOnline(t, c)
@@ -266,6 +310,11 @@ func TestRoomServerStopsMidShift(t *testing.T) {
 			seq = append(seq, string(e.Action)+" "+e.Subject)
 		}
 	}
+	waitFor(t, "the outage's hit decision in the room", 30*time.Second, func() bool {
+		hs, err := r.DecidedSince(ctx, outage.Add(-time.Minute))
+		return err == nil && len(hs) == 1 && hs[0].Listed == roomPlate && hs[0].Status == roomdb.HitConfirmed &&
+			hs[0].DecidedBy == "dispatcher" && hs[0].DecidedConsole == "pos-1"
+	})
 	// Review pages are newest first.
 	want := "live.stop camera:cam02 live.start camera:cam02 live.start camera:cam01"
 	if got := strings.Join(seq, " "); got != want {

@@ -31,10 +31,12 @@ type hitBook struct {
 	feeds map[*HitFeed]struct{}
 	now   func() time.Time
 	store *hitStore // nil until the stores are open, and after close
+	// roomDecided are the room's recent decisions by key (Desk.ApplyRoomDecision).
+	roomDecided map[int64]RoomDecision
 }
 
 func newHitBook() *hitBook {
-	return &hitBook{byID: map[string]*Hit{}, feeds: map[*HitFeed]struct{}{}, now: func() time.Time { return time.Now().UTC() }}
+	return &hitBook{byID: map[string]*Hit{}, feeds: map[*HitFeed]struct{}{}, roomDecided: map[int64]RoomDecision{}, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // mayHandleHits is the gate in front of every hit the console hands out:
@@ -258,6 +260,7 @@ func (c *Desk) Raise(mh hotlist.Hit, r Read, passageID int64, vehicle ...image.I
 	b.hits = append(b.hits, h)
 	b.byID[h.ID] = h
 	b.trimLocked()
+	c.raiseInRoom(h)
 	if h.Quiet {
 		c.log.Debug("quiet hotlist hit", "hit", h.ID, "camera", r.Camera, "plate", r.Plate, "list", mh.List, "match", h.Match)
 		b.emitLocked(HitQuiet, h)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/access"
@@ -29,6 +30,10 @@ type Config struct {
 	Now      func() time.Time
 	// Alerts decides which hits raise the alarm; zero: hotlist's defaults.
 	Alerts hotlist.AlertPolicy
+	// Room shares the hits and their decisions with the room's other
+	// consoles (nil: alone); Console is this console's name in it.
+	Room    Room
+	Console string
 }
 
 // Desk is a console's hotlist hits and patrol dispatch: it raises the
@@ -46,6 +51,10 @@ type Desk struct {
 
 	book    *hitBook
 	patrols *patrolDesk
+
+	room    Room
+	console string
+	roomWG  sync.WaitGroup // the raises in flight to the room
 }
 
 // New makes a desk; OpenStore gives it its store, StartPatrols its feed.
@@ -62,7 +71,7 @@ func New(cfg Config) *Desk {
 	now := cfg.Now
 	return &Desk{access: cfg.Access, panels: cfg.Panels, sessions: cfg.Sessions, zone: cfg.Zone,
 		log: cfg.Logger.With("component", "hits"), alerts: cfg.Alerts, now: func() time.Time { return now().UTC() },
-		book: newHitBook(), patrols: newPatrolDesk()}
+		book: newHitBook(), patrols: newPatrolDesk(), room: cfg.Room, console: cfg.Console}
 }
 
 // OpenStore opens DATA/hits.db and loads the hits it kept; without it the
@@ -86,6 +95,7 @@ func (c *Desk) CloseSession(s *identity.Session) { c.book.closeFeedsOf(s) }
 
 // Close stops the patrol feed, ends every hit feed and closes the store.
 func (c *Desk) Close() error {
+	c.roomWG.Wait()
 	errs := []error{c.patrols.close()}
 	c.book.closeFeeds()
 	if st := c.book.detach(); st != nil {

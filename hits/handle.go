@@ -155,6 +155,7 @@ func (c *Desk) handleHit(ctx context.Context, s *identity.Session, hitID string,
 	}
 	detail := h.auditDetail()
 	res := c.hitResource(h)
+	key := h.room.key
 	b.mu.Unlock()
 	if why != "" {
 		detail = detail.AsReject(string(why), note)
@@ -162,7 +163,31 @@ func (c *Desk) handleHit(ctx context.Context, s *identity.Session, hitID string,
 	if s == nil {
 		return c.endHandling(h, identity.ErrNoSession)
 	}
+	// The room first: of two dispatchers at two consoles only the first
+	// decides, and the other is told who did. A session the policy will
+	// refuse takes nothing there (its refusal is audited below).
+	var wonRoom bool
+	if c.access.Recheck(s, policy.ActHitHandle, res, s.Shift).Allow {
+		status := HitConfirmed
+		if why != "" {
+			status = HitRejected
+		}
+		var stands *RoomDecision
+		stands, wonRoom = c.decideInRoom(h, key, RoomDecision{Status: status, User: s.User.Name, Console: c.console, Reason: why, Note: note})
+		if stands != nil {
+			c.endHandling(h, nil)
+			c.ApplyRoomDecision(key, *stands)
+			return errDecidedElsewhere(hitID, *stands)
+		}
+	}
 	if _, err := c.access.Check(ctx, s, policy.ActHitHandle, res, s.Shift, detail); err != nil {
+		if wonRoom {
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), roomTimeout)
+			if uerr := c.room.Undo(uctx, key, s.User.Name); uerr != nil {
+				c.log.Error("a decision not audited here stays in the room", "hit", hitID, "err", uerr)
+			}
+			cancel()
+		}
 		return c.endHandling(h, err)
 	}
 	b.mu.Lock()

@@ -119,7 +119,8 @@ type Hit struct {
 	Unit         string // the patrol sent
 	History      []HitStep
 
-	handling bool // a confirm or reject is being audited
+	handling bool      // a confirm or reject is being audited
+	room     roomState // the hit's link to the room's one hit (Config.Room)
 }
 
 // PriorityName is "critical", "high", "normal", "low" or "info".
