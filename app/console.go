@@ -20,6 +20,7 @@ import (
 	"github.com/politiezone/zoneconsole/hits"
 	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/live"
+	"github.com/politiezone/zoneconsole/roomdb"
 	"github.com/politiezone/zoneconsole/rounds"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/video"
@@ -82,13 +83,16 @@ type Console struct {
 	// which may come before Open has made them.
 	roomLive atomic.Pointer[live.Views]
 	roomDesk atomic.Pointer[hits.Desk]
-	users    *Users
-	sessions *Sessions
-	access   *access.Gate
-	ptzDesk  ptzDesk // one ONVIF client per steerable camera
-	creds    *Credentials
-	pool     *video.Pool
-	cancel   context.CancelFunc
+	// roomSpool takes the console's audit checkpoints to the room
+	// (witnessInRoom); nil until the room is open.
+	roomSpool atomic.Pointer[roomdb.Spool]
+	users     *Users
+	sessions  *Sessions
+	access    *access.Gate
+	ptzDesk   ptzDesk // one ONVIF client per steerable camera
+	creds     *Credentials
+	pool      *video.Pool
+	cancel    context.CancelFunc
 
 	// dispatch is the ANPR, hit and patrol state (anpr.go, hits.go, patrols.go).
 	dispatch *dispatchState
@@ -143,7 +147,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 	}()
 
 	var err error
-	c.audit, err = openAudit(cfg.DataDir, cfg.Zone.Audit, cfg.Logger)
+	c.audit, err = openAudit(cfg.DataDir, cfg.Zone.Audit, cfg.Logger, c.witnessInRoom)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +178,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 			return nil, err
 		}
 		c.trail.room = c.room.spool
+		c.roomSpool.Store(c.room.spool)
 		roomOpts = append(roomOpts, identity.WithRoom(roomSessions{c.room}))
 	}
 	if err := c.closeOrphanIntervals(ctx); err != nil {
@@ -279,11 +284,12 @@ func (c *Console) Close() error {
 		if c.users != nil {
 			errs = append(errs, c.users.Close())
 		}
-		if c.room != nil {
-			errs = append(errs, c.room.close())
-		}
+		// The audit before the room: its final checkpoint goes to the room.
 		if c.audit != nil {
 			errs = append(errs, c.audit.Close())
+		}
+		if c.room != nil {
+			errs = append(errs, c.room.close())
 		}
 		c.closeErr = errors.Join(errs...)
 	})
@@ -388,10 +394,13 @@ func newID() string { return rand.Text()[:16] }
 // the zone's audit key and witnessed where the zone says. A chain found
 // broken anywhere, or signed by another key, is refused with the reason
 // (the administrator must see it; the console does not append to it).
-func openAudit(dataDir string, trust zone.AuditTrust, log *slog.Logger) (*audit.Log, error) {
-	l, err := audit.Open(filepath.Join(dataDir, "audit.db"), audit.Options{
-		KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Fingerprint: trust.KeyFingerprint,
-		Witness: trust.Witness, Logger: log})
+func openAudit(dataDir string, trust zone.AuditTrust, log *slog.Logger, onWitness ...func(audit.WitnessRecord)) (*audit.Log, error) {
+	opts := audit.Options{KeyPath: filepath.Join(dataDir, "keys", "audit.ed25519"), Fingerprint: trust.KeyFingerprint,
+		Witness: trust.Witness, Logger: log}
+	if len(onWitness) > 0 {
+		opts.OnWitness = onWitness[0]
+	}
+	l, err := audit.Open(filepath.Join(dataDir, "audit.db"), opts)
 	switch {
 	case errors.Is(err, audit.ErrBroken):
 		return nil, fmt.Errorf("the audit trail in %s is broken; the console will not append to it (run zoneconsole audit verify, and tell the DPO): %w", dataDir, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
@@ -14,6 +15,7 @@ import (
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/roomdb"
+	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/zone"
 )
 
@@ -303,4 +305,68 @@ func (c *Console) onRoomHit(h roomdb.Hit) {
 	if d := c.roomDesk.Load(); d != nil && h.Status != roomdb.HitNew {
 		d.ApplyRoomDecision(h.ID, decisionOf(h))
 	}
+}
+
+// witnessInRoom writes a checkpoint (or head) of this console's own audit
+// store to the room's chain: the other consoles then hold it, and `audit
+// verify --room` finds a local chain that was cut or re-signed after it.
+// It runs in the audit writer's goroutine (audit.Options.OnWitness), so it
+// goes to the spool, never to the console's own trail.
+func (c *Console) witnessInRoom(r audit.WitnessRecord) {
+	sp := c.roomSpool.Load()
+	if sp == nil {
+		return
+	}
+	e := audit.Entry{User: WitnessUser, Console: c.cfg.Console, Action: trail.ActAuditWitness,
+		Subject: WitnessSubject(c.cfg.Console), Outcome: audit.OutcomeAllowed,
+		Detail: trail.MustEncode(trail.WitnessOf(r), trail.Facts{})}
+	if _, err := sp.Append(context.Background(), e); err != nil {
+		c.log.Error("audit checkpoint not witnessed in the room", "seq", r.Seq, "err", err)
+	}
+}
+
+// WitnessUser is the user of the room's audit.witness entries.
+const WitnessUser = "system:audit"
+
+// WitnessSubject is the subject of console's audit.witness entries in the
+// room's chain.
+func WitnessSubject(console string) string { return "audit:" + console }
+
+// RoomWitness reads the checkpoints console wrote of its own audit store
+// to the room's chain (witnessInRoom), oldest first, for audit verify.
+// Only the console's own audit.witness entries count: another console
+// cannot vouch for this store.
+func RoomWitness(ctx context.Context, r *roomdb.Room, console string) ([]audit.WitnessRecord, error) {
+	var out []audit.WitnessRecord
+	q := roomdb.ReviewQuery{Subject: WitnessSubject(console), Limit: 1000}
+	for {
+		es, err := r.Audit().Review(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("room witness of %s: %w", console, err)
+		}
+		for _, e := range es {
+			if e.Action != trail.ActAuditWitness || e.Console != console || e.User != WitnessUser {
+				continue
+			}
+			d, err := trail.Decode(e.Action, e.Detail)
+			if err != nil {
+				return nil, fmt.Errorf("room witness of %s: entry %d: %w", console, e.Seq, err)
+			}
+			w, ok := d.(trail.AuditWitness)
+			if !ok {
+				return nil, fmt.Errorf("room witness of %s: entry %d: detail %T", console, e.Seq, d)
+			}
+			rec, err := w.Record()
+			if err != nil {
+				return nil, fmt.Errorf("room witness of %s: entry %d: %w", console, e.Seq, err)
+			}
+			out = append(out, rec)
+		}
+		if len(es) < q.Limit {
+			break
+		}
+		q.After = &es[len(es)-1]
+	}
+	slices.Reverse(out)
+	return out, nil
 }

@@ -41,6 +41,9 @@ type Log struct {
 	seq    int64
 	hash   Digest
 	lastCP int64
+	// hookAt and hookSeq are the last record given to Options.OnWitness.
+	hookAt  time.Time
+	hookSeq int64
 }
 
 // Open opens or creates the store at path and its key, verifies the whole
@@ -310,6 +313,7 @@ func (l *Log) Close() error {
 // A witness that cannot be written (a share gone) does not stop the
 // console recording: the failure is logged, and the next record tries again.
 func (l *Log) witness(cps []Checkpoint, to Head, now time.Time) {
+	l.witnessHook(cps, to, now)
 	if l.wit == nil {
 		return
 	}
@@ -323,6 +327,21 @@ func (l *Log) witness(cps []Checkpoint, to Head, now time.Time) {
 		if err := l.wit.Head(to, now); err != nil {
 			l.opt.Logger.Error("audit: head not witnessed", "seq", to.Seq, "witness", l.wit.Path(), "err", err)
 		}
+	}
+}
+
+// witnessHook hands the same records to Options.OnWitness.
+func (l *Log) witnessHook(cps []Checkpoint, to Head, now time.Time) {
+	if l.opt.OnWitness == nil {
+		return
+	}
+	for _, cp := range cps {
+		l.opt.OnWitness(WitnessRecord{Checkpoint: cp})
+		l.hookAt, l.hookSeq = now, cp.Seq
+	}
+	if len(cps) == 0 && to.Seq > 0 && to.Seq != l.hookSeq && now.Sub(l.hookAt) >= l.opt.WitnessEvery {
+		l.opt.OnWitness(WitnessRecord{Head: true, Checkpoint: chain.SignCheckpoint(l.priv, to.Seq, to.Hash, now)})
+		l.hookAt, l.hookSeq = now, to.Seq
 	}
 }
 

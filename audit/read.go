@@ -227,5 +227,5 @@ func VerifyPathWith(ctx context.Context, dbPath, keyPath string, vo VerifyOption
 		return Report{}, err
 	}
 	defer r.Close()
-	return r.Verify(ctx)
+	return r.VerifyWith(ctx, vo)
 }

@@ -54,7 +54,7 @@ func (r *Reader) VerifyWith(ctx context.Context, vo VerifyOptions) (Report, erro
 			return Report{}, err
 		}
 	}
-	rep, err := r.walk(ctx, pub, chain.SortedRecords(wit.Records))
+	rep, err := r.walk(ctx, pub, chain.SortedRecords(append(wit.Records, vo.Records...)))
 	if err != nil && rep.Err == nil {
 		return Report{}, err
 	}

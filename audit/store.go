@@ -51,6 +51,13 @@ type Options struct {
 	// Close (default 1 minute). Entries newer than the last witnessed head
 	// are protected by the signed head file only.
 	WitnessEvery time.Duration
+	// OnWitness receives each record a witness would (every checkpoint,
+	// and the head signed at most every WitnessEvery while entries are
+	// appended), once committed, with or without a Witness directory: a
+	// console of a room sends them to the room's chain, so that the other
+	// consoles hold this store's checkpoints (VerifyOptions.Records). It
+	// runs in the writer goroutine and must not append to this Log.
+	OnWitness func(WitnessRecord)
 
 	noHead bool // benchmarks only: measure the cost of the head file
 }

@@ -26,6 +26,10 @@ type VerifyOptions struct {
 	// that writes the store) or one witness file in it. The store must
 	// hold every checkpoint and head witnessed there.
 	Witness string
+	// Records are witness records kept elsewhere (Options.OnWitness: the
+	// room's chain, where the other consoles hold them), checked as the
+	// file's are.
+	Records []WitnessRecord
 }
 
 // ErrKeyMismatch is returned by Open when the store's signing key is not

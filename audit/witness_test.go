@@ -193,3 +193,28 @@ func TestWitnessInsideTheStoreRefused(t *testing.T) {
 		t.Error("verify with the data directory as witness = nil error")
 	}
 }
+
+// The records OnWitness hands out (a console sends them to its room's
+// chain) catch a store cut and re-signed after them, as a witness file
+// does; without them the rewrite passes.
+func TestOnWitnessRecordsCatchACutStore(t *testing.T) {
+	f := newFixture(t)
+	var recs []WitnessRecord
+	f.build(t, 50, Options{CheckpointEvery: 10, WitnessEvery: time.Nanosecond, OnWitness: func(r WitnessRecord) { recs = append(recs, r) }})
+	if len(recs) < 5 || recs[len(recs)-1].Seq != 50 {
+		t.Fatalf("OnWitness got %d records, last %+v; want the checkpoints up to 50", len(recs), recs[len(recs)-1])
+	}
+	ctx := context.Background()
+	if rep, err := VerifyPathWith(ctx, f.db, f.key, VerifyOptions{Records: recs}); err != nil || rep.Witnessed != len(recs) {
+		t.Fatalf("verify of the good store with its records = %+v, %v", rep, err)
+	}
+	rewrite{cut: 35, every: 10, key: stolenKey(t, f)}.apply(t, f)
+	if _, err := f.verify(t); err != nil {
+		t.Fatalf("the rewritten store fails on its own (%v): the attack must pass there", err)
+	}
+	_, err := VerifyPathWith(ctx, f.db, f.key, VerifyOptions{Records: recs})
+	var ce *ChainError
+	if !errors.As(err, &ce) || ce.Kind != KindWitness || ce.Seq != 40 {
+		t.Fatalf("verify with the records = %v, want %s at 40", err, KindWitness)
+	}
+}

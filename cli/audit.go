@@ -4,19 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/audit"
+	"github.com/politiezone/zoneconsole/roomdb"
 )
 
 const auditUsage = `usage:
-  zoneconsole audit verify [--key FILE] [--pubkey FILE | --fingerprint HEX] [--witness DIR] [DB]
+  zoneconsole audit verify [--key FILE] [--pubkey FILE | --fingerprint HEX] [--witness DIR]
+                           [--room --zone FILE [--console NAME]] [DB]
       check the hash chain, checkpoints and signed head of the audit store
       (default DB: <data>/audit.db; key: <dir of DB>/keys/audit.ed25519,
-      only its .pub and .head files are read). Exit 0 intact, 1 broken
+      only its .pub and .head files are read). --room also checks it
+      against the checkpoints this console (default: the host name) wrote
+      to the chain of the dispatch room the zone file's database names,
+      where the other consoles hold them (login: the credential store
+      entry "room" or ZONECONSOLE_DB_PASSWORD). Exit 0 intact, 1 broken
       (the first bad entry is printed), 2 the store cannot be read.
   zoneconsole audit key [--key FILE]
       print the audit public key's fingerprint and PEM: put the
@@ -72,14 +79,26 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 	pubkey := fs.String("pubkey", "", "the audit public key to trust, from outside the data directory (PEM, hex or raw)")
 	fingerprint := fs.String("fingerprint", "", "the SHA-256 fingerprint of the audit key to trust (as the zone file names it)")
 	witness := fs.String("witness", "", "the witness directory (or file) holding copies of the signed checkpoints")
+	inRoom := fs.Bool("room", false, "also check against this console's checkpoints in the dispatch room's chain (needs --zone)")
+	zonePath := fs.String("zone", "", "the zone file naming the room's database (with --room)")
+	console := fs.String("console", "", "this console's name in the room (default: the host name)")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
-	if fs.NArg() > 1 {
+	if fs.NArg() > 1 || (*inRoom && *zonePath == "") {
 		fs.Usage()
 		return 2
 	}
 	vo := audit.VerifyOptions{Fingerprint: *fingerprint, Witness: *witness}
+	roomName := ""
+	if *inRoom {
+		recs, name, err := roomWitness(ctx, g, *zonePath, *console)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "audit verify: --room: %v\n", err)
+			return 2
+		}
+		vo.Records, roomName = recs, name
+	}
 	if *pubkey != "" {
 		pk, err := audit.ReadPublicKeyFile(*pubkey)
 		if err != nil {
@@ -130,7 +149,44 @@ func auditVerify(ctx context.Context, g *globals, args []string) int {
 	if rep.Witness != "" {
 		fmt.Fprintf(g.Stdout, "witness %s: %d records checked\n", rep.Witness, rep.Witnessed)
 	}
+	if *inRoom {
+		fmt.Fprintf(g.Stdout, "room %s: %d checkpoints of this console checked\n", roomName, len(vo.Records))
+	}
 	return 0
+}
+
+// roomWitness reads this console's checkpoints from the room the zone
+// file names, and the room's name.
+func roomWitness(ctx context.Context, g *globals, zonePath, console string) ([]audit.WitnessRecord, string, error) {
+	z, err := app.LoadZone(zonePath)
+	if err != nil {
+		return nil, "", err
+	}
+	if z.Database == "" {
+		return nil, "", fmt.Errorf("zone %s names no room database", zonePath)
+	}
+	if console == "" {
+		if console, err = os.Hostname(); err != nil {
+			return nil, "", err
+		}
+	}
+	user, pw, err := dbLogin(g.DataDir, app.RoomCredential)
+	if err != nil {
+		return nil, "", err
+	}
+	dsn := z.Database
+	if pw != "" {
+		if dsn, err = roomdb.WithPassword(dsn, user, pw); err != nil {
+			return nil, "", err
+		}
+	}
+	r, err := roomdb.Open(ctx, roomdb.Config{DSN: dsn, Room: z.Room, Console: "audit-verify"})
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	recs, err := app.RoomWitness(ctx, r, console)
+	return recs, z.Room, err
 }
 
 func describeEntry(e audit.Entry) string {

@@ -154,6 +154,7 @@ var dictionary = map[string][3]string{
 	"act.dsar":            {"verzoek tot inzage", "demande d'accès", "access request"},
 	"act.record.clean":    {"opruiming opnames", "nettoyage des enregistrements", "recording clean-up"},
 	"act.record.alarm":    {"opnamealarm", "alarme d'enregistrement", "recording alarm"},
+	"act.audit.witness":   {"auditcontrolepunt van een console", "point de contrôle d'audit d'une console", "console audit checkpoint"},
 
 	"role.dispatcher":         {"dispatcher", "dispatcheur", "dispatcher"},
 	"role.team_chief":         {"teamchef", "chef d'équipe", "team chief"},

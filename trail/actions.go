@@ -349,7 +349,7 @@ var types = map[audit.Action]reflect.Type{
 	ActListChange: reflect.TypeFor[ListChange](), ActGrant: reflect.TypeFor[Grant](),
 	ActEvidenceHold: reflect.TypeFor[Hold](), ActPlayback: reflect.TypeFor[Playback](), ActPlaybackStop: reflect.TypeFor[PlaybackStop](),
 	ActExport: reflect.TypeFor[Export](), ActPassagePurge: reflect.TypeFor[PassagePurge](), ActRecordClean: reflect.TypeFor[RecordClean](), ActRecordAlarm: reflect.TypeFor[RecordAlarm](),
-	ActPTZ: reflect.TypeFor[PTZ](),
+	ActPTZ: reflect.TypeFor[PTZ](), ActAuditWitness: reflect.TypeFor[AuditWitness](),
 }
 
 // ForAction is a new zero detail of the action's type (a pointer), or nil.

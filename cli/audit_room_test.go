@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/politiezone/zoneconsole/app"
+	"github.com/politiezone/zoneconsole/roomdb"
+	"github.com/politiezone/zoneconsole/roomdb/pgtest"
+	"github.com/politiezone/zoneconsole/simzone"
+	"github.com/politiezone/zoneconsole/zone"
+)
+
+// TestAuditVerifyAgainstTheRoom: a console of a room writes its audit
+// checkpoints to the room's chain; `audit verify --room` checks the
+// console's own store against them.
+func TestAuditVerifyAgainstTheRoom(t *testing.T) {
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dir, Cameras: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sz.Close()
+	z := sz.Zone
+	z.Database, z.Room = srv.As(roomdb.ConsoleRole), "dispatch-cli"
+	c, err := app.Open(ctx, app.Config{DataDir: dir, Console: "pos-1", Zone: z, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		s, err := c.Login(ctx, "dispatcher", simzone.DemoPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Logout(ctx, s)
+	}
+	if err := c.Close(); err != nil { // the final checkpoint goes to the room
+		t.Fatal(err)
+	}
+
+	zpath := filepath.Join(t.TempDir(), "zone.toml")
+	if err := zone.SaveZone(zpath, z); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, dir, Wiring{}, "audit", "verify", "--room", "--zone", zpath, "--console", "pos-1")
+	if code != 0 || !strings.Contains(out, "intact") || !strings.Contains(out, "room dispatch-cli: ") || strings.Contains(out, ": 0 checkpoints") {
+		t.Fatalf("audit verify --room = %d:\nout=%q\nerr=%q", code, out, errs)
+	}
+	// Another console's name has no checkpoints of this store to vouch.
+	if code, out, _ := runCmd(t, dir, Wiring{}, "audit", "verify", "--room", "--zone", zpath, "--console", "pos-9"); code != 0 || !strings.Contains(out, ": 0 checkpoints") {
+		t.Fatalf("audit verify --room --console pos-9 = %d:\n%s", code, out)
+	}
+	if code, _, _ := runCmd(t, dir, Wiring{}, "audit", "verify", "--room"); code != 2 {
+		t.Fatalf("audit verify --room without --zone = %d, want 2", code)
+	}
+}
