@@ -18,6 +18,7 @@ const (
 	ChannelSessions Channel = "room_sessions" // a session opened or closed
 	ChannelViews    Channel = "room_views"    // a view opened or closed
 	ChannelHits     Channel = "room_hits"     // a hit decided
+	ChannelPatrols  Channel = "room_patrols"  // a unit claimed or freed
 )
 
 // EventKind says what changed.
@@ -30,6 +31,8 @@ const (
 	ViewOpened    EventKind = "view.opened"
 	ViewClosed    EventKind = "view.closed"
 	HitDecided    EventKind = "hit.decided"
+	PatrolClaimed EventKind = "patrol.claimed"
+	PatrolFreed   EventKind = "patrol.freed"
 )
 
 // Event is one change in the room, as committed by any console. Session is
@@ -39,6 +42,7 @@ type Event struct {
 	Session Session
 	View    View
 	Hit     Hit
+	Claim   PatrolClaim
 }
 
 // Listener receives the room's changes on one connection of its own
@@ -55,10 +59,10 @@ type Listener struct {
 // when none is given). Only this room's events are delivered.
 func (r *Room) Listen(ctx context.Context, channels ...Channel) (*Listener, error) {
 	if len(channels) == 0 {
-		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits}
+		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols}
 	}
 	for _, c := range channels {
-		if c != ChannelSessions && c != ChannelViews && c != ChannelHits {
+		if c != ChannelSessions && c != ChannelViews && c != ChannelHits && c != ChannelPatrols {
 			return nil, fmt.Errorf("roomdb: listen: unknown channel %q", c)
 		}
 	}
@@ -122,6 +126,17 @@ type wireRow struct {
 }
 
 func decodeEvent(c Channel, payload string) (Event, string, error) {
+	if c == ChannelPatrols {
+		var w claimRow
+		if err := json.Unmarshal([]byte(payload), &w); err != nil {
+			return Event{}, "", fmt.Errorf("notification on %s: %w", c, err)
+		}
+		ev := Event{Kind: PatrolClaimed, Claim: w.claim()}
+		if w.Released != nil {
+			ev.Kind = PatrolFreed
+		}
+		return ev, w.Room, nil
+	}
 	if c == ChannelHits {
 		var h hitRow
 		if err := json.Unmarshal([]byte(payload), &h); err != nil {

@@ -164,6 +164,28 @@ CREATE TRIGGER hits_notify AFTER UPDATE ON room.hits
 	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelHits) + `');
 GRANT SELECT, INSERT, UPDATE (status, decided_by, decided_console, decided_at, reason, note) ON room.hits TO ` + ConsoleRole + `;
 `,
+	// 4: patrol assignments. A unit sent by one console is claimed for the
+	// room until a dispatcher frees it: the unique index lets only one
+	// open claim per unit exist, so two dispatchers at two consoles
+	// sending at once never send the same unit.
+	`
+CREATE TABLE room.patrol_claims (
+	id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	room        text NOT NULL CHECK (char_length(room) BETWEEN 1 AND 100),
+	call_sign   text NOT NULL CHECK (char_length(call_sign) BETWEEN 1 AND 64),
+	console     text NOT NULL CHECK (char_length(console) BETWEEN 1 AND 100),
+	user_name   text NOT NULL CHECK (char_length(user_name) BETWEEN 1 AND 100),
+	hit         text NOT NULL DEFAULT '' CHECK (char_length(hit) <= 100),
+	lat         double precision NOT NULL,
+	lon         double precision NOT NULL,
+	claimed_at  timestamptz NOT NULL DEFAULT now(),
+	released_at timestamptz CHECK (released_at >= claimed_at)
+);
+CREATE UNIQUE INDEX patrol_claims_open ON room.patrol_claims (room, call_sign) WHERE released_at IS NULL;
+CREATE TRIGGER patrol_claims_notify AFTER INSERT OR UPDATE ON room.patrol_claims
+	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelPatrols) + `');
+GRANT SELECT, INSERT, UPDATE (released_at) ON room.patrol_claims TO ` + ConsoleRole + `;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.

@@ -49,6 +49,10 @@ type PresenceConfig struct {
 	// the feed was down are not replayed: read them with DecidedSince when
 	// OnChange reports the room back.
 	OnHit func(Hit)
+	// OnPatrol is called, likewise, with each unit claimed or freed at any
+	// console (ev.Kind PatrolClaimed or PatrolFreed); after an outage read
+	// PatrolClaims again.
+	OnPatrol func(Event)
 	// Retry is how often the server is tried again while it is out of
 	// reach (default 2 s).
 	Retry time.Duration
@@ -84,6 +88,9 @@ func (r *Room) Presence(cfg PresenceConfig) *Presence {
 	}
 	if cfg.OnHit == nil {
 		cfg.OnHit = func(Hit) {}
+	}
+	if cfg.OnPatrol == nil {
+		cfg.OnPatrol = func(Event) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{},
@@ -247,8 +254,12 @@ func (p *Presence) connected(ctx context.Context, first bool) error {
 		case err := <-failed:
 			return err
 		case ev := <-events:
-			if ev.Kind == HitDecided {
+			switch ev.Kind {
+			case HitDecided:
 				p.cfg.OnHit(ev.Hit)
+				continue
+			case PatrolClaimed, PatrolFreed:
+				p.cfg.OnPatrol(ev)
 				continue
 			}
 			p.apply(ev)
