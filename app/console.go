@@ -174,7 +174,7 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 				l.Recheck()
 			}
 		}
-		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck, c.onRoomHit); err != nil {
+		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck, c.onRoomHit, c.onRoomPatrol); err != nil {
 			return nil, err
 		}
 		c.trail.room = c.room.spool

@@ -51,8 +51,9 @@ type room struct {
 
 // openRoom joins the zone's dispatch room. onChange is called when another
 // console's sessions or views change, or the server goes or comes back;
-// onHit with every hit decided in the room.
-func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func(), onHit func(roomdb.Hit)) (*room, error) {
+// onHit with every hit decided in the room, onPatrol with every unit sent
+// or freed.
+func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func(), onHit func(roomdb.Hit), onPatrol func(roomdb.Event)) (*room, error) {
 	dsn := cfg.Zone.Database
 	if cr, ok := creds.Get(RoomCredential); ok {
 		var err error
@@ -71,7 +72,7 @@ func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now 
 		db.Close()
 		return nil, fmt.Errorf("room %s: %w", cfg.Room, err)
 	}
-	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, OnHit: onHit, Log: cfg.Logger, Now: now})
+	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, OnHit: onHit, OnPatrol: onPatrol, Log: cfg.Logger, Now: now})
 	return r, nil
 }
 
@@ -253,6 +254,41 @@ func (h roomHits) Undo(ctx context.Context, key int64, user string) error {
 	return h.r.db.UndecideHit(ctx, key, user)
 }
 
+func (h roomHits) ClaimPatrol(ctx context.Context, callSign, user, hitID string, lat, lon float64) (string, bool, error) {
+	if !h.online() {
+		return "", false, errRoomOffline
+	}
+	cl, won, err := h.r.db.ClaimPatrol(ctx, callSign, user, hitID, lat, lon)
+	if err != nil {
+		return "", false, err
+	}
+	return fmt.Sprintf("%s (%s)", cl.Console, cl.User), won, nil
+}
+
+func (h roomHits) FreePatrol(ctx context.Context, callSign string) error {
+	if !h.online() {
+		return errRoomOffline
+	}
+	return h.r.db.FreePatrol(ctx, callSign)
+}
+
+func claimOf(cl roomdb.PatrolClaim) hits.RoomClaim {
+	return hits.RoomClaim{CallSign: cl.CallSign, Console: cl.Console, User: cl.User, Lat: cl.Lat, Lon: cl.Lon}
+}
+
+// onRoomPatrol applies a unit sent or freed at any console.
+func (c *Console) onRoomPatrol(ev roomdb.Event) {
+	d := c.roomDesk.Load()
+	if d == nil {
+		return
+	}
+	if ev.Kind == roomdb.PatrolFreed {
+		d.ApplyRoomFree(ev.Claim.CallSign)
+		return
+	}
+	d.ApplyRoomClaim(claimOf(ev.Claim))
+}
+
 func decisionOf(rh roomdb.Hit) hits.RoomDecision {
 	return hits.RoomDecision{Status: hits.HitStatus(rh.Status), User: rh.DecidedBy, Console: rh.DecidedConsole,
 		At: rh.DecidedAt, Reason: hits.RejectReason(rh.Reason), Note: rh.Note}
@@ -270,6 +306,7 @@ func (c *Console) syncRoom(ctx context.Context) {
 	t := time.NewTicker(roomSyncEvery)
 	defer t.Stop()
 	var offlineSince time.Time
+	loaded := false // the room's open patrol claims read since the feed last connected
 	for {
 		select {
 		case <-ctx.Done():
@@ -281,7 +318,21 @@ func (c *Console) syncRoom(ctx context.Context) {
 			if offlineSince.IsZero() {
 				offlineSince = since
 			}
+			loaded = false
 			continue
+		}
+		if !loaded {
+			cls, err := c.room.db.PatrolClaims(ctx)
+			if err != nil {
+				c.log.Warn("room: reading the units sent at other consoles", "err", err)
+				continue
+			}
+			open := make([]hits.RoomClaim, len(cls))
+			for i, cl := range cls {
+				open[i] = claimOf(cl)
+			}
+			c.Desk.ResetRoomClaims(open)
+			loaded = true
 		}
 		if !offlineSince.IsZero() {
 			hs, err := c.room.db.DecidedSince(ctx, offlineSince.Add(-roomdb.HitWindow))

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"errors"
 	"context"
 	"fmt"
 	"io"
@@ -319,5 +320,127 @@ func TestRoomServerStopsMidShift(t *testing.T) {
 	want := "live.stop camera:cam02 live.start camera:cam02 live.start camera:cam01"
 	if got := strings.Join(seq, " "); got != want {
 		t.Fatalf("room chain's live entries of the shift (newest first) = %q, want %q", got, want)
+	}
+}
+
+// Two dispatchers at two consoles of a room, on the zone's one
+// vehicle-location feed, sending a unit to the same place at the same
+// moment, round after round: never the same unit twice; the other
+// console shows the unit as sent from the first, and frees it for all.
+func TestRoomNeverSendsOneUnitTwice(t *testing.T) {
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatal(err)
+	}
+	dsn := srv.As(roomdb.ConsoleRole)
+	a := openRoomConsole(ctx, t, dsn, "pos-1")
+	feed := a.Zone().PatrolFeed
+	b, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: "pos-2", Logger: testLog()}, 2, func(z *Zone) {
+		z.Database, z.Room, z.PatrolFeed = dsn, roomChildName, feed
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := func(c *Console, s *Session) []Patrol {
+		ps, err := c.Patrols(ctx, s)
+		if err != nil {
+			t.Fatalf("Patrols: %v", err)
+		}
+		return ps
+	}
+	da, db := login(t, a, "dispatcher"), login(t, b, "dispatcher")
+	for _, c := range []*Console{a, b} {
+		waitRoomOnline(t, c)
+		if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		s := da
+		if c == b {
+			s = db
+		}
+		waitFor(t, "units reported", 30*time.Second, func() bool {
+			free := 0
+			for _, u := range units(c, s) {
+				if u.Status == PatrolFree && !u.LastReport.IsZero() {
+					free++
+				}
+			}
+			return free >= 4
+		})
+	}
+	sent := map[string]string{}
+	for round := range 2 {
+		type result struct {
+			by   string
+			unit string
+			err  error
+		}
+		res := make(chan result, 2)
+		for _, x := range []struct {
+			c *Console
+			s *Session
+		}{{a, da}, {b, db}} {
+			go func() {
+				for try := 0; ; try++ {
+					as, err := x.c.DispatchToCamera(ctx, x.s, "cam01", "ronde")
+					if errors.Is(err, ErrNoFreePatrol) && strings.Contains(err.Error(), "meanwhile") && try < 3 {
+						continue // the other console was first: the next unit
+					}
+					res <- result{x.c.cfg.Console, as.Unit.CallSign, err}
+					return
+				}
+			}()
+		}
+		for range 2 {
+			r := <-res
+			if r.err != nil {
+				t.Fatalf("round %d: %s: DispatchToCamera: %v", round, r.by, r.err)
+			}
+			if prev, dup := sent[r.unit]; dup {
+				t.Fatalf("round %d: unit %s sent by %s and by %s", round, r.unit, prev, r.by)
+			}
+			sent[r.unit] = r.by
+		}
+	}
+	t.Logf("units sent: %v", sent)
+
+	// Each console shows the other's units as sent from there.
+	for unit, by := range sent {
+		other, s := a, da
+		if by == "pos-1" {
+			other, s = b, db
+		}
+		waitFor(t, unit+" shown as sent by "+by, time.Second, func() bool {
+			for _, u := range units(other, s) {
+				if u.CallSign == unit {
+					return u.Status != PatrolFree && strings.HasPrefix(u.SentBy, by)
+				}
+			}
+			return false
+		})
+	}
+	// Freed at the other console: free everywhere, and sendable again.
+	for unit, by := range sent {
+		other, s := a, da
+		if by == "pos-1" {
+			other, s = b, db
+		}
+		if err := other.SetPatrolStatus(ctx, s, unit, PatrolFree); err != nil {
+			t.Fatalf("free %s at the other console: %v", unit, err)
+		}
+		owner, ss := a, da
+		if by == "pos-2" {
+			owner, ss = b, db
+		}
+		waitFor(t, unit+" free at "+by, time.Second, func() bool {
+			for _, u := range units(owner, ss) {
+				if u.CallSign == unit {
+					return u.Status == PatrolFree
+				}
+			}
+			return false
+		})
 	}
 }

@@ -42,6 +42,9 @@ type Patrol struct {
 	TargetLat, TargetLon float64
 	HasTarget            bool
 	HitID                string
+	// SentBy is the console (and dispatcher) of the room that sent the
+	// unit, when it was not this one.
+	SentBy string
 }
 
 // Assignment is the unit proposed or sent, its straight-line distance to
@@ -431,12 +434,24 @@ func (c *Desk) dispatchTo(ctx context.Context, s *identity.Session, lat, lon flo
 	}
 	u.Status, u.HasTarget, u.TargetLat, u.TargetLon, u.HitID = PatrolEnRoute, true, lat, lon, hitID
 	p.mu.Unlock()
+	// And for the room: a dispatcher at another console may be sending it
+	// this very moment.
+	if by := c.claimInRoom(ctx, a.Unit.CallSign, s.User.Name, hitID, lat, lon); by != "" {
+		p.mu.Lock()
+		if u.Status == PatrolEnRoute && u.HitID == hitID {
+			u.HitID, u.SentBy = "", by
+		}
+		p.mu.Unlock()
+		c.recordDispatchFailure(ctx, s, res, detail, "unit sent meanwhile at console "+by)
+		return Assignment{}, fmt.Errorf("%w: %s was sent meanwhile at console %s", ErrNoFreePatrol, a.Unit.CallSign, by)
+	}
 	if err := p.send(patrolfeed.Goto{CallSign: a.Unit.CallSign, Lat: lat, Lon: lon}); err != nil {
 		p.mu.Lock()
 		if u.Status == PatrolEnRoute && u.HitID == hitID {
 			u.Status, u.HasTarget, u.HitID = PatrolFree, false, ""
 		}
 		p.mu.Unlock()
+		c.freeInRoom(ctx, a.Unit.CallSign)
 		c.recordDispatchFailure(ctx, s, res, detail, err.Error())
 		return Assignment{}, err
 	}
@@ -484,8 +499,11 @@ func (c *Desk) SetPatrolStatus(ctx context.Context, s *identity.Session, callSig
 	}
 	p.mu.Lock()
 	u.Status = st
-	u.HasTarget, u.HitID = false, ""
+	u.HasTarget, u.HitID, u.SentBy = false, "", ""
 	p.mu.Unlock()
+	if st == PatrolFree {
+		c.freeInRoom(ctx, callSign)
+	}
 	if old.HitID != "" {
 		c.addHitStep(old.HitID, HitStep{Time: c.now(), What: string(st), User: s.User.Name, Detail: "unit=" + callSign}, nil)
 	}

@@ -21,6 +21,7 @@ type Room interface {
 	// Undo gives back a decision this console's user took whose audit
 	// entry could not be written.
 	Undo(ctx context.Context, key int64, user string) error
+	RoomPatrols
 }
 
 // RoomDecision is a confirm or a reject as the room records it.
