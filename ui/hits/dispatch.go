@@ -61,8 +61,13 @@ func newPatrolsPanelWith(ctx context.Context, c PatrolConsole, sess *app.Session
 		dot.Refresh()
 		left.Objects[1].(*widget.Label).SetText(u.CallSign)
 		age := time.Since(u.LastReport).Round(time.Second)
-		info.SetText(lang.L("hits.patrol.line", map[string]any{"Status": patrolStatusLabel(u.Status),
-			"Age": age.String(), "Pos": fmt.Sprintf("%.5f, %.5f", u.Lat, u.Lon)}))
+		line := lang.L("hits.patrol.line", map[string]any{"Status": patrolStatusLabel(u.Status),
+			"Age": age.String(), "Pos": fmt.Sprintf("%.5f, %.5f", u.Lat, u.Lon)})
+		if u.SentBy != "" {
+			// Sent from another console of the room: not this dispatcher's to send.
+			line += " · " + lang.L("hits.patrol.sent_by", map[string]any{"By": u.SentBy})
+		}
+		info.SetText(line)
 		free := right.Objects[0].(*widget.Button)
 		off := right.Objects[1].(*widget.Button)
 		cs := u.CallSign
