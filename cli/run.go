@@ -19,9 +19,10 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 	fs.SetOutput(g.Stderr)
 	zonePath := fs.String("zone", "", "zone file (TOML) describing the cameras; empty starts the simulated zone")
 	room := fs.String("room", "", "dispatch room this console stands in (default: the zone file's room)")
+	console := fs.String("console", "", "this position's name in the audit and the room, one per console of a room (default: the host name)")
 	language := fs.String("lang", "", "language of the console: nl, fr or en (default: the system's if French or English, else Dutch)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: zoneconsole [--data DIR] run [--zone FILE] [--room NAME] [--lang nl|fr|en]")
+		fmt.Fprintln(fs.Output(), "usage: zoneconsole [--data DIR] run [--zone FILE] [--room NAME] [--console NAME] [--lang nl|fr|en]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +48,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	defer done()
-	cfg.Room, cfg.Record, cfg.ANPRModels = *room, true, defaultModelDir(g)
+	cfg.Room, cfg.Console, cfg.Record, cfg.ANPRModels = *room, *console, true, defaultModelDir(g)
 	c, err := app.Open(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(g.Stderr, "zoneconsole run: opening the console (data %s): %v\n", g.DataDir, err)

@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/politiezone/zoneconsole/app"
 )
 
-const serveUsage = `usage: zoneconsole [--data DIR] serve [--zone FILE] [--for DURATION]
+const serveUsage = `usage: zoneconsole [--data DIR] serve [--zone FILE] [--console NAME] [--for DURATION]
       the headless service of a zone's machine: records every camera set to
       record, reads the plates of the ANPR cameras into the passage store and
       matches them against the hotlists, and runs the retention cleaner,
@@ -22,6 +23,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) int {
 	fs := subFlags(g, "serve", serveUsage)
 	zonePath := fs.String("zone", "", "zone file (TOML); empty serves the simulated zone")
 	dur := fs.Duration("for", 0, "stop after this long (0: until stopped)")
+	console := fs.String("console", "", "the service's name in the audit and the room (default: serve@HOST)")
 	if err := fs.Parse(args); err != nil {
 		return flagsExit(err)
 	}
@@ -34,7 +36,11 @@ func cmdServe(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	defer done()
-	cfg.Record, cfg.Console, cfg.ANPRModels = true, "serve", defaultModelDir(g)
+	if *console == "" {
+		host, _ := os.Hostname()
+		*console = "serve@" + host
+	}
+	cfg.Record, cfg.Console, cfg.ANPRModels = true, *console, defaultModelDir(g)
 	if *dur > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *dur)
