@@ -191,6 +191,8 @@ func ActionLabel(a string) string {
 		return lang.L("audit.dispatch")
 	case "ptz.move":
 		return lang.L("audit.ptz.move")
+	case "audit.witness":
+		return lang.L("audit.audit.witness")
 	case "round.start":
 		return lang.L("audit.round.start")
 	case "round.stop":
