@@ -19,6 +19,7 @@ const (
 	ChannelViews    Channel = "room_views"    // a view opened or closed
 	ChannelHits     Channel = "room_hits"     // a hit decided
 	ChannelPatrols  Channel = "room_patrols"  // a unit claimed or freed
+	ChannelGrants   Channel = "room_grants"   // a grant given or revoked
 )
 
 // EventKind says what changed.
@@ -33,6 +34,7 @@ const (
 	HitDecided    EventKind = "hit.decided"
 	PatrolClaimed EventKind = "patrol.claimed"
 	PatrolFreed   EventKind = "patrol.freed"
+	GrantChanged  EventKind = "grant.changed"
 )
 
 // Event is one change in the room, as committed by any console. Session is
@@ -43,6 +45,7 @@ type Event struct {
 	View    View
 	Hit     Hit
 	Claim   PatrolClaim
+	Grant   Grant
 }
 
 // Listener receives the room's changes on one connection of its own
@@ -59,10 +62,12 @@ type Listener struct {
 // when none is given). Only this room's events are delivered.
 func (r *Room) Listen(ctx context.Context, channels ...Channel) (*Listener, error) {
 	if len(channels) == 0 {
-		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols}
+		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants}
 	}
 	for _, c := range channels {
-		if c != ChannelSessions && c != ChannelViews && c != ChannelHits && c != ChannelPatrols {
+		switch c {
+		case ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants:
+		default:
 			return nil, fmt.Errorf("roomdb: listen: unknown channel %q", c)
 		}
 	}
@@ -126,6 +131,13 @@ type wireRow struct {
 }
 
 func decodeEvent(c Channel, payload string) (Event, string, error) {
+	if c == ChannelGrants {
+		var w grantRow
+		if err := json.Unmarshal([]byte(payload), &w); err != nil {
+			return Event{}, "", fmt.Errorf("notification on %s: %w", c, err)
+		}
+		return Event{Kind: GrantChanged, Grant: w.grant()}, w.Room, nil
+	}
 	if c == ChannelPatrols {
 		var w claimRow
 		if err := json.Unmarshal([]byte(payload), &w); err != nil {

@@ -186,6 +186,35 @@ CREATE TRIGGER patrol_claims_notify AFTER INSERT OR UPDATE ON room.patrol_claims
 	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelPatrols) + `');
 GRANT SELECT, INSERT, UPDATE (released_at) ON room.patrol_claims TO ` + ConsoleRole + `;
 `,
+	// 5: municipal operators' live grants, given by a team chief at one
+	// console and in force at all. A console may only shorten a grant
+	// (revoke it), never lengthen one: the trigger refuses.
+	`
+CREATE TABLE room.grants (
+	id          text PRIMARY KEY CHECK (char_length(id) BETWEEN 1 AND 64),
+	room        text NOT NULL CHECK (char_length(room) BETWEEN 1 AND 100),
+	to_user     text NOT NULL CHECK (char_length(to_user) BETWEEN 1 AND 100),
+	by_user     text NOT NULL CHECK (char_length(by_user) BETWEEN 1 AND 100),
+	console     text NOT NULL CHECK (char_length(console) BETWEEN 1 AND 100),
+	cameras     text[] NOT NULL CHECK (cardinality(cameras) BETWEEN 1 AND 1000),
+	valid_from  timestamptz NOT NULL,
+	valid_until timestamptz NOT NULL CHECK (valid_until >= valid_from),
+	reason      text NOT NULL DEFAULT '' CHECK (char_length(reason) <= 2000)
+);
+CREATE INDEX grants_room ON room.grants (room, valid_until);
+CREATE FUNCTION room.grant_only_shorter() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.valid_until > OLD.valid_until THEN
+		RAISE EXCEPTION 'room.grants: a grant is never lengthened (grant %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER grants_only_shorter BEFORE UPDATE ON room.grants
+	FOR EACH ROW EXECUTE FUNCTION room.grant_only_shorter();
+CREATE TRIGGER grants_notify AFTER INSERT OR UPDATE ON room.grants
+	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelGrants) + `');
+GRANT SELECT, INSERT, UPDATE (valid_until) ON room.grants TO ` + ConsoleRole + `;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.

@@ -30,6 +30,8 @@ type Presence struct {
 	mine     map[string]*ownRow // by the console's own key (session or view id)
 	sessions map[int64]Session  // the room's open sessions, every console
 	views    map[int64]View     // the room's open views, every console
+	grants   map[string]Grant   // the room's grants (presence_grants.go)
+	grantOps []grantOp          // grants given or revoked here, to write
 	online   bool
 	since    time.Time // when online last changed
 
@@ -93,7 +95,7 @@ func (r *Room) Presence(cfg PresenceConfig) *Presence {
 		cfg.OnPatrol = func(Event) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{},
+	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{}, grants: map[string]Grant{},
 		since: cfg.Now(), kick: make(chan struct{}, 1), stop: cancel, done: make(chan struct{})}
 	go p.run(ctx)
 	return p
@@ -228,6 +230,9 @@ func (p *Presence) connected(ctx context.Context, first bool) error {
 	if err := p.reload(ctx); err != nil {
 		return err
 	}
+	if err := p.reloadGrants(ctx); err != nil {
+		return err
+	}
 	p.setOnline(true)
 	events := make(chan Event)
 	failed := make(chan error, 1)
@@ -307,6 +312,8 @@ func (p *Presence) apply(ev Event) {
 		p.views[ev.View.ID] = ev.View
 	case ViewClosed:
 		delete(p.views, ev.View.ID)
+	case GrantChanged:
+		p.grants[ev.Grant.ID] = ev.Grant
 	}
 }
 
@@ -327,7 +334,7 @@ func (p *Presence) reconcile(ctx context.Context, stale bool) error {
 			}
 		}
 	}
-	return nil
+	return p.writeGrants(ctx)
 }
 
 // pending lists the keys whose rows need writing, sessions or views.
