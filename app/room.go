@@ -159,6 +159,22 @@ func (s roomSessions) TeamChiefElsewhere(roomName, user string) bool {
 	return false
 }
 
+func (s roomSessions) GrantGiven(g policy.Grant) {
+	s.r.presence.PutGrant(roomdb.Grant{ID: g.ID, To: g.To, By: g.By, Cameras: g.Cameras, From: g.From, Until: g.Until,
+		Reason: encodeReason(g.Reason)})
+}
+
+func (s roomSessions) GrantEnded(id string, at time.Time) { s.r.presence.EndGrant(id, at) }
+
+func (s roomSessions) RoomGrants() []policy.Grant {
+	gs := s.r.presence.Grants()
+	out := make([]policy.Grant, len(gs))
+	for i, g := range gs {
+		out[i] = policy.Grant{ID: g.ID, To: g.To, By: g.By, Cameras: g.Cameras, From: g.From, Until: g.Until, Reason: decodeReason(g.Reason)}
+	}
+	return out
+}
+
 // roomViews is the room as the live views see it.
 type roomViews struct{ r *room }
 

@@ -444,3 +444,61 @@ func TestRoomNeverSendsOneUnitTwice(t *testing.T) {
 		})
 	}
 }
+
+// A team chief at one console grants a municipal operator a camera of the
+// town for an event: the operator watches it at another console; revoked
+// by the team chief, the operator's view there ends at once.
+func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatal(err)
+	}
+	dsn := srv.As(roomdb.ConsoleRole)
+	room := func(name string) *Console {
+		c, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: name, Logger: testLog()}, 4, func(z *Zone) {
+			z.Database, z.Room = dsn, roomChildName
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitRoomOnline(t, c)
+		return c
+	}
+	a, b := room("chief-desk"), room("stadhuis")
+	cams := a.MunicipalCameras("Borgloon")
+	if len(cams) == 0 {
+		t.Fatal("the simulated zone has no municipal camera")
+	}
+	chief, op := login(t, a, "teamchef"), login(t, b, "stad")
+	if _, err := b.OpenLive(ctx, op, cams[0].ID, StreamSub, Reason{Kind: JustEvent, Ref: "Kermis"}); err == nil {
+		t.Fatal("the operator watched a camera before any grant")
+	}
+	g, err := a.Grant(ctx, chief, "stad", []string{cams[0].ID}, time.Now().Add(2*time.Hour), Reason{Kind: JustEvent, Ref: "Kermis"})
+	if err != nil {
+		t.Fatalf("Grant: %v", err)
+	}
+	var v *LiveView
+	waitFor(t, "the grant in force at the other console", time.Second, func() bool {
+		v, err = b.OpenLive(ctx, op, cams[0].ID, StreamSub, Reason{Kind: JustEvent, Ref: "Kermis"})
+		return err == nil
+	})
+	if gs, err := a.Grants(chief); err != nil || len(gs) != 1 || gs[0].ID != g.ID {
+		t.Fatalf("Grants at the chief's console = %+v, %v", gs, err)
+	}
+	if _, err := b.Grants(op); err == nil {
+		t.Fatal("the operator listed the grants")
+	}
+	if err := a.Revoke(ctx, chief, g.ID); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	select {
+	case <-v.Done():
+	case <-time.After(3 * time.Second):
+		t.Fatal("the operator's view at the other console outlived the revocation by 3 s")
+	}
+	if v.EndCode() != CodeGrantExpired && v.EndCode() != CodeGrantRequired {
+		t.Errorf("view ended with %q", v.EndCode())
+	}
+}

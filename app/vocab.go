@@ -60,6 +60,7 @@ const (
 	ActANPRSearch                    = policy.ActANPRSearch
 	ActDSAR                          = policy.ActDSAR
 	ActDispatch                      = policy.ActDispatch
+	ActGrant                         = policy.ActGrant
 	ActHitHandle                     = policy.ActHitHandle
 	ActExport                        = policy.ActExport
 	ActExportUnmasked                = policy.ActExportUnmasked

@@ -170,12 +170,21 @@ func (s *Sessions) endSessionsOf(ctx context.Context, name string) {
 			delete(s.byID, id)
 		}
 	}
+	var endedGrants []string
+	for _, g := range s.grantsLocked() {
+		if g.To == name && g.Until.After(now) {
+			endedGrants = append(endedGrants, g.ID)
+		}
+	}
 	for i := range s.grants {
 		if s.grants[i].To == name && s.grants[i].Until.After(now) {
 			s.grants[i].Until = now
 		}
 	}
 	s.mu.Unlock()
+	for _, id := range endedGrants {
+		s.grantEnded(id, now)
+	}
 	for _, sess := range ended {
 		s.unpublished(sess)
 		if err := s.auditLogout(ctx, sess, CodeAccountChanged); err != nil {

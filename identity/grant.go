@@ -66,6 +66,7 @@ func (s *Sessions) Grant(ctx context.Context, by *Session, to string, cameras []
 	s.grants = slices.DeleteFunc(s.grants, func(o policy.Grant) bool { return now.Sub(o.Until) > keepEnded })
 	s.grants = append(s.grants, g)
 	s.mu.Unlock()
+	s.grantGiven(g)
 	return g.Clone(), nil
 }
 
@@ -122,11 +123,13 @@ func (s *Sessions) Revoke(ctx context.Context, by *Session, id string) error {
 		return ErrNoSession
 	}
 	now := s.now()
+	// A grant given at any console of the room is revoked from any.
 	s.mu.Lock()
-	i := slices.IndexFunc(s.grants, func(g policy.Grant) bool { return g.ID == id })
+	all := s.grantsLocked()
+	i := slices.IndexFunc(all, func(g policy.Grant) bool { return g.ID == id })
 	var g policy.Grant
 	if i >= 0 {
-		g = s.grants[i]
+		g = all[i]
 	}
 	s.mu.Unlock()
 	if i < 0 {
@@ -142,6 +145,7 @@ func (s *Sessions) Revoke(ctx context.Context, by *Session, id string) error {
 		}
 	}
 	s.mu.Unlock()
+	s.grantEnded(id, now)
 	e := s.entry(by, "user:"+g.To, g.Reason, audit.OutcomeAllowed, policy.CodeAllowed, trail.Grant{Grant: id, Revoke: true})
 	if _, err := s.log.Append(ctx, e); err != nil {
 		return fmt.Errorf("grant %s revoked, but not audited: %w", id, err)
@@ -149,14 +153,14 @@ func (s *Sessions) Revoke(ctx context.Context, by *Session, id string) error {
 	return nil
 }
 
-// Grants lists the grants in force or still to come at now, for the team
-// chief's panel.
+// Grants lists the grants in force or still to come at now, given at any
+// console of the room, for the team chief's panel.
 func (s *Sessions) Grants() []policy.Grant {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []policy.Grant
-	for _, g := range s.grants {
+	for _, g := range s.grantsLocked() {
 		if now.Before(g.Until) {
 			out = append(out, g.Clone())
 		}

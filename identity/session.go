@@ -210,7 +210,7 @@ func (s *Sessions) Subject(sess *Session) policy.Subject {
 	if !sub.SupervisorPresent {
 		sub.SupervisorPresent = s.supervisedElsewhere(sess)
 	}
-	for _, g := range s.grants {
+	for _, g := range s.grantsLocked() {
 		if g.To == sess.User.Name {
 			sub.Grants = append(sub.Grants, g.Clone())
 		}
