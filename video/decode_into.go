@@ -22,6 +22,6 @@ func (d *Decoder) DecodeInto(au [][]byte, dst *image.RGBA) (*image.RGBA, error) 
 // out (and was thrown away), ErrNoFrame when none did, and a decode error
 // otherwise.
 func (d *Decoder) DecodeSkip(au [][]byte) error {
-	_, err := d.decode(au, false, nil)
+	_, err := d.decode(au, modeSkip, nil)
 	return err
 }

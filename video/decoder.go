@@ -70,27 +70,27 @@ func (d *Decoder) Codec() Codec { return d.codec }
 // bad input (the decoder stays usable and resynchronises at the next IDR), and
 // never nil, nil.
 func (d *Decoder) Decode(au [][]byte) (*image.RGBA, error) {
-	return d.decode(au, true, nil)
+	return d.decode(au, modeConvert, nil)
 }
 
 // decodeInto is Decode writing the RGBA picture straight into the image into
 // returns for the picture's bounds (a pooled frame): no copy after swscale.
 // On error the image into returned, if any, is handed back too.
 func (d *Decoder) decodeInto(au [][]byte, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
-	return d.decode(au, true, into)
+	return d.decode(au, modeConvert, into)
 }
 
 // skip decodes au to keep the reference pictures current but produces no
 // picture; nil means the codec accepted it.
 func (d *Decoder) skip(au [][]byte) error {
-	_, err := d.decode(au, false, nil)
+	_, err := d.decode(au, modeSkip, nil)
 	if errors.Is(err, ErrNoFrame) {
 		return nil
 	}
 	return err
 }
 
-func (d *Decoder) decode(au [][]byte, convert bool, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
+func (d *Decoder) decode(au [][]byte, mode decodeMode, into func(image.Rectangle) *image.RGBA) (*image.RGBA, error) {
 	if d.av == nil {
 		return nil, ErrClosed
 	}
@@ -115,7 +115,28 @@ func (d *Decoder) decode(au [][]byte, convert bool, into func(image.Rectangle) *
 		}
 		off += copy(buf[off:], nalu)
 	}
-	return d.av.decodeStaged(n, convert, into)
+	return d.av.decodeStaged(n, mode, into)
+}
+
+// decodeHeld decodes au and keeps the picture (in YUV, as the codec made
+// it) for convertHeld, until the next decode: one decode, then one
+// conversion per size the subscribers asked for. It returns the picture's
+// size, ErrNoFrame when none came out, or a decode error.
+func (d *Decoder) decodeHeld(au [][]byte) (image.Point, error) {
+	if _, err := d.decode(au, modeHold, nil); err != nil {
+		return image.Point{}, err
+	}
+	w, h, err := d.av.heldSize()
+	return image.Pt(w, h), err
+}
+
+// convertHeld writes the held picture into dst, converted to RGBA and
+// scaled to dst's size in one sws_scale pass.
+func (d *Decoder) convertHeld(dst *image.RGBA) error {
+	if d.av == nil {
+		return ErrClosed
+	}
+	return d.av.convertHeld(dst)
 }
 
 // Close frees the codec. It is safe to call more than once.

@@ -38,7 +38,8 @@ type framePool struct {
 	free []*Frame
 	max  int
 
-	allocated atomic.Int64 // frames ever made; flat in steady state
+	allocated atomic.Int64  // frames ever made; flat in steady state
+	total     *atomic.Int64 // the sizedPools' count across sizes, if any
 }
 
 func newFramePool(max int) *framePool { return &framePool{free: make([]*Frame, 0, max), max: max} }
@@ -59,6 +60,9 @@ func (p *framePool) get(r image.Rectangle) *Frame {
 	}
 	p.mu.Unlock()
 	p.allocated.Add(1)
+	if p.total != nil {
+		p.total.Add(1)
+	}
 	f := &Frame{Image: image.NewRGBA(r), pool: p}
 	f.refs.Store(1)
 	return f
@@ -78,6 +82,7 @@ type Subscription struct {
 	src     *Source
 	ready   chan struct{}
 	dropped atomic.Uint64
+	size    atomic.Uint64 // the box asked for with SetSize, packed; 0 for full size
 
 	mu     sync.Mutex
 	slot   *Frame

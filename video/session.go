@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"math"
 	"sync/atomic"
 	"time"
@@ -153,10 +152,9 @@ type track struct {
 	noPicture atomic.Bool
 	gop       gopCache // access units since the last IDR, for a fast resume
 
-	into    func(image.Rectangle) *image.RGBA // t.target, bound once
-	pending *Frame                            // the pooled frame the decoder is writing
-	one     [1][]byte                         // MJPEG access unit holder, reused
-	paramAU [1][]byte                         // one parameter set at a time, reused
+	out     delivery  // the sizes and frames of the picture being delivered, reused
+	one     [1][]byte // MJPEG access unit holder, reused
+	paramAU [1][]byte // one parameter set at a time, reused
 
 	fpsCount int
 	fpsStart time.Time
@@ -228,7 +226,6 @@ func newTrack(s *Source, desc *description.Session) (*track, error) {
 		return nil, fmt.Errorf("camera %s: %w", id, err)
 	}
 	t.dec = dec
-	t.into = t.target
 	// The SDP's parameter sets go in before any packet, so the first IDR decodes
 	// even when the camera only announces them out of band.
 	t.feedParams()
@@ -311,12 +308,13 @@ func (t *track) onPacket(p *rtp.Packet) {
 		t.needKey = false
 		t.feedParams()
 	}
-	t.pending = nil
-	_, err = t.dec.decodeInto(au, t.into)
-	f := t.pending
-	t.pending = nil
+	pic, err := t.dec.decodeHeld(au)
+	if err == nil {
+		// One conversion per size the subscribers ask for, here on the
+		// camera's goroutine, from the picture the decoder holds.
+		err = s.deliver(t.dec, &t.out, pic, seq, now)
+	}
 	if err != nil {
-		f.Release()
 		if errors.Is(err, ErrNoFrame) {
 			return
 		}
@@ -328,25 +326,12 @@ func (t *track) onPacket(p *rtp.Packet) {
 		t.gop.reset(false) // never replay a broken GOP
 		return
 	}
-	if f == nil {
-		return
-	}
 	s.decoded.Add(1)
 	s.lastPic.Store(now.UnixNano())
 	if t.noPicture.CompareAndSwap(true, false) {
 		s.log.Info("picture back")
 		s.setState(StateLive, nil)
 	}
-	f.Seq = seq
-	f.Received = now
-	f.Decoded = time.Now()
-	s.publish(f)
-}
-
-// target gives the decoder a pooled frame to write the picture into.
-func (t *track) target(r image.Rectangle) *image.RGBA {
-	t.pending = t.src.frames.get(r)
-	return t.pending.Image
 }
 
 // replay runs the cached GOP, except its last access unit (the current one),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"math"
 	"net/url"
@@ -103,13 +104,18 @@ type Source struct {
 	cfg     SourceConfig
 	log     *slog.Logger
 	safeURL string
-	frames  *framePool
+	frames  *sizedPools
 
 	running atomic.Bool
 
-	mu      sync.Mutex
-	subs    []*Subscription
-	last    *Frame // newest published frame, one reference held; nil when idle
+	mu   sync.Mutex
+	subs []*Subscription
+	// lasts are the newest frames, one per size delivered (one reference
+	// each), for a subscriber joining; empty when idle. spare is the
+	// previous round's slice, reused. picSize is the stream's picture size.
+	lasts   []*Frame
+	spare   []*Frame
+	picSize image.Point
 	status  Status
 	changed chan struct{}
 
@@ -136,7 +142,7 @@ func NewSource(cfg SourceConfig) *Source {
 		cfg:     cfg,
 		safeURL: safe,
 		log:     cfg.Logger.With("component", "video", "camera", cfg.ID, "url", safe),
-		frames:  newFramePool(8),
+		frames:  newSizedPools(),
 		changed: make(chan struct{}),
 	}
 	s.status = Status{State: StateConnecting, Since: time.Now().UTC()}
@@ -171,16 +177,22 @@ func (s *Source) Changed() <-chan struct{} {
 	return s.changed
 }
 
-// Subscribe adds a consumer. Frames start with the next decodable picture
-// (the next IDR when the Source was idle). Close the Subscription when done.
-func (s *Source) Subscribe() *Subscription {
+// Subscribe adds a consumer of full-size pictures. Frames start with the
+// next decodable picture (the next IDR when the Source was idle). Close the
+// Subscription when done.
+func (s *Source) Subscribe() *Subscription { return s.SubscribeSize(0, 0) }
+
+// SubscribeSize is Subscribe for pictures that fit in w×h (see
+// Subscription.SetSize): a tile asks for its size from the first frame on.
+func (s *Source) SubscribeSize(w, h int) *Subscription {
 	sub := &Subscription{src: s, ready: make(chan struct{}, 1)}
+	sub.SetSize(w, h)
 	s.mu.Lock()
 	s.subs = append(s.subs, sub)
 	s.nsubs.Store(int32(len(s.subs)))
 	// A Source that is already decoding hands over its newest picture at once:
 	// a tile switching to a warm camera shows it without waiting a frame.
-	if f := s.last; f != nil && s.status.State == StateLive && time.Since(f.Decoded) < freshFrame {
+	if f := s.greeting(unpackSize(sub.size.Load())); f != nil && s.status.State == StateLive && time.Since(f.Decoded) < freshFrame {
 		f.refs.Add(1)
 		sub.offer(f)
 	}
@@ -203,28 +215,14 @@ func (s *Source) unsubscribe(sub *Subscription) {
 		}
 	}
 	s.nsubs.Store(int32(len(s.subs)))
-	var old *Frame
+	var old []*Frame
 	if len(s.subs) == 0 {
-		old, s.last = s.last, nil // an idle Source keeps no pixels
+		old, s.lasts = s.lasts, nil // an idle Source keeps no pixels
 	}
 	s.mu.Unlock()
-	old.Release()
-}
-
-// publish hands f (holding one reference, ours) to every subscriber.
-func (s *Source) publish(f *Frame) {
-	s.mu.Lock()
-	f.refs.Add(int32(len(s.subs)) + 1) // each subscriber, and s.last
-	for _, sub := range s.subs {
-		if sub.offer(f) {
-			s.dropped.Add(1)
-		}
+	for _, f := range old {
+		f.Release()
 	}
-	old := s.last
-	s.last = f
-	s.mu.Unlock()
-	old.Release()
-	f.Release()
 }
 
 func (s *Source) setState(st State, err error) {
@@ -296,10 +294,12 @@ func (s *Source) Run(ctx context.Context) error {
 func (s *Source) closeSubscribers() {
 	s.mu.Lock()
 	subs := append([]*Subscription(nil), s.subs...)
-	last := s.last
-	s.last = nil
+	lasts := s.lasts
+	s.lasts = nil
 	s.mu.Unlock()
-	last.Release()
+	for _, f := range lasts {
+		f.Release()
+	}
 	for _, sub := range subs {
 		sub.Latest().Release()
 	}
