@@ -65,6 +65,9 @@ type View struct {
 	// plates: the session may see the plate reads of this camera (a role
 	// that handles hits; decided once at open, like the view itself).
 	plates bool
+	// w, h is the tile's size in pixels (SetSize); 0, 0 for the stream's
+	// own. It outlives the subscription, so a stream switch keeps it.
+	w, h int
 }
 
 // Open shows a camera to a session: the policy decides, the audit entry is
@@ -103,16 +106,38 @@ func (v *View) attach(st Stream) error {
 	if err != nil {
 		return err
 	}
-	sub := src.Subscribe()
+	v.mu.Lock()
+	w, h := v.w, v.h
+	v.mu.Unlock()
+	// The new stream is subscribed at the tile's size before the old one is
+	// closed: the tile keeps its last picture until the new stream's first
+	// one arrives (no black frame), and that one already has the tile's size.
+	sub := src.SubscribeSize(w, h)
 	v.mu.Lock()
 	oldSub, oldRelease := v.sub, v.release
 	v.src, v.sub, v.release, v.stream = src, sub, release, st
+	// A SetSize between the two locks went to the old subscription only.
+	sub.SetSize(v.w, v.h)
 	v.mu.Unlock()
 	if oldSub != nil {
 		oldSub.Close()
 		oldRelease()
 	}
 	return nil
+}
+
+// SetSize tells the view the size in pixels its pictures are shown at (the
+// tile's); frames then come at most that size, the aspect kept, converted
+// and scaled in one pass on the camera's goroutine. 0, 0 asks for the
+// stream's own size. The size stays across SwitchStream.
+func (v *View) SetSize(w, h int) {
+	v.mu.Lock()
+	v.w, v.h = max(w, 0), max(h, 0)
+	sub := v.sub
+	v.mu.Unlock()
+	if sub != nil {
+		sub.SetSize(w, h)
+	}
 }
 
 // SwitchStream moves the view to the main stream (enlarged tile) or back to
