@@ -5,6 +5,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui/accounts"
+	"github.com/politiezone/zoneconsole/ui/grants"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/playback"
@@ -41,6 +42,7 @@ type Deps struct {
 	Review       review.Auditor
 	Watching     review.Watcher
 	Holds        holds.Console
+	Grants       grants.Console
 	Accounts     accounts.Console
 	Search       search.Console
 	Playback     playback.Console
@@ -51,5 +53,5 @@ type Deps struct {
 
 // DepsOf is every part from the one console.
 func DepsOf(c *app.Console) Deps {
-	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Accounts: c, Search: c, Playback: c, Idle: c, Steer: c, Room: c}
+	return Deps{Sessions: c, Live: wall.OpenerOf(c), Hits: c, Rounds: c, RoundEditor: c, RoundReports: c, Review: c, Watching: c, Holds: c, Grants: c, Accounts: c, Search: c, Playback: c, Idle: c, Steer: c, Room: c}
 }

@@ -40,6 +40,9 @@
 //     and a case, results with crops and on a map; investigators.
 //   - holds (ui/holds): evidence holds on recorded footage, placed for a
 //     case and released when it closes; investigators, team chiefs, the DPO.
+//   - grants (ui/grants): a municipal operator's live access to the town's
+//     own cameras for an event or an emergency, given and revoked, held at
+//     every console of the room; team chiefs.
 //   - lists (ui/hits): the hotlist import with every error by line, and the
 //     versions of every list; the administrator.
 //   - accounts (ui/accounts): create, disable, re-enable, re-role and delete

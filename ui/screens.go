@@ -6,6 +6,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/app"
 	"github.com/politiezone/zoneconsole/ui/accounts"
+	"github.com/politiezone/zoneconsole/ui/grants"
 	"github.com/politiezone/zoneconsole/ui/hits"
 	"github.com/politiezone/zoneconsole/ui/holds"
 	"github.com/politiezone/zoneconsole/ui/playback"
@@ -54,6 +55,12 @@ func screens() []screen {
 		{id: "watching", title: func() string { return lang.L("tab.watching") }, needs: app.ActLiveReview, build: func(m *mainScreen) tab {
 			p := review.NewWatch(m.env(), m.s.deps.Watching)
 			return tab{content: p.Content(), active: p.SetActive, stop: func() { p.SetActive(false) }}
+		}},
+		{id: "grants", title: func() string { return lang.L("grants.tab") }, needs: app.ActGrant, build: func(m *mainScreen) tab {
+			if m.s.deps.Grants == nil {
+				return tab{content: rounds.Unavailable()}
+			}
+			return tab{content: grants.Tab(m.env(), m.s.deps.Grants)}
 		}},
 		{id: "review", title: func() string { return lang.L("tab.review") }, needs: app.ActReview, build: func(m *mainScreen) tab {
 			return tab{content: review.New(m.env(), m.s.deps.Review)}

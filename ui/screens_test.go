@@ -25,7 +25,7 @@ func TestRolesSeeTheirTabs(t *testing.T) {
 		want []string
 	}{
 		{"dispatcher", []string{"wall", "hits", "map", "rounds", "playback"}},
-		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "review", "round-reports", "playback", "holds"}},
+		{"teamchef", []string{"wall", "hits", "map", "rounds", "watching", "grants", "review", "round-reports", "playback", "holds"}},
 		{"dpo", []string{"review", "round-reports", "holds"}},
 		{"recherche", []string{"playback", "search", "holds"}},
 		{"beheerder", []string{"lists", "accounts"}},
