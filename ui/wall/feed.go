@@ -31,10 +31,12 @@ type feed struct {
 	cancel context.CancelFunc
 	// streamReq carries the latest SwitchStream request (enlarge/restore).
 	streamReq chan app.Stream
-	token     chan struct{}
-	front     *image.RGBA
-	back      *image.RGBA
-	frames    uint64 // frames shown; UI thread only
+	// sizeReq carries the tile's latest size in pixels, for View.SetSize.
+	sizeReq chan image.Point
+	token   chan struct{}
+	front   *image.RGBA
+	back    *image.RGBA
+	frames  uint64 // frames shown; UI thread only
 }
 
 // feedHooks are the feed's calls back into its tile, run on the UI thread.
@@ -53,7 +55,7 @@ type feedHooks struct {
 const readsShown = 3
 
 func newFeed(cam app.Camera, why app.Reason) *feed {
-	f := &feed{cam: cam, why: why, streamReq: make(chan app.Stream, 1), token: make(chan struct{}, 1)}
+	f := &feed{cam: cam, why: why, streamReq: make(chan app.Stream, 1), sizeReq: make(chan image.Point, 1), token: make(chan struct{}, 1)}
 	f.token <- struct{}{}
 	return f
 }
@@ -67,6 +69,22 @@ func (f *feed) switchStream(st app.Stream) {
 		default:
 			select {
 			case <-f.streamReq:
+			default:
+			}
+		}
+	}
+}
+
+// setSize asks the goroutine to pass the tile's new pixel size to the view
+// (the camera then converts its pictures at that size); the latest wins.
+func (f *feed) setSize(px image.Point) {
+	for {
+		select {
+		case f.sizeReq <- px:
+			return
+		default:
+			select {
+			case <-f.sizeReq:
 			default:
 			}
 		}
@@ -129,9 +147,13 @@ func (f *feed) run(ctx context.Context, open func(context.Context, app.Stream) (
 			post(func() { h.ended(code) })
 			return
 		case st := <-f.streamReq:
+			// The view keeps the tile's size across the switch, and the
+			// tile its last picture until the new stream's first one.
 			if err := view.SwitchStream(st); err != nil {
 				log.Error("switching stream", "camera", f.cam.ID, "stream", st, "err", err)
 			}
+		case px := <-f.sizeReq:
+			view.SetSize(px.X, px.Y)
 		case <-tick.C:
 			report()
 		case <-view.Ready():

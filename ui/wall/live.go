@@ -12,6 +12,9 @@ type View interface {
 	Latest() *app.Frame
 	Status() app.CameraStatus
 	SwitchStream(st app.Stream) error
+	// SetSize asks for pictures that fit in w×h pixels (the tile's), the
+	// aspect kept; 0, 0 for the stream's own size.
+	SetSize(w, h int)
 	// Reads are the newest plate reads of an ANPR camera, for the overlay;
 	// empty when the session's role may not see plates.
 	Reads(n int) []app.Read

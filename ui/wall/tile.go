@@ -3,6 +3,7 @@ package wall
 import (
 	"context"
 	"fmt"
+	"image"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -40,6 +41,9 @@ type tile struct {
 
 	bg       *canvas.Rectangle
 	img      *canvas.Image
+	pic      *fyne.Container // img, laid out by picture (picture.go)
+	px       image.Point     // the tile's size in pixels, as last asked of the camera
+	laidOut  image.Point     // the frame size pic was laid out for
 	caption  *fyne.Container
 	dot      *canvas.Text
 	name     *canvas.Text
@@ -57,11 +61,12 @@ type tile struct {
 func newTile(w *wall, index int) *tile {
 	t := &tile{w: w, index: index, state: stIdle}
 	t.bg = canvas.NewRectangle(look.ColTileBg)
-	// ImageScaleFastest: the frame's *image.RGBA goes to the GPU as it is
-	// (TexImage2D of its Pix) and is scaled there with linear filtering.
-	// ImageScaleSmooth would rescale every frame on the CPU (CatmullRom into
-	// a new NRGBA) before uploading it.
-	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
+	// The frame's *image.RGBA goes to the GPU as it is (TexImage2D of its
+	// Pix), already at the tile's pixel size: picture lays it out 1:1 with
+	// nearest-texel sampling (ImageScalePixels). ImageScaleSmooth would
+	// rescale every frame on the CPU (CatmullRom into a new NRGBA).
+	t.img = &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels}
+	t.pic = container.New(picture{t}, t.img)
 	t.dot = canvas.NewText("●", look.ColIdle)
 	t.name = canvas.NewText("", look.ColForeground)
 	t.name.TextStyle.Bold = true
@@ -82,7 +87,7 @@ func newTile(w *wall, index int) *tile {
 	t.reads = container.NewVBox()
 	t.readsBox = container.NewStack(canvas.NewRectangle(look.ColCaption), container.NewPadded(t.reads))
 	t.readsBox.Hide()
-	t.content = container.NewStack(t.bg, t.img,
+	t.content = container.NewStack(t.bg, t.pic,
 		container.NewVBox(t.caption, layout.NewSpacer(), container.NewHBox(t.readsBox, layout.NewSpacer())),
 		container.New(centredText{pad: 12}, t.hint), t.border)
 	t.ExtendBaseWidget(t)
@@ -113,6 +118,9 @@ func (t *tile) show(cam app.Camera, why app.Reason, st app.Stream) {
 	t.clear()
 	s := t.w.scr
 	f := newFeed(cam, why)
+	if t.px != (image.Point{}) {
+		f.setSize(t.px)
+	}
 	ctx, cancel := context.WithCancel(s.env.Ctx)
 	f.cancel = cancel
 	t.feed, t.state, t.note = f, stOpening, ""
@@ -256,11 +264,16 @@ func (t *tile) setState(s camState) {
 }
 
 // frameShown runs after the feed swapped in a new frame: only then is the
-// picture repainted.
+// picture repainted, in the same canvas object. A frame of another size
+// (the tile or the stream changed) lays the picture out again first.
 func (t *tile) frameShown() {
 	first := t.img.Image == nil
 	t.img.Image = t.feed.front
-	t.img.Refresh()
+	if t.feed.front.Bounds().Size() != t.laidOut {
+		t.pic.Refresh() // layout, then the image's refresh
+	} else {
+		t.img.Refresh()
+	}
 	if t.fps.frame(time.Now(), t.feed.frames) && !first {
 		t.stateTxt.Text = t.stateText()
 		t.stateTxt.Refresh()

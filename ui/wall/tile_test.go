@@ -30,6 +30,8 @@ type fakeView struct {
 	taken  int
 	done   chan struct{}
 	code   string
+	size   image.Point // as last asked with SetSize
+	sizes  int         // SetSize calls
 	// readsFn, when set, answers Reads (the plate overlay).
 	readsFn func(n int) []app.Read
 }
@@ -112,6 +114,13 @@ func (v *fakeView) SwitchStream(st app.Stream) error {
 	v.stream = st
 	v.mu.Unlock()
 	return nil
+}
+
+func (v *fakeView) SetSize(w, h int) {
+	v.mu.Lock()
+	v.size = image.Pt(w, h)
+	v.sizes++
+	v.mu.Unlock()
 }
 
 func (v *fakeView) Close() error {

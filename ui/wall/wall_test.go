@@ -167,15 +167,21 @@ func TestWall(t *testing.T) {
 		if w.enlarged != tl || len(w.grid.Objects) != 1 {
 			t.Fatalf("double-tap did not enlarge the tile")
 		}
-		h.until("a main-stream frame", func() bool {
-			return tl.feed.front != nil && tl.feed.front.Bounds().Dx() >= 1280
+		// The enlarged tile asks for its own size: main-stream frames are
+		// wider than the 640x360 sub stream can give, and no wider than
+		// the tile.
+		h.until("a main-stream frame at the tile's size", func() bool {
+			f := tl.feed.front
+			return f != nil && f.Bounds().Dx() > 640 && f.Bounds().Dx() <= tl.px.X && f.Bounds().Dy() <= tl.px.Y
 		})
+		big := tl.px
 		test.DoubleTap(tl)
 		if w.enlarged != nil || len(w.grid.Objects) != 4 {
 			t.Fatalf("second double-tap did not restore the grid")
 		}
-		h.until("a sub-stream frame", func() bool {
-			return tl.feed.front != nil && tl.feed.front.Bounds().Dx() < 1280
+		h.until("a sub-stream frame at the small tile's size", func() bool {
+			f := tl.feed.front
+			return f != nil && tl.px.X < big.X && f.Bounds().Dx() <= tl.px.X && f.Bounds().Dy() <= tl.px.Y
 		})
 	})
 
