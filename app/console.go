@@ -298,14 +298,17 @@ func (c *Console) Close() error {
 
 // closeOrphanIntervals ends the views a crash or power cut left open: their
 // live.stop says when the console came back, so a review never shows a camera
-// on screen for days. A data directory has one writer (the audit store is
-// locked), so every open interval in it is this console's.
+// on screen for days. Only this console's: serve and the CLI append to the
+// same store, and another console on the same data directory keeps its own.
 func (c *Console) closeOrphanIntervals(ctx context.Context) error {
 	open, err := openIntervals(ctx, c.audit, c.now().Add(-Retention))
 	if err != nil {
 		return err
 	}
 	for _, e := range open {
+		if e.Console != c.cfg.Console {
+			continue
+		}
 		stop := audit.Entry{User: e.User, Role: e.Role, Console: e.Console, Action: trail.ActLiveStop,
 			Subject: e.Subject, JustKind: e.JustKind, JustText: e.JustText, JustRef: e.JustRef, AuthRef: e.AuthRef,
 			Outcome: audit.OutcomeAllowed, Detail: trail.MustEncode(trail.LiveStop{View: trail.ViewOf(e), Ended: "console_restart"}, trail.Facts{})}

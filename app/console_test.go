@@ -182,26 +182,29 @@ func TestRestartClosesIntervalsLeftOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What a console that lost power leaves behind: a start without a stop.
-	if _, err := al.Append(context.Background(), audit.Entry{User: "dispatcher", Role: "dispatcher", Console: "c1",
-		Action: audit.ActLiveStart, Subject: "camera:cam01", Outcome: audit.OutcomeAllowed, Detail: "view=abc stream=sub"}); err != nil {
-		t.Fatal(err)
+	// What a console that lost power leaves behind: a start without a stop;
+	// and one of another console on the same data directory, still running.
+	for _, cons := range []string{"c1", "c2"} {
+		if _, err := al.Append(context.Background(), audit.Entry{User: "dispatcher", Role: "dispatcher", Console: cons,
+			Action: audit.ActLiveStart, Subject: "camera:cam01", Outcome: audit.OutcomeAllowed, Detail: "view=abc-" + cons + " stream=sub"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := al.Close(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := openSim(ctx, t, Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, 1)
+	c, err := openSim(ctx, t, Config{DataDir: dir, Console: "c1", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	stops := entries(t, c, audit.ActLiveStop)
-	if len(stops) != 1 || !strings.Contains(stops[0].Detail, `"view":"abc"`) || !strings.Contains(stops[0].Detail, `"ended":"console_restart"`) {
+	if len(stops) != 1 || !strings.Contains(stops[0].Detail, `"view":"abc-c1"`) || !strings.Contains(stops[0].Detail, `"ended":"console_restart"`) {
 		t.Fatalf("live.stop after restart = %+v", stops)
 	}
-	if open, _ := openIntervals(ctx, c.audit, time.Time{}); len(open) != 0 {
+	if open, _ := openIntervals(ctx, c.audit, time.Time{}); len(open) != 1 || open[0].Console != "c2" {
 		t.Fatalf("intervals still open: %+v", open)
 	}
 }

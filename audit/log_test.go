@@ -259,21 +259,3 @@ func TestVerifyWhileAppending(t *testing.T) {
 	t.Logf("%d verifications during %d appends", runs, rep.Entries)
 }
 
-// Two Logs on one store would fork the chain: the second Open is refused.
-func TestOpenTwiceRefused(t *testing.T) {
-	f := newFixture(t)
-	l := f.open(t, Options{})
-	if l2, err := Open(f.db, Options{KeyPath: f.key}); err == nil {
-		l2.Close()
-		t.Fatal("second Open of an open store = nil error")
-	} else {
-		t.Logf("second Open: %v", err)
-	}
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	l3 := f.open(t, Options{})
-	if _, err := l3.Append(context.Background(), sample(0)); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -136,7 +136,12 @@ func (l *Log) init(path string) error {
 	if l.opt.noHead {
 		return nil
 	}
-	if err := l.initHead(path, created); err != nil {
+	err = l.initHead(path, created)
+	if l.head != nil {
+		// Held only around commits from here on (commit, Close).
+		l.head.Unlock()
+	}
+	if err != nil {
 		if errors.Is(err, ErrBroken) {
 			return l.firstBreak(path, pub, err)
 		}
@@ -223,6 +228,11 @@ func (l *Log) initHead(path string, keyCreated bool) error {
 		return err
 	}
 	l.head = hf
+	// Under the writer lock the store's end and its head agree: another
+	// process may have appended since the end was first read.
+	if err := l.loadTail(); err != nil {
+		return fmt.Errorf("audit store %s: %w", path, err)
+	}
 	if missing {
 		// The new file's name must survive a crash as the key's did.
 		defer func() {
@@ -287,7 +297,10 @@ func (l *Log) Close() error {
 		close(l.quit)
 		<-l.done
 		now := l.opt.Now().UTC()
-		if l.seq > l.lastCP {
+		unlock, lerr := l.lockTail()
+		if lerr != nil {
+			l.closeErr = fmt.Errorf("audit: final checkpoint: %w", lerr)
+		} else if l.seq > l.lastCP {
 			cp := chain.SignCheckpoint(l.priv, l.seq, l.hash, now)
 			if err := insertCheckpoint(context.Background(), l.wdb, cp); err != nil {
 				l.closeErr = fmt.Errorf("audit: final checkpoint: %w", err)
@@ -296,6 +309,7 @@ func (l *Log) Close() error {
 				l.witness([]Checkpoint{cp}, Head{}, now)
 			}
 		}
+		unlock()
 		if l.wit != nil {
 			if err := l.wit.Head(Head{Seq: l.seq, Hash: l.hash}, now); err != nil && l.closeErr == nil {
 				l.closeErr = fmt.Errorf("audit: close: %w", err)

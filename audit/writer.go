@@ -121,6 +121,16 @@ func (l *Log) commit(group []*request) {
 	if len(live) == 0 {
 		return
 	}
+	// Another process may have appended since this one's last commit: the
+	// group goes after the store's end as it is under the writer lock.
+	unlock, err := l.lockTail()
+	if err != nil {
+		for _, r := range live {
+			r.resp <- result{err: fmt.Errorf("audit: append: %w", err)}
+		}
+		return
+	}
+	defer unlock()
 	seq, prev := l.seq, l.hash
 	now := l.opt.Now().UTC()
 	var hs chain.Hasher
@@ -146,7 +156,7 @@ func (l *Log) commit(group []*request) {
 			}
 		}
 	}
-	err := l.write(live, cps, Head{Seq: seq, Hash: prev}, now)
+	err = l.write(live, cps, Head{Seq: seq, Hash: prev}, now)
 	for i, r := range live {
 		if err != nil {
 			r.resp <- result{err: err}

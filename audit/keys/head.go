@@ -12,8 +12,10 @@ import (
 )
 
 // HeadFile writes signed heads into the alternating slots of the one small
-// head file (chain.ParseHead reads it). It holds an exclusive lock on the
-// file for its life: two writers on one store would fork the chain.
+// head file (chain.ParseHead reads it). Its lock is the store's writer
+// lock: a Log holds it from reading the store's end to writing the head
+// after its commit, so several processes appending to one store take
+// turns and fork nothing.
 type HeadFile struct {
 	f    *os.File
 	priv ed25519.PrivateKey
@@ -21,7 +23,8 @@ type HeadFile struct {
 }
 
 // OpenHeadFile opens (or, with create, creates) the head file, locks it
-// and returns its bytes for chain.ParseHead.
+// and returns its bytes for chain.ParseHead. The caller holds the lock
+// until Unlock.
 func OpenHeadFile(path string, priv ed25519.PrivateKey, create bool) (*HeadFile, []byte, error) {
 	flag := os.O_RDWR
 	if create {
@@ -35,18 +38,38 @@ func OpenHeadFile(path string, priv ed25519.PrivateKey, create bool) (*HeadFile,
 		f.Close()
 		return nil, nil, fmt.Errorf("audit head file: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	hf := &HeadFile{f: f, priv: priv}
+	b, err := hf.Lock()
+	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("audit head file %s: another Log has this store open: %w", path, err)
+		return nil, nil, err
+	}
+	return hf, b, nil
+}
+
+// Lock waits for the store's writer lock and returns the head file's bytes
+// as they are now (another process may have written since): the caller
+// parses them and names the newest record with SetCurrent.
+func (hf *HeadFile) Lock() ([]byte, error) {
+	if err := lockFile(hf.f); err != nil {
+		return nil, fmt.Errorf("audit head file %s: lock: %w", hf.f.Name(), err)
 	}
 	b := make([]byte, 2*chain.HeadSlotSize+1) // one more: a longer file is tampered with
-	n, err := f.ReadAt(b, 0)
+	n, err := hf.f.ReadAt(b, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
-		f.Close()
-		return nil, nil, fmt.Errorf("audit head file: %w", err)
+		hf.Unlock()
+		return nil, fmt.Errorf("audit head file: %w", err)
 	}
-	return &HeadFile{f: f, priv: priv}, b[:n], nil
+	return b[:n], nil
 }
+
+// Unlock lets another writer of the store commit.
+func (hf *HeadFile) Unlock() {
+	_ = unlockFile(hf.f) // closing the file releases it too
+}
+
+// Key is the public key the heads are signed with.
+func (hf *HeadFile) Key() ed25519.PublicKey { return hf.priv.Public().(ed25519.PublicKey) }
 
 // Current is the newest record written (or set with SetCurrent).
 func (hf *HeadFile) Current() chain.SignedHead { return hf.cur }
