@@ -258,4 +258,3 @@ func TestVerifyWhileAppending(t *testing.T) {
 	}
 	t.Logf("%d verifications during %d appends", runs, rep.Entries)
 }
-
