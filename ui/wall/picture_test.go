@@ -146,6 +146,14 @@ func TestTilePictureSharpAndRound(t *testing.T) {
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tl)
 	r := image.Rectangle{Min: image.Pt(int(pos.X), int(pos.Y)), Max: image.Pt(int(pos.X)+tl.px.X, int(pos.Y)+tl.px.Y)}
 	below := int(pos.Y+tl.caption.Position().Y+tl.caption.Size().Height) + 4 // under the caption bar
+	checkCard(t, shot, r, below, frame)
+}
+
+// checkCard checks the test card of size frame on the tile at r of a
+// capture (rows from below are under the caption bar): its size, aspect,
+// square, bars and sharp lines.
+func checkCard(t *testing.T, shot image.Image, r image.Rectangle, below int, frame image.Point) {
+	t.Helper()
 	midX, midY := (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2
 
 	// The picture's rows: bars of the tile's background above and below,
