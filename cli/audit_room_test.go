@@ -16,7 +16,7 @@ import (
 
 // TestAuditVerifyAgainstTheRoom: a console of a room writes its audit
 // checkpoints to the room's chain; `audit verify --room` checks the
-// console's own store against them.
+// console's own store against them, and `db verify` the room's chain.
 func TestAuditVerifyAgainstTheRoom(t *testing.T) {
 	srv := pgtest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -61,5 +61,10 @@ func TestAuditVerifyAgainstTheRoom(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, dir, Wiring{}, "audit", "verify", "--room"); code != 2 {
 		t.Fatalf("audit verify --room without --zone = %d, want 2", code)
+	}
+	// The room's own chain, end to end.
+	code, out, errs = runCmd(t, dir, Wiring{}, "db", "verify", "--zone", zpath)
+	if code != 0 || !strings.Contains(out, "intact: the room's chain") || strings.Contains(out, "\n0 entries") {
+		t.Fatalf("db verify = %d:\n%s%s", code, out, errs)
 	}
 }
