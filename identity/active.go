@@ -176,12 +176,17 @@ func (s *Sessions) endSessionsOf(ctx context.Context, name string) {
 			endedGrants = append(endedGrants, g.ID)
 		}
 	}
+	var store []policy.Grant
 	for i := range s.grants {
 		if s.grants[i].To == name && s.grants[i].Until.After(now) {
 			s.grants[i].Until = now
+			store = append(store, s.grants[i].Clone())
 		}
 	}
 	s.mu.Unlock()
+	for _, g := range store {
+		s.storeGrant(g)
+	}
 	for _, id := range endedGrants {
 		s.grantEnded(id, now)
 	}

@@ -66,6 +66,7 @@ func (s *Sessions) Grant(ctx context.Context, by *Session, to string, cameras []
 	s.grants = slices.DeleteFunc(s.grants, func(o policy.Grant) bool { return now.Sub(o.Until) > keepEnded })
 	s.grants = append(s.grants, g)
 	s.mu.Unlock()
+	s.storeGrant(g)
 	s.grantGiven(g)
 	return g.Clone(), nil
 }
@@ -138,13 +139,18 @@ func (s *Sessions) Revoke(ctx context.Context, by *Session, id string) error {
 	if d := s.policy.Decide(s.Subject(by), policy.ActGrant, policy.Resource{}, g.Reason, now); !d.Allow {
 		return &policy.DeniedError{Decision: d}
 	}
+	var ended []policy.Grant
 	s.mu.Lock()
 	for j := range s.grants {
 		if s.grants[j].ID == id && s.grants[j].Until.After(now) {
 			s.grants[j].Until = now
+			ended = append(ended, s.grants[j].Clone())
 		}
 	}
 	s.mu.Unlock()
+	for _, e := range ended {
+		s.storeGrant(e)
+	}
 	s.grantEnded(id, now)
 	e := s.entry(by, "user:"+g.To, g.Reason, audit.OutcomeAllowed, policy.CodeAllowed, trail.Grant{Grant: id, Revoke: true})
 	if _, err := s.log.Append(ctx, e); err != nil {

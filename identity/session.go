@@ -89,7 +89,15 @@ func NewSessions(users *Users, log auditLog, now func() time.Time, opts ...Optio
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &Sessions{users: users, log: log, now: func() time.Time { return now().UTC() }, cfg: cfg, byID: map[string]*live{}}
+	s := &Sessions{users: users, log: log, now: func() time.Time { return now().UTC() }, cfg: cfg, byID: map[string]*live{}}
+	// The grants of an earlier run still in force (or ended less than
+	// keepEnded ago) hold again.
+	gs, err := users.loadGrants(context.Background(), s.now().Add(-keepEnded))
+	if err != nil {
+		users.log.Error("grants of an earlier run not loaded", "err", err)
+	}
+	s.grants = gs
+	return s
 }
 
 // Login checks the password and opens a session. Every attempt is audited;

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"sync"
+	"slices"
 	"testing"
 	"time"
 
@@ -296,5 +297,38 @@ func TestPasswordPolicy(t *testing.T) {
 	}
 	if err := u.SetPassword(ctx, "x1", "azerty123456"); !errors.Is(err, ErrPasswordCommon) {
 		t.Errorf("SetPassword with a common password: %v", err)
+	}
+}
+
+// A console restarted during an event keeps the grants it gave, and a
+// grant it revoked stays revoked (issue 17 item 4).
+func TestGrantsSurviveARestart(t *testing.T) {
+	ctx := context.Background()
+	h := newSessHarness(t)
+	chief := h.login(t, "luc")
+	event := policy.Reason{Kind: policy.JustEvent, Ref: "Fietsfeesten"}
+	kept, err := h.s.Grant(ctx, chief, "stad", []string{"stad-1"}, t0.Add(2*time.Hour), event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := h.s.Grant(ctx, chief, "stad", []string{"stad-2"}, t0.Add(2*time.Hour), event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.Revoke(ctx, chief, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	restarted := NewSessions(h.users, h.log, h.clock.now, WithCameras(cameras))
+	gs := restarted.Grants()
+	if len(gs) != 1 || gs[0].ID != kept.ID || !gs[0].Until.Equal(kept.Until) || gs[0].Reason != event {
+		t.Fatalf("grants after a restart = %+v, want only %+v", gs, kept)
+	}
+	op, err := restarted.Login(ctx, "stad", pwGood, "c", "dispatch-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub := restarted.Subject(op); len(sub.Grants) < 1 || !slices.ContainsFunc(sub.Grants, func(g policy.Grant) bool { return g.ID == kept.ID }) {
+		t.Fatalf("the operator's grants after a restart: %+v", sub.Grants)
 	}
 }

@@ -117,7 +117,7 @@ func OpenUsers(path string, log *slog.Logger) (*Users, error) {
 	}
 	// One connection: the store is small and one writer avoids SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(usersSchema); err != nil {
+	if _, err := db.Exec(usersSchema + grantsSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("users %s: schema: %w", path, err)
 	}
