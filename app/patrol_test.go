@@ -246,3 +246,58 @@ func TestPatrolGuardNeedsTeamChief(t *testing.T) {
 		t.Fatalf("a refused dispatch reached the feed: %q", cmds)
 	}
 }
+
+// A console restarted in the middle of a shift remembers which units it
+// sent and which the dispatcher took off duty (issue 17 item 4): the feed
+// brings their positions back, the console their statuses.
+func TestPatrolStatusSurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := func() (*Console, *Session) {
+		c, err := openSim(ctx, t, Config{DataDir: dir, Console: "pos-1", Logger: testLog()}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.StartPatrols(ctx, PatrolConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		s := login(t, c, "dispatcher")
+		waitFor(t, "units reported", 30*time.Second, func() bool {
+			ps, _ := c.Patrols(ctx, s)
+			return len(ps) >= 3 && !ps[0].LastReport.IsZero()
+		})
+		return c, s
+	}
+	c, s := open()
+	a, err := c.DispatchToCamera(ctx, s, "cam01", "ronde")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := c.Patrols(ctx, s)
+	var off string
+	for _, p := range ps {
+		if p.Status == PatrolFree {
+			off = p.CallSign
+			break
+		}
+	}
+	if err := c.SetPatrolStatus(ctx, s, off, PatrolUnavailable); err != nil {
+		t.Fatal(err)
+	}
+	c.Logout(ctx, s)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	c2, s2 := open()
+	got := map[string]PatrolStatus{}
+	ps, _ = c2.Patrols(ctx, s2)
+	for _, p := range ps {
+		got[p.CallSign] = p.Status
+	}
+	if got[a.Unit.CallSign] == PatrolFree || got[off] != PatrolUnavailable {
+		t.Fatalf("after a restart: %s is %s (sent before), %s is %s (taken off duty before)",
+			a.Unit.CallSign, got[a.Unit.CallSign], off, got[off])
+	}
+}

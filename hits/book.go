@@ -137,6 +137,13 @@ func (b *hitBook) attach(st *hitStore, kept []*Hit) {
 }
 
 // detach ends the writes to the store (before it closes).
+// storeOf is the store while it is attached (nil otherwise).
+func (b *hitBook) storeOf() *hitStore {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.store
+}
+
 func (b *hitBook) detach() *hitStore {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -87,6 +87,9 @@ func (c *Desk) OpenStore(ctx context.Context, dataDir string) error {
 		return fmt.Errorf("hits: %w", err)
 	}
 	c.book.attach(st, kept)
+	if err := c.restoreUnits(ctx, st); err != nil {
+		c.log.Error("unit statuses of an earlier run not restored", "err", err)
+	}
 	return nil
 }
 

@@ -136,10 +136,14 @@ func (c *Desk) StartPatrols(ctx context.Context, cfg PatrolConfig) error {
 	}
 	// Started again (another feed address): the old client stops first.
 	p.stop()
+	kept := c.storedUnits(ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.started, p.cfg = true, cfg
 	p.units = map[string]*Patrol{}
+	for _, u := range kept {
+		p.units[u.CallSign] = &u
+	}
 	ctx, p.cancel = context.WithCancel(ctx)
 	p.wg.Add(1)
 	go func() {
@@ -254,10 +258,15 @@ func (c *Desk) unitReport(p *patrolDesk, cs string, lat, lon float64, at time.Ti
 	onScene := u.Status == PatrolEnRoute && u.HasTarget &&
 		(arrived || Haversine(lat, lon, u.TargetLat, u.TargetLon) <= p.cfg.ArriveWithin)
 	hitID := u.HitID
+	var kept Patrol
 	if onScene {
 		u.Status = PatrolOnScene
+		kept = *u
 	}
 	p.mu.Unlock()
+	if onScene {
+		c.keepUnit(kept)
+	}
 	if onScene && hitID != "" {
 		c.addHitStep(hitID, HitStep{Time: c.now(), What: "on_scene", Detail: "unit=" + cs}, nil)
 	}
@@ -441,7 +450,9 @@ func (c *Desk) dispatchTo(ctx context.Context, s *identity.Session, lat, lon flo
 		if u.Status == PatrolEnRoute && u.HitID == hitID {
 			u.HitID, u.SentBy = "", by
 		}
+		kept := *u
 		p.mu.Unlock()
+		c.keepUnit(kept)
 		c.recordDispatchFailure(ctx, s, res, detail, "unit sent meanwhile at console "+by)
 		return Assignment{}, fmt.Errorf("%w: %s was sent meanwhile at console %s", ErrNoFreePatrol, a.Unit.CallSign, by)
 	}
@@ -458,6 +469,7 @@ func (c *Desk) dispatchTo(ctx context.Context, s *identity.Session, lat, lon flo
 	p.mu.Lock()
 	a.Unit = *u
 	p.mu.Unlock()
+	c.keepUnit(a.Unit)
 	return a, nil
 }
 
@@ -500,7 +512,9 @@ func (c *Desk) SetPatrolStatus(ctx context.Context, s *identity.Session, callSig
 	p.mu.Lock()
 	u.Status = st
 	u.HasTarget, u.HitID, u.SentBy = false, "", ""
+	kept := *u
 	p.mu.Unlock()
+	c.keepUnit(kept)
 	if st == PatrolFree {
 		c.freeInRoom(ctx, callSign)
 	}

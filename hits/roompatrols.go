@@ -68,7 +68,6 @@ func (c *Desk) ApplyRoomClaim(cl RoomClaim) {
 	}
 	p := c.patrols
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	u := p.units[cl.CallSign]
 	if u == nil {
 		// Not reported by the feed yet: known, but never proposed until it
@@ -76,9 +75,15 @@ func (c *Desk) ApplyRoomClaim(cl RoomClaim) {
 		u = &Patrol{CallSign: cl.CallSign}
 		p.units[cl.CallSign] = u
 	}
-	if u.Status == PatrolFree || u.Status == "" {
+	changed := u.Status == PatrolFree || u.Status == ""
+	if changed {
 		u.Status, u.HasTarget, u.TargetLat, u.TargetLon, u.HitID = PatrolEnRoute, true, cl.Lat, cl.Lon, ""
 		u.SentBy = fmt.Sprintf("%s (%s)", cl.Console, cl.User)
+	}
+	kept := *u
+	p.mu.Unlock()
+	if changed {
+		c.keepUnit(kept)
 	}
 }
 
@@ -86,9 +91,16 @@ func (c *Desk) ApplyRoomClaim(cl RoomClaim) {
 func (c *Desk) ApplyRoomFree(callSign string) {
 	p := c.patrols
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if u := p.units[callSign]; u != nil && u.Status != PatrolFree && u.Status != PatrolUnavailable {
+	u := p.units[callSign]
+	changed := u != nil && u.Status != PatrolFree && u.Status != PatrolUnavailable
+	var kept Patrol
+	if changed {
 		u.Status, u.HasTarget, u.HitID, u.SentBy = PatrolFree, false, "", ""
+		kept = *u
+	}
+	p.mu.Unlock()
+	if changed {
+		c.keepUnit(kept)
 	}
 }
 
@@ -100,13 +112,18 @@ func (c *Desk) ResetRoomClaims(open []RoomClaim) {
 		claimed[cl.CallSign] = true
 	}
 	p := c.patrols
+	var freed []Patrol
 	p.mu.Lock()
 	for cs, u := range p.units {
 		if u.SentBy != "" && !claimed[cs] {
 			u.Status, u.HasTarget, u.SentBy = PatrolFree, false, ""
+			freed = append(freed, *u)
 		}
 	}
 	p.mu.Unlock()
+	for _, u := range freed {
+		c.keepUnit(u)
+	}
 	for _, cl := range open {
 		c.ApplyRoomClaim(cl)
 	}

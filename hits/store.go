@@ -70,7 +70,7 @@ func openHitStore(path string, log *slog.Logger) (*hitStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hits: %w", err)
 	}
-	if _, err := db.Exec(hitsSchema); err != nil {
+	if _, err := db.Exec(hitsSchema + unitsSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("hits: schema: %w", err)
 	}
