@@ -90,6 +90,10 @@ func (u *Users) change(ctx context.Context, name, what string, edit func(*User) 
 		if err == nil {
 			_, err = tx.ExecContext(ctx, `DELETE FROM login_backoff WHERE name=?`, name)
 		}
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO deleted_users(name, changed) VALUES(?,?) ON CONFLICT(name) DO UPDATE SET changed=excluded.changed`,
+				name, time.Now().UTC().UnixNano())
+		}
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE users SET role=?, municipality=?, disabled=?, changed=? WHERE name=?`,
 			string(usr.Role), usr.Municipality, usr.Disabled, time.Now().UTC().UnixNano(), name)
@@ -101,6 +105,7 @@ func (u *Users) change(ctx context.Context, name, what string, edit func(*User) 
 		return fmt.Errorf("user %s: %s: %w", name, what, err)
 	}
 	u.log.Info("user changed", "user", name, "change", what, "role", usr.Role, "disabled", usr.Disabled)
+	u.changed(name)
 	return nil
 }
 

@@ -72,6 +72,9 @@ type Users struct {
 	mu            sync.Mutex
 	pendingName   map[string]int // name\x00source -> attempts in flight
 	pendingSource map[string]int
+	// onChange is told of each account changed through this store
+	// (replica.go); guarded by mu.
+	onChange func(name string)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,6 +101,12 @@ CREATE TABLE IF NOT EXISTS login_backoff (
 	last_failure INTEGER NOT NULL,
 	locked_until INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (name, source)
+);
+-- Tombstones: when an account was deleted, so that a dispatch room's
+-- copy of it (replica.go) does not bring it back.
+CREATE TABLE IF NOT EXISTS deleted_users (
+	name    TEXT PRIMARY KEY,
+	changed INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS source_failures (
 	source       TEXT PRIMARY KEY,
@@ -192,7 +201,11 @@ func (u *Users) add(ctx context.Context, usr User, password string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("user %s: %w", usr.Name, ErrUserExists)
 	}
+	if _, err := u.db.ExecContext(ctx, `DELETE FROM deleted_users WHERE name=?`, usr.Name); err != nil {
+		u.log.Error("tombstone of a re-made account not removed", "user", usr.Name, "err", err)
+	}
 	u.log.Info("user added", "user", usr.Name, "role", usr.Role)
+	u.changed(usr.Name)
 	return nil
 }
 
@@ -211,6 +224,7 @@ func (u *Users) Update(ctx context.Context, usr User) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("user %s: %w", usr.Name, ErrUserNotFound)
 	}
+	u.changed(usr.Name)
 	return nil
 }
 
@@ -235,6 +249,7 @@ func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 	if _, err := u.db.ExecContext(ctx, `DELETE FROM login_backoff WHERE name=?`, name); err != nil {
 		return fmt.Errorf("user %s: clear back-off: %w", name, err)
 	}
+	u.changed(name)
 	return nil
 }
 
