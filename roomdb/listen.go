@@ -20,6 +20,7 @@ const (
 	ChannelHits     Channel = "room_hits"     // a hit decided
 	ChannelPatrols  Channel = "room_patrols"  // a unit claimed or freed
 	ChannelGrants   Channel = "room_grants"   // a grant given or revoked
+	ChannelAccounts Channel = "room_accounts" // an account changed
 )
 
 // EventKind says what changed.
@@ -27,14 +28,15 @@ type EventKind string
 
 // The kinds of event.
 const (
-	SessionOpened EventKind = "session.opened"
-	SessionClosed EventKind = "session.closed"
-	ViewOpened    EventKind = "view.opened"
-	ViewClosed    EventKind = "view.closed"
-	HitDecided    EventKind = "hit.decided"
-	PatrolClaimed EventKind = "patrol.claimed"
-	PatrolFreed   EventKind = "patrol.freed"
-	GrantChanged  EventKind = "grant.changed"
+	SessionOpened  EventKind = "session.opened"
+	SessionClosed  EventKind = "session.closed"
+	ViewOpened     EventKind = "view.opened"
+	ViewClosed     EventKind = "view.closed"
+	HitDecided     EventKind = "hit.decided"
+	PatrolClaimed  EventKind = "patrol.claimed"
+	PatrolFreed    EventKind = "patrol.freed"
+	GrantChanged   EventKind = "grant.changed"
+	AccountChanged EventKind = "account.changed"
 )
 
 // Event is one change in the room, as committed by any console. Session is
@@ -46,6 +48,7 @@ type Event struct {
 	Hit     Hit
 	Claim   PatrolClaim
 	Grant   Grant
+	Account Account
 }
 
 // Listener receives the room's changes on one connection of its own
@@ -62,11 +65,11 @@ type Listener struct {
 // when none is given). Only this room's events are delivered.
 func (r *Room) Listen(ctx context.Context, channels ...Channel) (*Listener, error) {
 	if len(channels) == 0 {
-		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants}
+		channels = []Channel{ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants, ChannelAccounts}
 	}
 	for _, c := range channels {
 		switch c {
-		case ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants:
+		case ChannelSessions, ChannelViews, ChannelHits, ChannelPatrols, ChannelGrants, ChannelAccounts:
 		default:
 			return nil, fmt.Errorf("roomdb: listen: unknown channel %q", c)
 		}
@@ -131,6 +134,13 @@ type wireRow struct {
 }
 
 func decodeEvent(c Channel, payload string) (Event, string, error) {
+	if c == ChannelAccounts {
+		var a Account
+		if err := json.Unmarshal([]byte(payload), &a); err != nil {
+			return Event{}, "", fmt.Errorf("notification on %s: %w", c, err)
+		}
+		return Event{Kind: AccountChanged, Account: a}, a.Room, nil
+	}
 	if c == ChannelGrants {
 		var w grantRow
 		if err := json.Unmarshal([]byte(payload), &w); err != nil {

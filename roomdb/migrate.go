@@ -215,6 +215,28 @@ CREATE TRIGGER grants_notify AFTER INSERT OR UPDATE ON room.grants
 	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelGrants) + `');
 GRANT SELECT, INSERT, UPDATE (valid_until) ON room.grants TO ` + ConsoleRole + `;
 `,
+	// 6: the room's accounts. Each console keeps its own account store
+	// (logins, back-off) and copies every change to and from here, so an
+	// account made, disabled or re-roled at one console is so at all; the
+	// newest change wins (changed_ns), deletions stay as tombstones.
+	`
+CREATE TABLE room.accounts (
+	room         text NOT NULL CHECK (char_length(room) BETWEEN 1 AND 100),
+	name         text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 64),
+	full_name    text NOT NULL DEFAULT '' CHECK (char_length(full_name) <= 200),
+	role         text NOT NULL DEFAULT '' CHECK (char_length(role) <= 64),
+	municipality text NOT NULL DEFAULT '' CHECK (char_length(municipality) <= 100),
+	disabled     boolean NOT NULL DEFAULT false,
+	pw_hash      text NOT NULL DEFAULT '' CHECK (char_length(pw_hash) <= 500),
+	changed_ns   bigint NOT NULL,
+	deleted      boolean NOT NULL DEFAULT false,
+	console      text NOT NULL CHECK (char_length(console) BETWEEN 1 AND 100),
+	PRIMARY KEY (room, name)
+);
+CREATE TRIGGER accounts_notify AFTER INSERT OR UPDATE ON room.accounts
+	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelAccounts) + `');
+GRANT SELECT, INSERT, UPDATE ON room.accounts TO ` + ConsoleRole + `;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.

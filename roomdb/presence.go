@@ -32,8 +32,10 @@ type Presence struct {
 	views    map[int64]View     // the room's open views, every console
 	grants   map[string]Grant   // the room's grants (presence_grants.go)
 	grantOps []grantOp          // grants given or revoked here, to write
-	online   bool
-	since    time.Time // when online last changed
+	// accountOps are accounts changed here, to write (presence_accounts.go).
+	accountOps []Account
+	online     bool
+	since      time.Time // when online last changed
 
 	kick chan struct{}
 	stop context.CancelFunc
@@ -55,6 +57,9 @@ type PresenceConfig struct {
 	// console (ev.Kind PatrolClaimed or PatrolFreed); after an outage read
 	// PatrolClaims again.
 	OnPatrol func(Event)
+	// OnAccount is called, likewise, with each account changed at any
+	// console (this one's too); after an outage read Accounts again.
+	OnAccount func(Account)
 	// Retry is how often the server is tried again while it is out of
 	// reach (default 2 s).
 	Retry time.Duration
@@ -93,6 +98,9 @@ func (r *Room) Presence(cfg PresenceConfig) *Presence {
 	}
 	if cfg.OnPatrol == nil {
 		cfg.OnPatrol = func(Event) {}
+	}
+	if cfg.OnAccount == nil {
+		cfg.OnAccount = func(Account) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{}, grants: map[string]Grant{},
@@ -266,6 +274,9 @@ func (p *Presence) connected(ctx context.Context, first bool) error {
 			case PatrolClaimed, PatrolFreed:
 				p.cfg.OnPatrol(ev)
 				continue
+			case AccountChanged:
+				p.cfg.OnAccount(ev.Account)
+				continue
 			}
 			p.apply(ev)
 			p.cfg.OnChange()
@@ -334,7 +345,10 @@ func (p *Presence) reconcile(ctx context.Context, stale bool) error {
 			}
 		}
 	}
-	return p.writeGrants(ctx)
+	if err := p.writeGrants(ctx); err != nil {
+		return err
+	}
+	return p.writeAccounts(ctx)
 }
 
 // pending lists the keys whose rows need writing, sessions or views.
