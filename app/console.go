@@ -174,11 +174,12 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 				l.Recheck()
 			}
 		}
-		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck, c.onRoomHit, c.onRoomPatrol); err != nil {
+		if c.room, err = openRoom(ctx, c.cfg, c.creds, c.now, recheck, c.onRoomHit, c.onRoomPatrol, c.onRoomAccount); err != nil {
 			return nil, err
 		}
 		c.trail.room = c.room.spool
 		c.roomSpool.Store(c.room.spool)
+		c.users.OnChange(c.publishAccount)
 		roomOpts = append(roomOpts, identity.WithRoom(roomSessions{c.room}))
 	}
 	if err := c.closeOrphanIntervals(ctx); err != nil {

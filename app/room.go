@@ -52,8 +52,8 @@ type room struct {
 // openRoom joins the zone's dispatch room. onChange is called when another
 // console's sessions or views change, or the server goes or comes back;
 // onHit with every hit decided in the room, onPatrol with every unit sent
-// or freed.
-func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func(), onHit func(roomdb.Hit), onPatrol func(roomdb.Event)) (*room, error) {
+// or freed, onAccount with every account changed.
+func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now func() time.Time, onChange func(), onHit func(roomdb.Hit), onPatrol func(roomdb.Event), onAccount func(roomdb.Account)) (*room, error) {
 	dsn := cfg.Zone.Database
 	if cr, ok := creds.Get(RoomCredential); ok {
 		var err error
@@ -72,7 +72,7 @@ func openRoom(ctx context.Context, cfg Config, creds *identity.Credentials, now 
 		db.Close()
 		return nil, fmt.Errorf("room %s: %w", cfg.Room, err)
 	}
-	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, OnHit: onHit, OnPatrol: onPatrol, Log: cfg.Logger, Now: now})
+	r.presence = db.Presence(roomdb.PresenceConfig{OnChange: onChange, OnHit: onHit, OnPatrol: onPatrol, OnAccount: onAccount, Log: cfg.Logger, Now: now})
 	return r, nil
 }
 
@@ -348,6 +348,10 @@ func (c *Console) syncRoom(ctx context.Context) {
 				open[i] = claimOf(cl)
 			}
 			c.Desk.ResetRoomClaims(open)
+			if err := c.syncAccounts(ctx); err != nil {
+				c.log.Warn("room: accounts not brought together yet", "err", err)
+				continue
+			}
 			loaded = true
 		}
 		if !offlineSince.IsZero() {
@@ -436,4 +440,60 @@ func RoomWitness(ctx context.Context, r *roomdb.Room, console string) ([]audit.W
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// accountToRoom and accountFromRoom convert an account between the
+// console's store and the room's table.
+func accountToRoom(a identity.Account) roomdb.Account {
+	return roomdb.Account{Name: a.Name, FullName: a.FullName, Role: string(a.Role), Municipality: a.Municipality,
+		Disabled: a.Disabled, PasswordHash: a.PasswordHash, ChangedNS: a.Changed.UnixNano(), Deleted: a.Deleted}
+}
+
+func accountFromRoom(a roomdb.Account) identity.Account {
+	return identity.Account{User: identity.User{Name: a.Name, FullName: a.FullName, Role: policy.Role(a.Role),
+		Municipality: a.Municipality, Disabled: a.Disabled}, PasswordHash: a.PasswordHash,
+		Changed: time.Unix(0, a.ChangedNS).UTC(), Deleted: a.Deleted}
+}
+
+// publishAccount copies an account changed at this console to the room.
+func (c *Console) publishAccount(name string) {
+	a, err := c.users.Account(context.Background(), name)
+	if err != nil {
+		c.log.Error("room: account change not copied", "user", name, "err", err)
+		return
+	}
+	c.room.presence.PutAccount(accountToRoom(a))
+}
+
+// onRoomAccount takes an account changed at another console.
+func (c *Console) onRoomAccount(a roomdb.Account) {
+	if a.Console == c.cfg.Console {
+		return
+	}
+	if _, err := c.users.ApplyAccount(context.Background(), accountFromRoom(a)); err != nil {
+		c.log.Error("room: account from another console not taken", "user", a.Name, "console", a.Console, "err", err)
+	}
+}
+
+// syncAccounts brings this console's accounts and the room's together
+// after (re)connecting: the room's newer ones are taken, this console's
+// are written (the room keeps the newer of each).
+func (c *Console) syncAccounts(ctx context.Context) error {
+	theirs, err := c.room.db.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range theirs {
+		if _, err := c.users.ApplyAccount(ctx, accountFromRoom(a)); err != nil {
+			c.log.Error("room: account not taken", "user", a.Name, "err", err)
+		}
+	}
+	mine, err := c.users.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range mine {
+		c.room.presence.PutAccount(accountToRoom(a))
+	}
+	return nil
 }

@@ -502,3 +502,40 @@ func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
 		t.Errorf("view ended with %q", v.EndCode())
 	}
 }
+
+// An administrator makes an account at one console of the room: the new
+// dispatcher logs in at another with the same password; disabled at the
+// first, the account's session at the other loses its rights within the
+// store's recheck.
+func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatal(err)
+	}
+	dsn := srv.As(roomdb.ConsoleRole)
+	a, b := openRoomConsole(ctx, t, dsn, "beheer"), openRoomConsole(ctx, t, dsn, "pos-2")
+	waitRoomOnline(t, a)
+	waitRoomOnline(t, b)
+	adm := login(t, a, "beheerder")
+	const pw = "lange zin als wachtwoord 7"
+	if err := a.AddUser(ctx, adm, User{Name: "pieter", FullName: "Inspecteur Pieter Claes", Role: RoleDispatcher}, pw); err != nil {
+		t.Fatalf("AddUser: %v", err)
+	}
+	var s *Session
+	waitFor(t, "the new account at the other console", 3*time.Second, func() bool {
+		var err error
+		s, err = b.Login(ctx, "pieter", pw)
+		return err == nil
+	})
+	if err := a.DisableUser(ctx, adm, "pieter"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the disabled account's session ended at the other console", 5*time.Second, func() bool {
+		return !b.sessions.IsActive(s)
+	})
+	if _, err := b.Login(ctx, "pieter", pw); err == nil {
+		t.Fatal("a disabled account logged in at the other console")
+	}
+}
