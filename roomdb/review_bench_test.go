@@ -207,3 +207,35 @@ AND time_ns >= 0 AND (time_ns, seq) < (9000000000000000000, 0) ORDER BY time_ns 
 		t.Errorf("review query plan does not read audit_user_review in order:\n%s", all)
 	}
 }
+
+// Query selects the room's entries as audit.Log's Query does, every
+// console's, by time then seq.
+func TestQueryAsTheLocalStore(t *testing.T) {
+	_, open := newRoom(t)
+	a, b := open("pos-1"), open("pos-2")
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	for i := range 20 {
+		r, cons := a, "pos-1"
+		if i%2 == 1 {
+			r, cons = b, "pos-2"
+		}
+		e := entry(cons, []string{"anna", "bert"}[i%2], i)
+		e.Time = t0.Add(time.Duration(i) * time.Minute)
+		if _, err := r.Audit().Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := a.Audit().Query(ctx, audit.Filter{From: t0.Add(5 * time.Minute), To: t0.Add(15 * time.Minute), User: "bert",
+		Actions: []audit.Action{audit.ActLiveStart}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 5 || es[0].Console != "pos-2" || !es[0].Time.Equal(t0.Add(5*time.Minute)) || !es[4].Time.Equal(t0.Add(13*time.Minute)) {
+		t.Fatalf("Query = %d entries %+v", len(es), es)
+	}
+	all, err := b.Audit().Query(ctx, audit.Filter{Limit: 3})
+	if err != nil || len(all) != 3 || all[0].Seq != 1 || all[2].Seq != 3 {
+		t.Fatalf("Query(limit 3) = %+v, %v", all, err)
+	}
+}
