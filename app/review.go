@@ -65,11 +65,23 @@ func (c *Console) Review(ctx context.Context, s *Session, f ReviewFilter) ([]aud
 	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "review", Filter: f.String()}); err != nil {
 		return nil, err
 	}
-	es, err := c.audit.Query(ctx, f.audit())
+	es, err := c.reviewSource().Query(ctx, f.audit())
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
 	return es, nil
+}
+
+// reviewSource is what a review reads: in a dispatch room whose server
+// answers, the room's one chain (every console's entries); otherwise this
+// console's own store (RoomStatus says the room is offline).
+func (c *Console) reviewSource() auditSource {
+	if c.room != nil {
+		if on, _ := c.room.presence.Online(); on {
+			return c.room.db.Audit()
+		}
+	}
+	return c.audit
 }
 
 // ReviewResult is a review's entries with the verification of the whole
@@ -88,11 +100,16 @@ func (c *Console) ReviewVerified(ctx context.Context, s *Session, f ReviewFilter
 	if err := c.allow(ctx, s, ActReview, Resource{}, s.Shift, trail.Review{What: "review", Filter: f.String(), Verify: true}); err != nil {
 		return ReviewResult{}, err
 	}
-	es, err := c.audit.Query(ctx, f.audit())
+	src := c.reviewSource()
+	es, err := src.Query(ctx, f.audit())
 	if err != nil {
 		return ReviewResult{}, fmt.Errorf("review: %w", err)
 	}
-	rep, verr := c.audit.Verify(ctx)
+	verify := src.Verify
+	if c.room != nil && src != auditSource(c.audit) {
+		verify = c.room.verified // the room's chain is long: walked at most every few minutes
+	}
+	rep, verr := verify(ctx)
 	if rep.Err != nil {
 		verr = nil
 	}
@@ -112,7 +129,7 @@ const (
 // does not verify is not exported as if it did: CSV writes nothing, HTML
 // writes the report that says where it broke, and both return the break.
 func (c *Console) ExportReview(ctx context.Context, s *Session, f ReviewFilter, format ExportFormat, w io.Writer) error {
-	return exportReview(ctx, c.access, s, c.audit, f, format, w)
+	return exportReview(ctx, c.access, s, c.reviewSource(), f, format, w)
 }
 
 // auditSource is an audit store to read for a review: the console's own

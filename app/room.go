@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/politiezone/zoneconsole/audit"
@@ -47,6 +48,11 @@ type room struct {
 	presence *roomdb.Presence
 	zone     Zone
 	now      func() time.Time
+
+	verifyMu    sync.Mutex // the last walk of the room's chain (verified)
+	verifiedAt  time.Time
+	verifiedRep audit.Report
+	verifiedErr error
 }
 
 // openRoom joins the zone's dispatch room. onChange is called when another
@@ -496,4 +502,22 @@ func (c *Console) syncAccounts(ctx context.Context) error {
 		c.room.presence.PutAccount(accountToRoom(a))
 	}
 	return nil
+}
+
+// roomVerifyEvery is how long a walk of the room's chain stands for the
+// review screen: the chain of a busy room holds millions of entries, and a
+// search every few seconds must not walk them all each time.
+const roomVerifyEvery = 5 * time.Minute
+
+// verified is the last walk of the room's chain, walked again when older
+// than roomVerifyEvery.
+func (r *room) verified(ctx context.Context) (audit.Report, error) {
+	r.verifyMu.Lock()
+	defer r.verifyMu.Unlock()
+	if !r.verifiedAt.IsZero() && r.now().Sub(r.verifiedAt) < roomVerifyEvery {
+		return r.verifiedRep, r.verifiedErr
+	}
+	r.verifiedRep, r.verifiedErr = r.db.Audit().Verify(ctx)
+	r.verifiedAt = r.now()
+	return r.verifiedRep, r.verifiedErr
 }

@@ -539,3 +539,39 @@ func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
 		t.Fatal("a disabled account logged in at the other console")
 	}
 }
+
+// The team chief's review reads the room's chain: who watched a camera at
+// any console, and the chain's verification with it.
+func TestRoomReviewCoversEveryConsole(t *testing.T) {
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatal(err)
+	}
+	dsn := srv.As(roomdb.ConsoleRole)
+	a, b := openRoomConsole(ctx, t, dsn, "chief-desk"), openRoomConsole(ctx, t, dsn, "pos-2")
+	waitRoomOnline(t, a)
+	waitRoomOnline(t, b)
+	d := login(t, b, "dispatcher")
+	v, err := b.OpenLive(ctx, d, "cam02", StreamSub, Reason{Kind: d.Shift.Kind, Text: "markt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	chief := login(t, a, "teamchef")
+	res, err := a.ReviewVerified(ctx, chief, ReviewFilter{Camera: "cam02", From: time.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	for _, e := range res.Entries {
+		seen = append(seen, string(e.Action)+"@"+e.Console)
+	}
+	if got := strings.Join(seen, " "); got != "live.start@pos-2 live.stop@pos-2" {
+		t.Fatalf("the chief's review of cam02 = %q, want the other console's view", got)
+	}
+	if res.Report.Err != nil || res.VerifyErr != nil || res.Report.Entries == 0 {
+		t.Fatalf("the room chain's verification with the review: %+v, %v", res.Report, res.VerifyErr)
+	}
+}
