@@ -250,3 +250,29 @@ func (v *View) Recording() recording.Status {
 	}
 	return v.c.rec.Status(v.Camera.ID)
 }
+
+// Reconnect moves the open views of the cameras match selects to the
+// camera's current URL and login (a login just changed): each view stays
+// one audited interval and keeps its last picture until the new
+// connection's first frame.
+func (c *Views) Reconnect(match func(zone.Camera) bool) {
+	c.mu.Lock()
+	var vs []*View
+	for _, v := range c.views {
+		if match(v.Camera) {
+			vs = append(vs, v)
+		}
+	}
+	c.mu.Unlock()
+	for _, v := range vs {
+		v.mu.Lock()
+		st, closed := v.stream, v.closed
+		v.mu.Unlock()
+		if closed {
+			continue
+		}
+		if err := v.attach(st); err != nil {
+			c.log.Warn("view not reconnected with the new login", "camera", v.Camera.ID, "err", err)
+		}
+	}
+}
