@@ -28,6 +28,7 @@ type Console interface {
 	EnableUser(ctx context.Context, s *app.Session, name string) error
 	SetUserRole(ctx context.Context, s *app.Session, name string, role app.Role, municipality string) error
 	DeleteUser(ctx context.Context, s *app.Session, name string) error
+	Logins
 }
 
 type screen struct {
@@ -43,10 +44,15 @@ type screen struct {
 	password *widget.Entry
 	status   *widget.Label
 	content  fyne.CanvasObject
+	logins   *loginsPanel
 }
 
-// Tab builds the accounts tab.
-func Tab(env look.Env, c Console) fyne.CanvasObject { return newScreen(env, c).content }
+// Tab builds the accounts tab: the users, and the cameras' logins.
+func Tab(env look.Env, c Console) fyne.CanvasObject {
+	s := newScreen(env, c)
+	return container.NewAppTabs(container.NewTabItem(lang.L("accounts.users"), s.content),
+		container.NewTabItem(lang.L("logins.title"), s.logins.content))
+}
 
 func newScreen(env look.Env, c Console) *screen {
 	s := &screen{env: env, c: c, sel: -1}
@@ -91,6 +97,7 @@ func newScreen(env look.Env, c Console) *screen {
 	}
 	s.content = container.NewBorder(container.NewVBox(form, buttons, s.status), nil, nil, nil, s.list)
 	s.run(func() (string, error) { return "", nil })
+	s.logins = newLoginsPanel(s, c)
 	return s
 }
 

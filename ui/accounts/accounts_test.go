@@ -71,4 +71,27 @@ func TestAccountsTab(t *testing.T) {
 	if c.Can(sess, app.ActLive) {
 		t.Fatal("a disabled user's session keeps its rights")
 	}
+
+	// The cameras' logins: set one, listed by name and user only, the
+	// password field emptied at once.
+	p := s.logins
+	l.Until(t, "the logins listed", 10*time.Second, func() bool { return p.logins != nil || p.status.Text != "" })
+	p.name.SetText("nvr-oost")
+	p.user.SetText("viewer")
+	p.password.SetText("Geheim-2026")
+	p.set()
+	if p.password.Text != "" {
+		t.Error("the password stays in its field after saving")
+	}
+	l.Until(t, "the login listed", 10*time.Second, func() bool {
+		for _, lg := range p.logins {
+			if lg.Name == "nvr-oost" && lg.Username == "viewer" {
+				return true
+			}
+		}
+		return false
+	})
+	if strings.Contains(test.RenderObjectToMarkup(p.list), "Geheim-2026") {
+		t.Error("the list shows a password")
+	}
 }
