@@ -90,6 +90,7 @@ bench: deps
 	$(BENCH) -bench Search -benchtime 100x ./anpr/ -args -passages.n 1000000 && \
 	$(BENCH) -bench . -benchtime 3s ./roomdb/ && \
 	ROOMDB_REVIEW_ROWS=10000000 $(BENCH) -bench ReviewQuery -benchtime 200x ./roomdb/ && \
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(GO) run -tags bench ./bench/wall && \
 	ZONECONSOLE_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1920x1080x24" $(BENCH) -bench TileFrame -benchmem ./ui/wall/ ; \
 	} 2>&1 | tee testout/bench.txt
 
