@@ -26,6 +26,19 @@ const (
 	roomChildName = "dispatch-test"
 )
 
+// startRoom starts a PostgreSQL server for the test, migrates it, and
+// gives the DSN the consoles log in with.
+func startRoom(t *testing.T) (*pgtest.Server, string) {
+	t.Helper()
+	srv := pgtest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return srv, srv.As(roomdb.ConsoleRole)
+}
+
 // openRoomConsole opens a console on a simulated zone that stands in the
 // room dsn names, as console name.
 func openRoomConsole(ctx context.Context, tb testing.TB, dsn, name string) *Console {
@@ -56,13 +69,9 @@ func waitRoomOnline(tb testing.TB, c *Console) {
 // there, and both consoles' entries are in the room's one chain, which
 // verifies.
 func TestRoomOfTwoConsoleProcesses(t *testing.T) {
-	srv := pgtest.Start(t)
+	srv, dsn := startRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	dsn := srv.As(roomdb.ConsoleRole)
 	chiefDesk := openRoomConsole(ctx, t, dsn, "chief-desk")
 	waitRoomOnline(t, chiefDesk)
 	chief := login(t, chiefDesk, "teamchef")
@@ -259,12 +268,9 @@ func TestRoomChildConsole(t *testing.T) {
 // offline, and when the server is back every entry is in the room's chain,
 // in order, and the chain verifies.
 func TestRoomServerStopsMidShift(t *testing.T) {
-	srv := pgtest.Start(t)
+	srv, dsn := startRoom(t)
 	ctx := context.Background()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	c := openRoomConsole(ctx, t, srv.As(roomdb.ConsoleRole), "pos-1")
+	c := openRoomConsole(ctx, t, dsn, "pos-1")
 	waitRoomOnline(t, c)
 	d := login(t, c, "dispatcher")
 	if _, err := c.OpenLive(ctx, d, "cam01", StreamSub, d.Shift); err != nil {
@@ -328,13 +334,9 @@ func TestRoomServerStopsMidShift(t *testing.T) {
 // moment, round after round: never the same unit twice; the other
 // console shows the unit as sent from the first, and frees it for all.
 func TestRoomNeverSendsOneUnitTwice(t *testing.T) {
-	srv := pgtest.Start(t)
+	_, dsn := startRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatal(err)
-	}
-	dsn := srv.As(roomdb.ConsoleRole)
 	a := openRoomConsole(ctx, t, dsn, "pos-1")
 	feed := a.Zone().PatrolFeed
 	b, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: "pos-2", Logger: testLog()}, 2, func(z *Zone) {
@@ -449,13 +451,9 @@ func TestRoomNeverSendsOneUnitTwice(t *testing.T) {
 // town for an event: the operator watches it at another console; revoked
 // by the team chief, the operator's view there ends at once.
 func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
-	srv := pgtest.Start(t)
+	_, dsn := startRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatal(err)
-	}
-	dsn := srv.As(roomdb.ConsoleRole)
 	room := func(name string) *Console {
 		c, err := openSim(ctx, t, Config{DataDir: t.TempDir(), Console: name, Logger: testLog()}, 4, func(z *Zone) {
 			z.Database, z.Room = dsn, roomChildName
@@ -508,13 +506,9 @@ func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
 // first, the account's session at the other loses its rights within the
 // store's recheck.
 func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
-	srv := pgtest.Start(t)
+	_, dsn := startRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatal(err)
-	}
-	dsn := srv.As(roomdb.ConsoleRole)
 	a, b := openRoomConsole(ctx, t, dsn, "beheer"), openRoomConsole(ctx, t, dsn, "pos-2")
 	waitRoomOnline(t, a)
 	waitRoomOnline(t, b)
@@ -543,13 +537,9 @@ func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
 // The team chief's review reads the room's chain: who watched a camera at
 // any console, and the chain's verification with it.
 func TestRoomReviewCoversEveryConsole(t *testing.T) {
-	srv := pgtest.Start(t)
+	_, dsn := startRoom(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := roomdb.Migrate(ctx, srv.DSN); err != nil {
-		t.Fatal(err)
-	}
-	dsn := srv.As(roomdb.ConsoleRole)
 	a, b := openRoomConsole(ctx, t, dsn, "chief-desk"), openRoomConsole(ctx, t, dsn, "pos-2")
 	waitRoomOnline(t, a)
 	waitRoomOnline(t, b)
