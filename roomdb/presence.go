@@ -1,10 +1,11 @@
 package roomdb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -157,35 +158,38 @@ func (p *Presence) Online() (online bool, since time.Time) {
 // Sessions are the room's open sessions at other consoles, oldest first,
 // as last seen.
 func (p *Presence) Sessions() []Session {
-	p.mu.Lock()
-	out := make([]Session, 0, len(p.sessions))
-	for _, s := range p.sessions {
-		if s.Console != p.room.cfg.Console {
-			out = append(out, s)
-		}
-	}
-	p.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID
-	})
-	return out
+	return copyOf(p, p.sessions, func(s Session) bool { return s.Console != p.room.cfg.Console },
+		func(a, b Session) int { return byStart(a.Since, b.Since, a.ID, b.ID) })
 }
 
 // Views are the room's open views at other consoles, oldest first, as
 // last seen.
 func (p *Presence) Views() []View {
+	return copyOf(p, p.views, func(v View) bool { return v.Console != p.room.cfg.Console },
+		func(a, b View) int { return byStart(a.Since, b.Since, a.ID, b.ID) })
+}
+
+// copyOf is the rows of one of p's maps that keep selects, sorted by cmp,
+// copied under p's lock.
+func copyOf[K comparable, T any](p *Presence, m map[K]T, keep func(T) bool, cmp func(a, b T) int) []T {
 	p.mu.Lock()
-	out := make([]View, 0, len(p.views))
-	for _, v := range p.views {
-		if v.Console != p.room.cfg.Console {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		if keep(v) {
 			out = append(out, v)
 		}
 	}
 	p.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].Since.Before(out[j].Since) || out[i].Since.Equal(out[j].Since) && out[i].ID < out[j].ID
-	})
+	slices.SortFunc(out, cmp)
 	return out
+}
+
+// byStart orders rows oldest first, then by id.
+func byStart[I cmp.Ordered](a, b time.Time, ia, ib I) int {
+	if c := a.Compare(b); c != 0 {
+		return c
+	}
+	return cmp.Compare(ia, ib)
 }
 
 // Close stops the presence and closes this console's rows while the

@@ -3,7 +3,7 @@ package roomdb
 import (
 	"context"
 	"errors"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -45,18 +45,11 @@ func (p *Presence) EndGrant(id string, at time.Time) {
 // day ago or are still in force, oldest first, as last seen.
 func (p *Presence) Grants() []Grant {
 	cut := p.cfg.Now().Add(-grantsKept)
-	p.mu.Lock()
-	out := make([]Grant, 0, len(p.grants))
-	for _, g := range p.grants {
-		if g.Until.After(cut) {
-			g.Cameras = append([]string(nil), g.Cameras...)
-			out = append(out, g)
-		}
+	out := copyOf(p, p.grants, func(g Grant) bool { return g.Until.After(cut) },
+		func(a, b Grant) int { return byStart(a.From, b.From, a.ID, b.ID) })
+	for i := range out {
+		out[i].Cameras = slices.Clone(out[i].Cameras)
 	}
-	p.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].From.Before(out[j].From) || out[i].From.Equal(out[j].From) && out[i].ID < out[j].ID
-	})
 	return out
 }
 
