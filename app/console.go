@@ -239,7 +239,11 @@ func Open(ctx context.Context, cfg Config) (*Console, error) {
 		}()
 	}
 	c.ptzDesk.clients = map[string]ptzEntry{}
-	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone, Presets: c,
+	var roomReports rounds.Room
+	if c.room != nil {
+		roomReports = roomRounds{c.room}
+	}
+	c.rounds = rounds.New(rounds.Config{Access: c.access, Live: c.live, Desk: c.Desk, Zone: c.zone, Presets: c, Room: roomReports,
 		DataDir: cfg.DataDir, ZonePath: cfg.ZonePath, Logger: cfg.Logger, Now: c.now})
 	// Plate reading and the patrol feed: a zone without models or without a
 	// feed still opens; StartDispatch logs what did not start.

@@ -16,6 +16,7 @@ import (
 	"github.com/politiezone/zoneconsole/live"
 	"github.com/politiezone/zoneconsole/policy"
 	"github.com/politiezone/zoneconsole/roomdb"
+	"github.com/politiezone/zoneconsole/rounds"
 	"github.com/politiezone/zoneconsole/trail"
 	"github.com/politiezone/zoneconsole/zone"
 )
@@ -520,4 +521,37 @@ func (r *room) verified(ctx context.Context) (audit.Report, error) {
 	r.verifiedRep, r.verifiedErr = r.db.Audit().Verify(ctx)
 	r.verifiedAt = r.now()
 	return r.verifiedRep, r.verifiedErr
+}
+
+// roomRounds is the room as the virtual patrols see it: finished reports
+// go to it, and the team chief's reports come from it.
+type roomRounds struct{ r *room }
+
+func (rr roomRounds) Finished(rep rounds.Report) {
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return // a report is plain data; nothing to share if it will not encode
+	}
+	rr.r.presence.Later("round report "+rep.RunID, func(ctx context.Context, db *roomdb.Room) error {
+		return db.PutRoundReport(ctx, rep.RunID, rep.Started, b)
+	})
+}
+
+func (rr roomRounds) Reports(ctx context.Context, from, to time.Time) ([]rounds.Report, error) {
+	if on, _ := rr.r.presence.Online(); !on {
+		return nil, errRoomOffline
+	}
+	raw, err := rr.r.db.RoundReports(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rounds.Report, 0, len(raw))
+	for _, b := range raw {
+		var rep rounds.Report
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return nil, fmt.Errorf("room round report: %w", err)
+		}
+		out = append(out, rep)
+	}
+	return out, nil
 }

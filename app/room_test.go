@@ -565,3 +565,29 @@ func TestRoomReviewCoversEveryConsole(t *testing.T) {
 		t.Fatalf("the room chain's verification with the review: %+v, %v", res.Report, res.VerifyErr)
 	}
 }
+
+// A round run at one position is in the team chief's round reports at
+// another, and in their export.
+func TestRoomRoundReports(t *testing.T) {
+	_, dsn := startRoom(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, b := openRoomConsole(ctx, t, dsn, "chief-desk"), openRoomConsole(ctx, t, dsn, "pos-2")
+	waitRoomOnline(t, a)
+	waitRoomOnline(t, b)
+	saveTestRound(t, b, testRound("Kort", "cam01", "cam02"))
+	d := login(t, b, "dispatcher")
+	run := startRound(t, b, d, "Kort", RoundOptions{})
+	waitEnded(t, run, 30*time.Second)
+
+	chief := login(t, a, "teamchef")
+	from, to := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	waitFor(t, "the other console's round in the chief's reports", 5*time.Second, func() bool {
+		reps, err := a.RoundReports(ctx, chief, from, to)
+		return err == nil && len(reps) == 1 && reps[0].Console == "pos-2" && reps[0].Round == "Kort" && len(reps[0].Visits) >= 2
+	})
+	var csv strings.Builder
+	if err := a.ExportRoundReports(ctx, chief, from, to, ExportCSV, &csv); err != nil || !strings.Contains(csv.String(), "Kort") {
+		t.Fatalf("export of the room's round reports: %v\n%s", err, csv.String())
+	}
+}

@@ -237,6 +237,20 @@ CREATE TRIGGER accounts_notify AFTER INSERT OR UPDATE ON room.accounts
 	FOR EACH ROW EXECUTE FUNCTION room.notify_row('` + string(ChannelAccounts) + `');
 GRANT SELECT, INSERT, UPDATE ON room.accounts TO ` + ConsoleRole + `;
 `,
+	// 7: finished virtual patrol reports, so the team chief reads every
+	// console's rounds (the console keeps its own copy, snapshots and all).
+	`
+CREATE TABLE room.round_reports (
+	room       text NOT NULL CHECK (char_length(room) BETWEEN 1 AND 100),
+	run_id     text NOT NULL CHECK (char_length(run_id) BETWEEN 1 AND 100),
+	console    text NOT NULL CHECK (char_length(console) BETWEEN 1 AND 100),
+	started_at timestamptz NOT NULL,
+	report     jsonb NOT NULL,
+	PRIMARY KEY (room, run_id)
+);
+CREATE INDEX round_reports_started ON room.round_reports (room, started_at);
+GRANT SELECT, INSERT ON room.round_reports TO ` + ConsoleRole + `;
+`,
 }
 
 // SchemaVersion is the version Migrate brings a database to.

@@ -33,10 +33,10 @@ type Presence struct {
 	views    map[int64]View     // the room's open views, every console
 	grants   map[string]Grant   // the room's grants (presence_grants.go)
 	grantOps []grantOp          // grants given or revoked here, to write
-	// accountOps are accounts changed here, to write (presence_accounts.go).
-	accountOps []Account
-	online     bool
-	since      time.Time // when online last changed
+	// outbox holds the other writes stated here, in order (presence_outbox.go).
+	outbox []outboxOp
+	online bool
+	since  time.Time // when online last changed
 
 	kick chan struct{}
 	stop context.CancelFunc
@@ -352,7 +352,7 @@ func (p *Presence) reconcile(ctx context.Context, stale bool) error {
 	if err := p.writeGrants(ctx); err != nil {
 		return err
 	}
-	return p.writeAccounts(ctx)
+	return p.writeOutbox(ctx)
 }
 
 // pending lists the keys whose rows need writing, sessions or views.

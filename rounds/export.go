@@ -187,11 +187,20 @@ func (c *Runner) Export(ctx context.Context, s *identity.Session, from, to time.
 	if err != nil {
 		return err
 	}
-	return ExportReports(ctx, c.access, s, c.dataDir, c.zone, rounds, from, to, format, w)
+	return exportReports(ctx, c.access, s, c.dataDir, c.zone, rounds, from, to, format, w,
+		func(mine []Report) []Report { return c.withRoom(ctx, mine, from, to) })
 }
 
+// ExportReports is Export from a data directory without a running console
+// (the CLI): that directory's reports only.
 func ExportReports(ctx context.Context, acc *access.Gate, s *identity.Session, dataDir string, z zone.Zone, rounds []zone.Round,
 	from, to time.Time, format Format, w io.Writer) error {
+	return exportReports(ctx, acc, s, dataDir, z, rounds, from, to, format, w, nil)
+}
+
+// exportReports writes the reports; merge, when set, adds the room's.
+func exportReports(ctx context.Context, acc *access.Gate, s *identity.Session, dataDir string, z zone.Zone, rounds []zone.Round,
+	from, to time.Time, format Format, w io.Writer, merge func([]Report) []Report) error {
 	if format != CSV && format != HTML {
 		return fmt.Errorf("round export: unknown format %q", format)
 	}
@@ -202,6 +211,9 @@ func ExportReports(ctx context.Context, acc *access.Gate, s *identity.Session, d
 	reps, err := readRoundReports(ctx, dataDir, from, to)
 	if err != nil {
 		return err
+	}
+	if merge != nil {
+		reps = merge(reps)
 	}
 	if format == CSV {
 		return WriteCSV(w, reps)

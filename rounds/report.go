@@ -178,7 +178,11 @@ func (c *Runner) Reports(ctx context.Context, s *identity.Session, from, to time
 	if err := c.access.Allow(ctx, s, policy.ActReview, policy.Resource{}, s.Shift, trail.Review{What: "round_reports", From: from, To: to}); err != nil {
 		return nil, err
 	}
-	return readRoundReports(ctx, c.dataDir, from, to)
+	mine, err := readRoundReports(ctx, c.dataDir, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return c.withRoom(ctx, mine, from, to), nil
 }
 
 func period(from, to time.Time) string {

@@ -356,6 +356,8 @@ func (r *Run) finish(reason string) {
 	seen, lost, err := r.endRun(reason)
 	if err != nil {
 		r.fail(err)
+	} else {
+		r.shareReport()
 	}
 	r.c.recordRoundStop(r.sess, r.round.Name, r.why, trail.RoundStop{Run: r.ID, End: reason, StepsRun: visits,
 		Duration: trail.Duration(dur), Seen: seen, Lost: lost})

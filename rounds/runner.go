@@ -30,6 +30,9 @@ type Config struct {
 	// Presets sends a step's PTZ camera to the preset the step names (nil:
 	// steps with a preset just show the camera where it points).
 	Presets PresetSender
+	// Room shares finished reports with the room's other consoles (nil:
+	// a console on its own).
+	Room Room
 }
 
 // PresetSender sends a camera to a named preset on behalf of a round's
@@ -51,6 +54,7 @@ type Runner struct {
 	log      *slog.Logger
 	now      func() time.Time
 	presets  PresetSender
+	room     Room
 
 	mu   sync.Mutex
 	runs map[*Run]struct{}
@@ -66,7 +70,7 @@ func New(cfg Config) *Runner {
 	}
 	now := cfg.Now
 	return &Runner{access: cfg.Access, live: cfg.Live, desk: cfg.Desk, zone: cfg.Zone, dataDir: cfg.DataDir,
-		zonePath: cfg.ZonePath, log: cfg.Logger, now: func() time.Time { return now().UTC() }, runs: map[*Run]struct{}{}, presets: cfg.Presets}
+		zonePath: cfg.ZonePath, log: cfg.Logger, now: func() time.Time { return now().UTC() }, runs: map[*Run]struct{}{}, presets: cfg.Presets, room: cfg.Room}
 }
 
 // StopAll stops the running rounds and waits: each writes its report and
