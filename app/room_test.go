@@ -591,3 +591,34 @@ func TestRoomRoundReports(t *testing.T) {
 		t.Fatalf("export of the room's round reports: %v\n%s", err, csv.String())
 	}
 }
+
+// A console started while the room's server is down opens all the same:
+// the wall works, the room line says offline, and the entries of the
+// outage reach the room's chain when the server comes up.
+func TestRoomConsoleStartsWhileTheServerIsDown(t *testing.T) {
+	srv, dsn := startRoom(t)
+	srv.Stop(t)
+	ctx := context.Background()
+	c := openRoomConsole(ctx, t, dsn, "pos-1")
+	if st := c.RoomStatus(); !st.Shared || st.Online {
+		t.Fatalf("RoomStatus with the server down = %+v", st)
+	}
+	d := login(t, c, "dispatcher")
+	v, err := c.OpenLive(ctx, d, "cam01", StreamSub, d.Shift)
+	if err != nil {
+		t.Fatalf("a camera while the room is down: %v", err)
+	}
+	waitFrame(t, v)
+	v.Close()
+	srv.Restart(t)
+	waitRoomOnline(t, c)
+	r, err := roomdb.Open(ctx, roomdb.Config{DSN: srv.DSN, Room: roomChildName, Console: "verifier"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	waitFor(t, "the outage's entries in the room", 30*time.Second, func() bool {
+		es, err := r.Audit().Query(ctx, audit.Filter{User: "dispatcher", Actions: []audit.Action{audit.ActLogin, audit.ActLiveStart, audit.ActLiveStop}})
+		return err == nil && len(es) == 3
+	})
+}
