@@ -2,7 +2,6 @@ package playback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,27 +97,11 @@ func playbackChild() int {
 	goDo := func(fn func()) { go fn() }
 	s := New(look.Env{Ctx: ctx, Sess: sess, W: w, Do: fyne.Do, Go: goDo, Log: log}, c)
 	w.SetContent(s.Content())
-	var scriptErr error
-	done := make(chan struct{})
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			defer close(done)
-			scriptErr = playbackScript(ctx, s, why, from, to, out, filepath.Join(data, "tiles.json"))
-			fyne.Do(s.Stop)
-			time.Sleep(300 * time.Millisecond)
-			fyne.Do(w.Close)
-		}()
+	return uitest.ShowAndScript(a, w, "playback", 300*time.Millisecond, func() error {
+		err := playbackScript(ctx, s, why, from, to, out, filepath.Join(data, "tiles.json"))
+		fyne.Do(s.Stop)
+		return err
 	})
-	w.ShowAndRun()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
-	}
-	if scriptErr != nil {
-		return fail(scriptErr)
-	}
-	return 0
 }
 
 func playbackScript(ctx context.Context, s *Screen, why app.Reason, from, to time.Time, out, tilesPath string) error {

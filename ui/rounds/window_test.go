@@ -2,7 +2,6 @@ package rounds
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -95,32 +94,15 @@ func roundChild() int {
 	goDo := func(fn func()) { go fn() }
 	rs := newRoundsView(look.Env{Ctx: ctx, Sess: sess, W: w, Do: fyne.Do, Go: goDo, Log: log}, c, nil)
 	w.SetContent(rs.content)
-	var scriptErr error
-	done := make(chan struct{})
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			defer close(done)
-			scriptErr = roundScript(ctx, rs, r.Name, out, filepath.Join(data, "tiles.json"))
-			fyne.Do(func() {
-				if rs.run != nil {
-					rs.stop()
-				}
-			})
-			time.Sleep(300 * time.Millisecond)
-			fyne.Do(w.Close)
-		}()
+	return uitest.ShowAndScript(a, w, "round", 300*time.Millisecond, func() error {
+		err := roundScript(ctx, rs, r.Name, out, filepath.Join(data, "tiles.json"))
+		fyne.Do(func() {
+			if rs.run != nil {
+				rs.stop()
+			}
+		})
+		return err
 	})
-	w.ShowAndRun()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
-	}
-	if scriptErr != nil {
-		fmt.Fprintln(os.Stderr, "round child:", scriptErr)
-		return 1
-	}
-	return 0
 }
 
 func roundScript(ctx context.Context, rs *roundsScreen, name, out, tilesPath string) error {

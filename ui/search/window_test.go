@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -119,27 +118,9 @@ func searchChild() int {
 	s := newScreen(look.Env{Ctx: ctx, Sess: sess, W: w, Do: fyne.Do, Go: goDo, Log: uitest.Logger()}, c,
 		func(string, time.Time) {})
 	w.SetContent(s.content)
-	var scriptErr error
-	done := make(chan struct{})
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			defer close(done)
-			scriptErr = searchScript(ctx, s, w, out, filepath.Join(data, "tiles.json"))
-			time.Sleep(200 * time.Millisecond)
-			fyne.Do(w.Close)
-		}()
+	return uitest.ShowAndScript(a, w, "search", 200*time.Millisecond, func() error {
+		return searchScript(ctx, s, w, out, filepath.Join(data, "tiles.json"))
 	})
-	w.ShowAndRun()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
-	}
-	if scriptErr != nil {
-		fmt.Fprintln(os.Stderr, "search child:", scriptErr)
-		return 1
-	}
-	return 0
 }
 
 func searchScript(ctx context.Context, s *screen, w fyne.Window, out, rectsPath string) error {

@@ -2,7 +2,6 @@ package wall
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"os"
@@ -69,27 +68,9 @@ func cardChild() int {
 	})
 	s.setReason(shiftReason(sess))
 	w.SetContent(s.wall.grid)
-	var scriptErr error
-	done := make(chan struct{})
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			defer close(done)
-			scriptErr = cardScript(ctx, s, w, fv, out, filepath.Join(data, "tiles.json"))
-			time.Sleep(200 * time.Millisecond)
-			fyne.Do(w.Close)
-		}()
+	return uitest.ShowAndScript(a, w, "card", 200*time.Millisecond, func() error {
+		return cardScript(ctx, s, w, fv, out, filepath.Join(data, "tiles.json"))
 	})
-	w.ShowAndRun()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
-	}
-	if scriptErr != nil {
-		fmt.Fprintln(os.Stderr, "card child:", scriptErr)
-		return 1
-	}
-	return 0
 }
 
 func cardScript(ctx context.Context, s *Screen, w fyne.Window, fv *fakeView, out, tilesPath string) error {

@@ -3,6 +3,7 @@ package uitest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -73,7 +74,14 @@ func RunWindowChild(t *testing.T, outDir, child, file, what string) (string, ima
 
 	ctx, cancel := context.WithTimeout(context.Background(), ChildDeadline+10*time.Second)
 	defer cancel()
+	// Each child gets an X server of its own when xvfb-run is there (make
+	// deps installs it): the window tests of several packages run at once,
+	// and on one shared display a grab could catch another test's window
+	// lying over this one.
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	if xr, err := exec.LookPath("xvfb-run"); err == nil {
+		cmd = exec.CommandContext(ctx, xr, "-a", "-s", "-screen 0 1920x1080x24", os.Args[0], "-test.run=^$")
+	}
 	cmd.Env = append(os.Environ(), ChildEnv+"="+child, ShotOutEnv+"="+out, ShotDataEnv+"="+data, "FYNE_SCALE=1")
 	if l := os.Getenv("LANG"); l == "" || l == "C" {
 		cmd.Env = append(cmd.Env, "LANG=C.UTF-8")
@@ -231,4 +239,32 @@ func CheckTiles(t *testing.T, img image.Image, rects []TileRect, what string) {
 			t.Errorf("%s %d (%s) looks blank: luma stddev %.1f, %.0f%% of pixels off the background", what, i+1, r.Camera, sd, 100*busy)
 		}
 	}
+}
+
+// ShowAndScript is the body of a window child: it shows w, runs script
+// off the UI thread once the window has started, closes the window settle
+// after it, and gives the child's exit code: 0, or 1 with the script's
+// error (or one that did not finish within 5 s) on stderr, as what.
+func ShowAndScript(a fyne.App, w fyne.Window, what string, settle time.Duration, script func() error) int {
+	var scriptErr error
+	done := make(chan struct{})
+	a.Lifecycle().SetOnStarted(func() {
+		go func() {
+			defer close(done)
+			scriptErr = script()
+			time.Sleep(settle)
+			fyne.Do(w.Close)
+		}()
+	})
+	w.ShowAndRun()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		scriptErr = errors.Join(scriptErr, errors.New("script did not finish"))
+	}
+	if scriptErr != nil {
+		fmt.Fprintln(os.Stderr, what+" child:", scriptErr)
+		return 1
+	}
+	return 0
 }
