@@ -188,12 +188,7 @@ func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
 // first, the account's session at the other loses its rights within the
 // store's recheck.
 func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
-	_, dsn := startRoom(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a, b := openRoomConsole(ctx, t, dsn, "beheer"), openRoomConsole(ctx, t, dsn, "pos-2")
-	waitRoomOnline(t, a)
-	waitRoomOnline(t, b)
+	ctx, a, b := roomPair(t, "beheer", "pos-2")
 	adm := login(t, a, "beheerder")
 	const pw = "lange zin als wachtwoord 7"
 	if err := a.AddUser(ctx, adm, User{Name: "pieter", FullName: "Inspecteur Pieter Claes", Role: RoleDispatcher}, pw); err != nil {
@@ -219,12 +214,7 @@ func TestRoomAccountsHoldAtEveryConsole(t *testing.T) {
 // The team chief's review reads the room's chain: who watched a camera at
 // any console, and the chain's verification with it.
 func TestRoomReviewCoversEveryConsole(t *testing.T) {
-	_, dsn := startRoom(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a, b := openRoomConsole(ctx, t, dsn, "chief-desk"), openRoomConsole(ctx, t, dsn, "pos-2")
-	waitRoomOnline(t, a)
-	waitRoomOnline(t, b)
+	ctx, a, b := roomPair(t, "chief-desk", "pos-2")
 	d := login(t, b, "dispatcher")
 	v, err := b.OpenLive(ctx, d, "cam02", StreamSub, Reason{Kind: d.Shift.Kind, Text: "markt"})
 	if err != nil {
@@ -251,12 +241,7 @@ func TestRoomReviewCoversEveryConsole(t *testing.T) {
 // A round run at one position is in the team chief's round reports at
 // another, and in their export.
 func TestRoomRoundReports(t *testing.T) {
-	_, dsn := startRoom(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a, b := openRoomConsole(ctx, t, dsn, "chief-desk"), openRoomConsole(ctx, t, dsn, "pos-2")
-	waitRoomOnline(t, a)
-	waitRoomOnline(t, b)
+	ctx, a, b := roomPair(t, "chief-desk", "pos-2")
 	saveTestRound(t, b, testRound("Kort", "cam01", "cam02"))
 	d := login(t, b, "dispatcher")
 	run := startRound(t, b, d, "Kort", RoundOptions{})

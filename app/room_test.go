@@ -51,6 +51,19 @@ func openRoomConsole(ctx context.Context, tb testing.TB, dsn, name string) *Cons
 	return c
 }
 
+// roomPair opens two consoles, named a and b, on a fresh room's server and
+// waits until both are online.
+func roomPair(t *testing.T, a, b string) (context.Context, *Console, *Console) {
+	t.Helper()
+	_, dsn := startRoom(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ca, cb := openRoomConsole(ctx, t, dsn, a), openRoomConsole(ctx, t, dsn, b)
+	waitRoomOnline(t, ca)
+	waitRoomOnline(t, cb)
+	return ctx, ca, cb
+}
+
 func waitRoomOnline(tb testing.TB, c *Console) {
 	tb.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !c.RoomStatus().Online; {
