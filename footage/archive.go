@@ -49,6 +49,7 @@ type Archive struct {
 
 	mu     sync.Mutex
 	alarm  Alarm
+	limits zone.Recording // the recording limits in force (SetLimits), under mu
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	closed bool
@@ -104,6 +105,25 @@ func Open(cfg Config) (*Archive, error) {
 	return a, nil
 }
 
+// Limits are the recording limits in force.
+func (a *Archive) Limits() zone.Recording {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.limits
+}
+
+// SetLimits changes the retention, quota and free-space floor at once
+// (an administrator's change, decided and audited by the caller): the
+// cleaner applies them from its next run, playback from its next listing.
+func (a *Archive) SetLimits(rc zone.Recording) {
+	a.mu.Lock()
+	a.limits = rc
+	a.mu.Unlock()
+	if a.svc != nil {
+		a.svc.SetLimits(rc.RetentionPeriod(), rc.QuotaBytes(), rc.MinFreeBytes())
+	}
+}
+
 func newArchive(cfg Config) *Archive {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -113,7 +133,7 @@ func newArchive(cfg Config) *Archive {
 	}
 	now := cfg.Now
 	return &Archive{cfg: cfg, access: cfg.Access, log: cfg.Logger.With("component", "footage"),
-		now: func() time.Time { return now().UTC() }}
+		now: func() time.Time { return now().UTC() }, limits: cfg.Zone.Recording}
 }
 
 // OpenIndexOnly opens cfg.DataDir's recordings index for holds, exports

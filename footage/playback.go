@@ -66,7 +66,7 @@ func (a *Archive) OpenPlayback(ctx context.Context, s *identity.Session, cameraI
 		return nil, fmt.Errorf("camera %s: %w", cam.ID, err)
 	}
 	now := a.now()
-	segs, err := a.idx.List(ctx, cam.ID, now.Add(-a.cfg.Zone.Recording.RetentionPeriod()-24*time.Hour), now.Add(time.Hour))
+	segs, err := a.idx.List(ctx, cam.ID, now.Add(-a.Limits().RetentionPeriod()-24*time.Hour), now.Add(time.Hour))
 	if err == nil {
 		var rd *playback.Reader
 		if rd, err = playback.Open(a.recordingsDir(), segs); err == nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -59,11 +60,27 @@ type CleanReport struct {
 type Cleaner struct {
 	idx       *Index
 	dir       string
+	log       *slog.Logger
+	freeSpace func(dir string) (int64, error)
+
+	mu        sync.Mutex // the limits: an administrator changes them while it runs
 	retention time.Duration
 	quota     int64 // bytes of footage allowed; 0: none
 	minFree   int64 // bytes the disk must keep free; 0: none
-	log       *slog.Logger
-	freeSpace func(dir string) (int64, error)
+}
+
+// SetLimits changes the retention, quota and free-space floor from the
+// next Clean on.
+func (c *Cleaner) SetLimits(retention time.Duration, quota, minFree int64) {
+	c.mu.Lock()
+	c.retention, c.quota, c.minFree = ClampRetention(retention), quota, minFree
+	c.mu.Unlock()
+}
+
+func (c *Cleaner) limits() (time.Duration, int64, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.retention, c.quota, c.minFree
 }
 
 // NewCleaner makes a cleaner for the recordings directory dir.
@@ -87,7 +104,8 @@ func freeSpace(dir string) (int64, error) {
 // ErrOnlyHeldLeft (with the report) when space is still short and only held
 // footage is left.
 func (c *Cleaner) Clean(ctx context.Context, now time.Time) (rep CleanReport, err error) {
-	rep = CleanReport{At: now.UTC(), Cutoff: now.Add(-c.retention).UTC()}
+	retention, quota, minFree := c.limits()
+	rep = CleanReport{At: now.UTC(), Cutoff: now.Add(-retention).UTC()}
 	holds, err := c.idx.Holds(ctx)
 	if err != nil {
 		return rep, err
@@ -141,7 +159,7 @@ func (c *Cleaner) Clean(ctx context.Context, now time.Time) (rep CleanReport, er
 	if err != nil {
 		return rep, err
 	}
-	need, err := c.shortfall(total)
+	need, err := c.shortfall(total, quota, minFree)
 	if err != nil {
 		return rep, err
 	}
@@ -186,18 +204,18 @@ func (c *Cleaner) Clean(ctx context.Context, now time.Time) (rep CleanReport, er
 }
 
 // shortfall is how many bytes must go to meet the quota and the floor.
-func (c *Cleaner) shortfall(total int64) (int64, error) {
+func (c *Cleaner) shortfall(total, quota, minFree int64) (int64, error) {
 	var need int64
-	if c.quota > 0 && total > c.quota {
-		need = total - c.quota
+	if quota > 0 && total > quota {
+		need = total - quota
 	}
-	if c.minFree > 0 {
+	if minFree > 0 {
 		free, err := c.freeSpace(c.dir)
 		if err != nil {
 			return 0, err
 		}
-		if free < c.minFree {
-			need = max(need, c.minFree-free)
+		if free < minFree {
+			need = max(need, minFree-free)
 		}
 	}
 	return need, nil

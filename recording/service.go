@@ -104,6 +104,12 @@ func (s *Service) Index() *Index { return s.idx }
 // Verify checks every chain and file (see Index.Verify).
 func (s *Service) Verify(ctx context.Context) error { return s.idx.Verify(ctx, s.dir) }
 
+// SetLimits changes the retention (clamped to the law's year), the quota
+// and the free-space floor from the cleaner's next run on.
+func (s *Service) SetLimits(retention time.Duration, quota, minFree int64) {
+	s.cleaner.SetLimits(retention, quota, minFree)
+}
+
 // Clean runs the cleaner at now. ErrOnlyHeldLeft stops every recorder
 // (ReasonOnlyHeldLeft) until a later Clean finds room again.
 func (s *Service) Clean(ctx context.Context, now time.Time) (CleanReport, error) {

@@ -188,6 +188,16 @@ type Settings struct {
 	User         string `json:"user,omitempty"`
 	Role         string `json:"role,omitempty"`
 	Municipality string `json:"municipality,omitempty"`
+	// Limits are the recording limits set (Change recording.limits).
+	Limits *RecordingLimits `json:"limits,omitempty"`
+}
+
+// RecordingLimits are the retention, quota and free-space floor an
+// administrator set.
+type RecordingLimits struct {
+	Retention Duration `json:"retention"`
+	QuotaGB   float64  `json:"quota_gb"`
+	MinFreeGB float64  `json:"min_free_gb"`
 }
 
 // ListChange: a hotlist import attempt and, in a second entry, its outcome.
