@@ -29,6 +29,7 @@ type Console interface {
 	SetUserRole(ctx context.Context, s *app.Session, name string, role app.Role, municipality string) error
 	DeleteUser(ctx context.Context, s *app.Session, name string) error
 	Logins
+	Limits
 }
 
 type screen struct {
@@ -45,13 +46,16 @@ type screen struct {
 	status   *widget.Label
 	content  fyne.CanvasObject
 	logins   *loginsPanel
+	limits   *limitsPanel
 }
 
-// Tab builds the accounts tab: the users, and the cameras' logins.
+// Tab builds the administrator's tab: the users, the cameras' logins and
+// the recordings' limits.
 func Tab(env look.Env, c Console) fyne.CanvasObject {
 	s := newScreen(env, c)
 	return container.NewAppTabs(container.NewTabItem(lang.L("accounts.users"), s.content),
-		container.NewTabItem(lang.L("logins.title"), s.logins.content))
+		container.NewTabItem(lang.L("logins.title"), s.logins.content),
+		container.NewTabItem(lang.L("limits.title"), s.limits.content))
 }
 
 func newScreen(env look.Env, c Console) *screen {
@@ -98,6 +102,7 @@ func newScreen(env look.Env, c Console) *screen {
 	s.content = container.NewBorder(container.NewVBox(form, buttons, s.status), nil, nil, nil, s.list)
 	s.run(func() (string, error) { return "", nil })
 	s.logins = newLoginsPanel(s, c)
+	s.limits = newLimitsPanel(s, c)
 	return s
 }
 

@@ -94,4 +94,19 @@ func TestAccountsTab(t *testing.T) {
 	if strings.Contains(test.RenderObjectToMarkup(p.list), "Geheim-2026") {
 		t.Error("the list shows a password")
 	}
+
+	// The recordings' limits: shown as in force, changed at once.
+	lp := s.limits
+	l.Until(t, "the limits shown", 10*time.Second, func() bool { return lp.days.Text != "" })
+	if lp.days.Text != "365" {
+		t.Errorf("retention shown as %q days, want the default 365", lp.days.Text)
+	}
+	lp.days.SetText("31")
+	lp.quota.SetText("2,5")
+	lp.floor.SetText("1")
+	lp.save()
+	l.Until(t, "the limits saved", 10*time.Second, func() bool { return lp.status.Text != "" })
+	if lim, err := c.RecordingLimitsOf(ctx, admin); err != nil || lim.RetentionPeriod() != 31*24*time.Hour || lim.QuotaGB != 2.5 {
+		t.Fatalf("after saving: %+v, %v (status %q)", lim, err, lp.status.Text)
+	}
 }
