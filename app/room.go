@@ -47,6 +47,11 @@ type room struct {
 	zone     Zone
 	now      func() time.Time
 
+	grantsMu  sync.Mutex // the room's grants as policy grants (RoomGrants)
+	grants    []policy.Grant
+	grantsGen uint64
+	grantsOK  bool
+
 	verifyMu    sync.Mutex // the last walk of the room's chain (verified)
 	verifiedAt  time.Time
 	verifiedRep audit.Report
@@ -155,12 +160,9 @@ func (s roomSessions) TeamChiefElsewhere(roomName, user string) bool {
 	if on, since := s.r.presence.Online(); !on && s.r.now().Sub(since) > presenceGrace {
 		return false
 	}
-	for _, o := range s.r.presence.Sessions() {
-		if policy.Role(o.Role) == policy.RoleTeamChief && o.User != user {
-			return true
-		}
-	}
-	return false
+	return s.r.presence.AnySession(func(o roomdb.Session) bool {
+		return policy.Role(o.Role) == policy.RoleTeamChief && o.User != user
+	})
 }
 
 func (s roomSessions) GrantGiven(g policy.Grant) {
@@ -170,12 +172,23 @@ func (s roomSessions) GrantGiven(g policy.Grant) {
 
 func (s roomSessions) GrantEnded(id string, at time.Time) { s.r.presence.EndGrant(id, at) }
 
+// RoomGrants is asked on every policy decision (identity's Subject): the
+// converted copy is kept until the presence's grants change. Callers read
+// it, never change it.
 func (s roomSessions) RoomGrants() []policy.Grant {
-	gs := s.r.presence.Grants()
+	r := s.r
+	gen := r.presence.GrantsVersion()
+	r.grantsMu.Lock()
+	defer r.grantsMu.Unlock()
+	if r.grantsOK && r.grantsGen == gen {
+		return r.grants
+	}
+	gs := r.presence.Grants()
 	out := make([]policy.Grant, len(gs))
 	for i, g := range gs {
 		out[i] = policy.Grant{ID: g.ID, To: g.To, By: g.By, Cameras: g.Cameras, From: g.From, Until: g.Until, Reason: decodeReason(g.Reason)}
 	}
+	r.grants, r.grantsGen, r.grantsOK = out, gen, true
 	return out
 }
 

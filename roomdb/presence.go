@@ -33,6 +33,7 @@ type Presence struct {
 	views    map[int64]View     // the room's open views, every console
 	grants   map[string]Grant   // the room's grants (presence_grants.go)
 	grantOps []grantOp          // grants given or revoked here, to write
+	grantGen uint64             // counts the changes of grants (GrantsVersion)
 	// outbox holds the other writes stated here, in order (presence_outbox.go).
 	outbox []outboxOp
 	online bool
@@ -160,6 +161,19 @@ func (p *Presence) Online() (online bool, since time.Time) {
 func (p *Presence) Sessions() []Session {
 	return copyOf(p, p.sessions, func(s Session) bool { return s.Console != p.room.cfg.Console },
 		func(a, b Session) int { return byStart(a.Since, b.Since, a.ID, b.ID) })
+}
+
+// AnySession reports whether a session open at another console satisfies
+// f, without copying or sorting: the policy asks it on every decision.
+func (p *Presence) AnySession(f func(Session) bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.sessions {
+		if s.Console != p.room.cfg.Console && f(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // Views are the room's open views at other consoles, oldest first, as
@@ -329,6 +343,7 @@ func (p *Presence) apply(ev Event) {
 		delete(p.views, ev.View.ID)
 	case GrantChanged:
 		p.grants[ev.Grant.ID] = ev.Grant
+		p.grantGen++
 	}
 }
 

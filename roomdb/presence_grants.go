@@ -25,6 +25,7 @@ func (p *Presence) PutGrant(g Grant) {
 	p.mu.Lock()
 	p.grantOps = append(p.grantOps, grantOp{put: &g})
 	p.grants[g.ID] = g // this console's copy holds it at once
+	p.grantGen++
 	p.mu.Unlock()
 	p.poke()
 }
@@ -36,9 +37,18 @@ func (p *Presence) EndGrant(id string, at time.Time) {
 	if g, ok := p.grants[id]; ok && g.Until.After(at) {
 		g.Until = at
 		p.grants[id] = g
+		p.grantGen++
 	}
 	p.mu.Unlock()
 	p.poke()
+}
+
+// GrantsVersion counts the changes of the grants' copy, so a caller that
+// keeps a converted copy of Grants reads it again only when it moved.
+func (p *Presence) GrantsVersion() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.grantGen
 }
 
 // Grants are the room's grants given at any console that ended less than a
@@ -107,5 +117,6 @@ func (p *Presence) reloadGrants(ctx context.Context) error {
 			p.grants[id] = g
 		}
 	}
+	p.grantGen++
 	return nil
 }
