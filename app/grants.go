@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/politiezone/zoneconsole/identity"
 	"github.com/politiezone/zoneconsole/policy"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // Grant is a municipal operator's live access to cameras of their own
@@ -32,14 +32,12 @@ func (c *Console) Revoke(ctx context.Context, s *Session, id string) error {
 }
 
 // Grants lists the grants in force, given at any console of the room, to a
-// session that may give them (a team chief): who may see which camera is
-// itself the team chief's to know, not everyone's.
-func (c *Console) Grants(s *Session) ([]Grant, error) {
-	if !c.sessions.IsActive(s) {
-		return nil, identity.ErrNoSession
-	}
-	if !c.access.May(s, ActGrant) {
-		return nil, &DeniedError{Decision: policy.Deny(policy.CodeRoleNotPermitted, "only a team chief sees the grants")}
+// session that reviews who watches what (a team chief): who may see which
+// camera is personal data, so the look is decided and audited as a panel
+// (once when it starts, again every PanelAuditEvery while it refreshes).
+func (c *Console) Grants(ctx context.Context, s *Session) ([]Grant, error) {
+	if err := c.panels.Consult(ctx, s, "grants", ActLiveReview, trail.LiveReview{Panel: "grants"}); err != nil {
+		return nil, err
 	}
 	return c.sessions.Grants(), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/politiezone/zoneconsole/audit"
 	"github.com/politiezone/zoneconsole/roomdb"
+	"github.com/politiezone/zoneconsole/trail"
 )
 
 // Two dispatchers at two consoles of a room, on the zone's one
@@ -164,10 +165,17 @@ func TestRoomGrantHoldsAtEveryConsole(t *testing.T) {
 		v, err = b.OpenLive(ctx, op, cams[0].ID, StreamSub, Reason{Kind: JustEvent, Ref: "Kermis"})
 		return err == nil
 	})
-	if gs, err := a.Grants(chief); err != nil || len(gs) != 1 || gs[0].ID != g.ID {
+	if gs, err := a.Grants(ctx, chief); err != nil || len(gs) != 1 || gs[0].ID != g.ID {
 		t.Fatalf("Grants at the chief's console = %+v, %v", gs, err)
 	}
-	if _, err := b.Grants(op); err == nil {
+	looked := false
+	for _, e := range entries(t, a, trail.ActLiveReview) {
+		looked = looked || strings.Contains(e.Detail, `"panel":"grants"`) && e.User == "teamchef"
+	}
+	if !looked {
+		t.Error("the chief's look at the grants is not audited")
+	}
+	if _, err := b.Grants(ctx, op); err == nil {
 		t.Fatal("the operator listed the grants")
 	}
 	if err := a.Revoke(ctx, chief, g.ID); err != nil {

@@ -27,7 +27,7 @@ type Console interface {
 	MunicipalCameras(municipality string) []app.Camera
 	Grant(ctx context.Context, s *app.Session, to string, cameras []string, until time.Time, why app.Reason) (app.Grant, error)
 	Revoke(ctx context.Context, s *app.Session, id string) error
-	Grants(s *app.Session) ([]app.Grant, error)
+	Grants(ctx context.Context, s *app.Session) ([]app.Grant, error)
 }
 
 // durations a grant may be given for; the console caps them at the zone's
@@ -179,7 +179,7 @@ func (s *screen) run(fn func() (string, error)) {
 		msg, err := fn()
 		var gs []app.Grant
 		if err == nil {
-			gs, err = s.c.Grants(s.env.Sess)
+			gs, err = s.c.Grants(s.env.Ctx, s.env.Sess)
 		}
 		s.env.Do(func() {
 			if err != nil {
