@@ -27,13 +27,13 @@ type Presence struct {
 	room *Room
 	cfg  PresenceConfig
 
-	mu       sync.Mutex
-	mine     map[string]*ownRow // by the console's own key (session or view id)
-	sessions map[int64]Session  // the room's open sessions, every console
-	views    map[int64]View     // the room's open views, every console
-	grants   map[string]Grant   // the room's grants (presence_grants.go)
-	grantOps []grantOp          // grants given or revoked here, to write
-	grantGen uint64             // counts the changes of grants (GrantsVersion)
+	mu        sync.Mutex
+	mine      map[string]*ownRow // by the console's own key (session or view id)
+	sessions  map[int64]Session  // the room's open sessions, every console
+	views     map[int64]View     // the room's open views, every console
+	grants    map[string]Grant   // the room's grants (presence_grants.go)
+	unwritten map[string]Grant   // grants given here not yet in the room
+	grantGen  uint64             // counts the changes of grants (GrantsVersion)
 	// outbox holds the other writes stated here, in order (presence_outbox.go).
 	outbox []outboxOp
 	online bool
@@ -105,7 +105,7 @@ func (r *Room) Presence(cfg PresenceConfig) *Presence {
 		cfg.OnAccount = func(Account) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{}, grants: map[string]Grant{},
+	p := &Presence{room: r, cfg: cfg, mine: map[string]*ownRow{}, sessions: map[int64]Session{}, views: map[int64]View{}, grants: map[string]Grant{}, unwritten: map[string]Grant{},
 		since: cfg.Now(), kick: make(chan struct{}, 1), stop: cancel, done: make(chan struct{})}
 	go p.run(ctx)
 	return p
@@ -363,9 +363,6 @@ func (p *Presence) reconcile(ctx context.Context, stale bool) error {
 				return err
 			}
 		}
-	}
-	if err := p.writeGrants(ctx); err != nil {
-		return err
 	}
 	return p.writeOutbox(ctx)
 }

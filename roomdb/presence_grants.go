@@ -12,35 +12,36 @@ import (
 // none was given.
 const grantsKept = 24 * time.Hour
 
-// grantOp is a grant this console gave or revoked, to write to the room.
-type grantOp struct {
-	put *Grant    // a grant given here
-	end string    // or the id of one revoked here
-	at  time.Time // the revocation's time
-}
-
 // PutGrant states that a grant was given at this console. It returns at
-// once; the row is written now or when the server is back.
+// once; the row is written (through the outbox) now or when the server is
+// back, and this console's copy holds it meanwhile.
 func (p *Presence) PutGrant(g Grant) {
 	p.mu.Lock()
-	p.grantOps = append(p.grantOps, grantOp{put: &g})
-	p.grants[g.ID] = g // this console's copy holds it at once
+	p.grants[g.ID] = g
+	p.unwritten[g.ID] = g
 	p.grantGen++
 	p.mu.Unlock()
-	p.poke()
+	p.Later("grant "+g.ID, func(ctx context.Context, r *Room) error {
+		err := r.PutGrant(ctx, g)
+		if !errors.Is(err, ErrUnavailable) {
+			p.mu.Lock()
+			delete(p.unwritten, g.ID)
+			p.mu.Unlock()
+		}
+		return err
+	})
 }
 
 // EndGrant states that grant id, given at any console, was revoked at at.
 func (p *Presence) EndGrant(id string, at time.Time) {
 	p.mu.Lock()
-	p.grantOps = append(p.grantOps, grantOp{end: id, at: at})
 	if g, ok := p.grants[id]; ok && g.Until.After(at) {
 		g.Until = at
 		p.grants[id] = g
 		p.grantGen++
 	}
 	p.mu.Unlock()
-	p.poke()
+	p.Later("grant "+id+" revoked", func(ctx context.Context, r *Room) error { return r.EndGrant(ctx, id, at) })
 }
 
 // GrantsVersion counts the changes of the grants' copy, so a caller that
@@ -63,38 +64,9 @@ func (p *Presence) Grants() []Grant {
 	return out
 }
 
-// writeGrants writes the grant operations stated since the last call, in
-// order; an operation the server refuses for another reason than being
-// away is logged and dropped (the console's own audit has it).
-func (p *Presence) writeGrants(ctx context.Context) error {
-	for {
-		p.mu.Lock()
-		if len(p.grantOps) == 0 {
-			p.mu.Unlock()
-			return nil
-		}
-		op := p.grantOps[0]
-		p.mu.Unlock()
-		var err error
-		if op.put != nil {
-			err = p.room.PutGrant(ctx, *op.put)
-		} else {
-			err = p.room.EndGrant(ctx, op.end, op.at)
-		}
-		if errors.Is(err, ErrUnavailable) || ctx.Err() != nil {
-			return err
-		}
-		if err != nil {
-			p.cfg.Log.Error("roomdb: grant not written to the room", "err", err)
-		}
-		p.mu.Lock()
-		p.grantOps = p.grantOps[1:]
-		p.mu.Unlock()
-	}
-}
-
 // reloadGrants replaces the copy's grants with the room's, keeping the
-// ones this console has not written yet.
+// ones this console has not written yet (a revocation not yet written is
+// applied again when it is).
 func (p *Presence) reloadGrants(ctx context.Context) error {
 	gs, err := p.room.Grants(ctx, p.cfg.Now().Add(-grantsKept))
 	if err != nil {
@@ -102,17 +74,11 @@ func (p *Presence) reloadGrants(ctx context.Context) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	pending := map[string]Grant{}
-	for _, op := range p.grantOps {
-		if op.put != nil {
-			pending[op.put.ID] = *op.put
-		}
-	}
 	clear(p.grants)
 	for _, g := range gs {
 		p.grants[g.ID] = g
 	}
-	for id, g := range pending {
+	for id, g := range p.unwritten {
 		if _, ok := p.grants[id]; !ok {
 			p.grants[id] = g
 		}
