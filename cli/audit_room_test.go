@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,17 +24,7 @@ func TestAuditVerifyAgainstTheRoom(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dir, Cameras: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sz.Close()
-	z := sz.Zone
-	z.Database, z.Room = srv.As(roomdb.ConsoleRole), "dispatch-cli"
-	c, err := app.Open(ctx, app.Config{DataDir: dir, Console: "pos-1", Zone: z, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, z := openSimConsole(t, ctx, dir, func(z *app.Zone) { z.Database, z.Room = srv.As(roomdb.ConsoleRole), "dispatch-cli" })
 	for range 3 {
 		s, err := c.Login(ctx, "dispatcher", simzone.DemoPassword)
 		if err != nil {

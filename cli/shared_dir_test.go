@@ -20,16 +20,7 @@ func TestHotlistImportWhileTheConsoleRuns(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dir, Cameras: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sz.Close()
-	c, err := app.Open(ctx, app.Config{DataDir: dir, Console: "pos-1", Zone: sz.Zone, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, _ := openSimConsole(t, ctx, dir, nil)
 	adm, err := c.Login(ctx, "beheerder", simzone.DemoPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -56,4 +47,26 @@ func TestHotlistImportWhileTheConsoleRuns(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("audit verify of the store both wrote = %d:\n%s", code, out)
 	}
+}
+
+// openSimConsole opens a console named pos-1 on a simulated zone of two
+// cameras in dir, as `zoneconsole run` does; adjust changes the zone
+// first. The console closes with the test.
+func openSimConsole(t *testing.T, ctx context.Context, dir string, adjust func(*app.Zone)) (*app.Console, app.Zone) {
+	t.Helper()
+	sz, err := simzone.Start(ctx, simzone.Options{DataDir: dir, Cameras: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sz.Close() })
+	z := sz.Zone
+	if adjust != nil {
+		adjust(&z)
+	}
+	c, err := app.Open(ctx, app.Config{DataDir: dir, Console: "pos-1", Zone: z, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, z
 }
